@@ -1,0 +1,77 @@
+"""The website around the consultations: home, standard pages, site settings."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from participation.blocks import BodyBlock
+from participation.selectors import open_consultations
+
+
+class HomePage(Page):
+    """The start page: a welcome and the consultations open now."""
+
+    intro = models.TextField(_("intro"), blank=True, max_length=1000)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    subpage_types = ["participation.ConsultationPage", "cms.StandardPage"]
+    max_count = 1
+    template = "cms/home_page.html"
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["consultations"] = open_consultations()
+        return context
+
+
+class StandardPage(Page):
+    """A plain content page: about, imprint, privacy and the like."""
+
+    intro = models.TextField(_("intro"), blank=True, max_length=1000)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    subpage_types = ["cms.StandardPage"]
+    template = "cms/standard_page.html"
+
+    class Meta:
+        verbose_name = _("standard page")
+        verbose_name_plural = _("standard pages")
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    """What every page's footer links to; the law requires both pages in Germany."""
+
+    imprint_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("imprint page"),
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("privacy page"),
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+
+    panels = [FieldPanel("imprint_page"), FieldPanel("privacy_page"), FieldPanel("contact_email")]
+    select_related = ["imprint_page", "privacy_page"]
+
+    class Meta:
+        verbose_name = _("site settings")

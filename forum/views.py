@@ -1,0 +1,76 @@
+"""Views of the room and of the site as a whole."""
+
+import asyncio
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from forum.celery import app as celery_app
+from forum.selectors import active_screen
+from participation.selectors import results_snapshot
+
+
+def kiosk(request, slug: str):
+    screen = active_screen(slug=slug)
+    if screen is None:
+        raise Http404(_("There is no active screen at this address."))
+    snapshot = results_snapshot(consultation_id=screen.consultation_id)
+    return render(request, "forum/kiosk.html", {"screen": screen, "snapshot": snapshot})
+
+
+@never_cache
+def kiosk_snapshot(request, slug: str):
+    """What a screen draws, for its first paint and after every reconnect."""
+    screen = active_screen(slug=slug)
+    if screen is None:
+        raise Http404(_("There is no active screen at this address."))
+    return JsonResponse({"type": "results", **results_snapshot(consultation_id=screen.consultation_id)})
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "ok"
+
+
+def _check_channel_layer() -> str:
+    layer = get_channel_layer()
+
+    async def roundtrip():
+        channel = await layer.new_channel()
+        await layer.send(channel, {"type": "healthz"})
+        await asyncio.wait_for(layer.receive(channel), timeout=2)
+
+    async_to_sync(roundtrip)()
+    return "ok"
+
+
+def _check_broker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "eager"
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+@never_cache
+def healthz(request):
+    checks = {"database": _check_database, "channel_layer": _check_channel_layer, "broker": _check_broker}
+    report = {}
+    for name, check in checks.items():
+        try:
+            report[name] = check()
+        except Exception as exc:  # a health check reports every failure, whatever it is
+            report[name] = f"error: {type(exc).__name__}"
+    healthy = all(not value.startswith("error") for value in report.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503)
+
+
+def rate_limited(request, exception):
+    return render(request, "429.html", status=429)

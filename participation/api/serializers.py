@@ -1,0 +1,90 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from participation.models import ConsultationPage, Contribution, VoteChoice
+
+
+class TotalsSerializer(serializers.Serializer):
+    support = serializers.IntegerField()
+    oppose = serializers.IntegerField()
+    abstain = serializers.IntegerField()
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    phase = serializers.CharField(source="current_phase")
+    area = serializers.JSONField(help_text="GeoJSON (Multi)Polygon in WGS84, or null.")
+
+    class Meta:
+        model = ConsultationPage
+        fields = [
+            "id",
+            "title",
+            "intro",
+            "url",
+            "phase",
+            "participation_starts",
+            "participation_ends",
+            "voting_starts",
+            "voting_ends",
+            "voting_method",
+            "allow_comments",
+            "allow_map_pins",
+            "area",
+        ]
+
+    def get_url(self, page) -> str:
+        return page.get_full_url(self.context.get("request"))
+
+
+class ProposalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    consultation = serializers.IntegerField(source="consultation_id")
+    results = TotalsSerializer(source="totals")
+
+    def get_url(self, page) -> str:
+        return page.get_full_url(self.context.get("request"))
+
+
+class VoteInputSerializer(serializers.Serializer):
+    choice = serializers.ChoiceField(
+        choices=VoteChoice.values, error_messages={"invalid_choice": _("Please choose support, oppose or abstain.")}
+    )
+
+
+class VoteResultSerializer(serializers.Serializer):
+    choice = serializers.CharField()
+    results = TotalsSerializer()
+
+
+class LocationSerializer(serializers.Serializer):
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+
+
+class ContributionSerializer(serializers.ModelSerializer):
+    """A published comment. The author is left out: the open API carries no personal data."""
+
+    location = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contribution
+        fields = ["id", "consultation", "proposal", "parent", "text", "channel", "created_at", "location"]
+
+    @extend_schema_field(LocationSerializer(allow_null=True))
+    def get_location(self, contribution) -> dict | None:
+        if not contribution.is_located:
+            return None
+        return {"latitude": contribution.latitude, "longitude": contribution.longitude}
+
+
+class ContributionInputSerializer(serializers.Serializer):
+    consultation = serializers.IntegerField()
+    proposal = serializers.IntegerField(required=False, allow_null=True)
+    parent = serializers.IntegerField(required=False, allow_null=True)
+    text = serializers.CharField(trim_whitespace=True)
+    location = LocationSerializer(required=False, allow_null=True)

@@ -1,0 +1,16 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from participation.api import views
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("consultations/", views.ConsultationList.as_view(), name="consultation-list"),
+    path("consultations/<int:pk>/", views.ConsultationDetail.as_view(), name="consultation-detail"),
+    path("proposals/", views.ProposalList.as_view(), name="proposal-list"),
+    path("proposals/<int:pk>/", views.ProposalDetail.as_view(), name="proposal-detail"),
+    path("proposals/<int:pk>/vote/", views.ProposalVote.as_view(), name="proposal-vote"),
+    path("contributions/", views.ContributionList.as_view(), name="contribution-list"),
+    path("contributions/geojson/", views.ContributionGeoJSON.as_view(), name="contribution-geojson"),
+]

@@ -1,0 +1,179 @@
+"""JSON API v1: thin views over selectors and services."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, Throttled, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from participation import selectors, services
+from participation.api.serializers import (
+    ConsultationSerializer,
+    ContributionInputSerializer,
+    ContributionSerializer,
+    ProposalSerializer,
+    VoteInputSerializer,
+    VoteResultSerializer,
+)
+from participation.errors import NotAllowed, ServiceError
+from participation.models import ConsultationPage, Contribution, ProposalPage
+
+GEOJSON_LIMIT = 5000
+
+
+def _int_param(request, name: str) -> int | None:
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationError({name: _("Must be a whole number.")}) from None
+
+
+def _raise_service_error(request, error: ServiceError):
+    if isinstance(error, NotAllowed):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated(error.message)
+        raise PermissionDenied(error.message)
+    raise ValidationError({error.field or "detail": [error.message]})
+
+
+def _check_rate(request, group: str, rate: str) -> None:
+    if is_ratelimited(request, group=group, key="user_or_ip", rate=rate, method="POST", increment=True):
+        raise Throttled(detail=_("Too many requests in a short time. Please wait a minute."))
+
+
+class ConsultationList(generics.ListAPIView):
+    """Published consultations, newest first."""
+
+    serializer_class = ConsultationSerializer
+
+    def get_queryset(self):
+        return ConsultationPage.objects.live().order_by("-participation_starts", "pk")
+
+
+class ConsultationDetail(generics.RetrieveAPIView):
+    serializer_class = ConsultationSerializer
+
+    def get_queryset(self):
+        return ConsultationPage.objects.live()
+
+
+@extend_schema(parameters=[OpenApiParameter("consultation", OpenApiTypes.INT, description="Only this consultation's")])
+class ProposalList(generics.ListAPIView):
+    """Published proposals with their vote totals."""
+
+    serializer_class = ProposalSerializer
+
+    def get_queryset(self):
+        return selectors.published_proposals(consultation_id=_int_param(self.request, "consultation"))
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return selectors.with_results(page)
+
+
+class ProposalDetail(APIView):
+    @extend_schema(responses=ProposalSerializer)
+    def get(self, request, pk: int):
+        proposal = get_object_or_404(ProposalPage.objects.live(), pk=pk)
+        (proposal,) = selectors.with_results([proposal])
+        return Response(ProposalSerializer(proposal, context={"request": request}).data)
+
+
+class ProposalVote(APIView):
+    """Cast or change the logged-in citizen's vote (session login and CSRF token required)."""
+
+    @extend_schema(request=VoteInputSerializer, responses={200: VoteResultSerializer, 400: None, 401: None, 403: None})
+    def post(self, request, pk: int):
+        proposal = get_object_or_404(ProposalPage.objects.live(), pk=pk)
+        if not request.user.is_authenticated:
+            raise NotAuthenticated(_("Please log in with a confirmed email address to take part."))
+        _check_rate(request, "vote", settings.RATELIMIT_VOTES)
+        data = VoteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            vote = services.cast_vote(voter=request.user, proposal=proposal, choice=data.validated_data["choice"])
+        except ServiceError as error:
+            _raise_service_error(request, error)
+        results = selectors.proposal_results(proposal_ids=[proposal.pk])[proposal.pk]
+        return Response({"choice": vote.choice, "results": results})
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("consultation", OpenApiTypes.INT),
+        OpenApiParameter("proposal", OpenApiTypes.INT),
+    ]
+)
+class ContributionList(generics.ListCreateAPIView):
+    """Published comments; POST writes one as the logged-in citizen."""
+
+    serializer_class = ContributionSerializer
+
+    def get_queryset(self):
+        contributions = Contribution.objects.visible().order_by("created_at", "id")
+        if (consultation := _int_param(self.request, "consultation")) is not None:
+            contributions = contributions.filter(consultation_id=consultation)
+        if (proposal := _int_param(self.request, "proposal")) is not None:
+            contributions = contributions.filter(proposal_id=proposal)
+        return contributions
+
+    @extend_schema(request=ContributionInputSerializer, responses={201: ContributionSerializer})
+    def post(self, request):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated(_("Please log in with a confirmed email address to take part."))
+        _check_rate(request, "comment", settings.RATELIMIT_CONTRIBUTIONS)
+        data = ContributionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        consultation = get_object_or_404(ConsultationPage.objects.live(), pk=values["consultation"])
+        location = values.get("location") or {}
+        try:
+            contribution = services.post_contribution(
+                author=request.user,
+                consultation=consultation,
+                proposal=ProposalPage.objects.filter(pk=values.get("proposal")).first() if values.get("proposal") else None,
+                parent=Contribution.objects.filter(pk=values.get("parent")).first() if values.get("parent") else None,
+                text=values["text"],
+                latitude=location.get("latitude"),
+                longitude=location.get("longitude"),
+            )
+        except ServiceError as error:
+            _raise_service_error(request, error)
+        return Response(ContributionSerializer(contribution).data, status=status.HTTP_201_CREATED)
+
+
+class ContributionGeoJSON(APIView):
+    """Published comments with a map pin as a GeoJSON FeatureCollection (WGS84)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("consultation", OpenApiTypes.INT),
+            OpenApiParameter("bbox", OpenApiTypes.STR, description="min_lon,min_lat,max_lon,max_lat"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        contributions = selectors.located_contributions(
+            consultation_id=_int_param(request, "consultation"), bbox=_bbox_param(request)
+        )[:GEOJSON_LIMIT]
+        return JsonResponse(selectors.feature_collection(contributions), content_type="application/geo+json")
+
+
+def _bbox_param(request) -> tuple[float, float, float, float] | None:
+    value = request.query_params.get("bbox")
+    if not value:
+        return None
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(part) for part in value.split(","))
+    except ValueError:
+        raise ValidationError({"bbox": _("Give four numbers: min_lon,min_lat,max_lon,max_lat.")}) from None
+    return min_lon, min_lat, max_lon, max_lat

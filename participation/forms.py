@@ -1,0 +1,39 @@
+"""Forms of the public pages. They only parse input; services validate and decide."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from participation.models import VoteChoice
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": settings.CONTRIBUTION_MAX_LENGTH}),
+        max_length=settings.CONTRIBUTION_MAX_LENGTH,
+        help_text=_("Plain text, at most %(limit)d characters.") % {"limit": settings.CONTRIBUTION_MAX_LENGTH},
+    )
+    proposal = forms.TypedChoiceField(label=_("About"), required=False, coerce=int, empty_value=None)
+    latitude = forms.FloatField(
+        label=_("Latitude"), required=False, min_value=-90, max_value=90, widget=forms.NumberInput(attrs={"step": "any"})
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, proposals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("The consultation as a whole"))] + [(p.pk, p.title) for p in proposals]
+        self.fields["proposal"].choices = choices
+        if not proposals:
+            del self.fields["proposal"]
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(label=_("Your vote"), choices=VoteChoice.choices, widget=forms.RadioSelect)

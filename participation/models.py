@@ -1,0 +1,332 @@
+"""The domain: consultations, proposals, contributions and votes.
+
+Models hold data and the invariants the database can keep (constraints,
+field validation). Rules about who may do what live in ``rules.py``; every
+write goes through ``services.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from participation import geometry
+from participation.blocks import BodyBlock
+from participation.widgets import AreaWidget
+
+
+class Phase(models.TextChoices):
+    INFORM = "inform", _("Information")
+    PARTICIPATE = "participate", _("Participation")
+    VOTE = "vote", _("Voting")
+    EVALUATE = "evaluate", _("Evaluation")
+
+
+class VotingMethod(models.TextChoices):
+    NONE = "none", _("No voting")
+    SUPPORT_OPPOSE = "support_oppose", _("Support, oppose or abstain")
+
+
+class ModerationMode(models.TextChoices):
+    POST = "post", _("Publish at once, moderate afterwards")
+    PRE = "pre", _("Publish after approval by a moderator")
+
+
+class FormPageMixin:
+    """Pages that take citizens' input and show it again, bound, when it is refused."""
+
+    def render_with(self, request, *, status: int = 200, **forms) -> TemplateResponse:
+        return TemplateResponse(request, self.get_template(request), self.get_context(request, **forms), status=status)
+
+
+class ConsultationPage(FormPageMixin, Page):
+    """A consultation: what the city asks, where, and when citizens may take part."""
+
+    intro = models.TextField(_("intro"), max_length=600, help_text=_("A short summary shown in lists."))
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+    area = models.JSONField(
+        _("area"),
+        null=True,
+        blank=True,
+        help_text=_("The area the consultation is about. Map pins must lie inside it."),
+    )
+    # Bounding box of the area, kept in columns so map queries can use indexes.
+    area_min_lon = models.FloatField(null=True, editable=False)
+    area_min_lat = models.FloatField(null=True, editable=False)
+    area_max_lon = models.FloatField(null=True, editable=False)
+    area_max_lat = models.FloatField(null=True, editable=False)
+
+    participation_starts = models.DateTimeField(_("participation starts"))
+    participation_ends = models.DateTimeField(_("participation ends"))
+    voting_starts = models.DateTimeField(_("voting starts"), null=True, blank=True)
+    voting_ends = models.DateTimeField(_("voting ends"), null=True, blank=True)
+
+    allow_comments = models.BooleanField(_("citizens may comment"), default=True)
+    allow_map_pins = models.BooleanField(_("citizens may pin comments to the map"), default=True)
+    voting_method = models.CharField(
+        _("voting method"), max_length=20, choices=VotingMethod.choices, default=VotingMethod.SUPPORT_OPPOSE
+    )
+    moderation_mode = models.CharField(
+        _("moderation"), max_length=10, choices=ModerationMode.choices, default=ModerationMode.POST
+    )
+
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("area", widget=AreaWidget),
+        MultiFieldPanel(
+            [
+                FieldPanel("participation_starts"),
+                FieldPanel("participation_ends"),
+                FieldPanel("voting_starts"),
+                FieldPanel("voting_ends"),
+            ],
+            heading=_("Phases"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("allow_comments"),
+                FieldPanel("allow_map_pins"),
+                FieldPanel("voting_method"),
+                FieldPanel("moderation_mode"),
+            ],
+            heading=_("What is allowed"),
+        ),
+    ]
+    subpage_types = ["participation.ProposalPage"]
+    template = "participation/consultation_page.html"
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.participation_starts and self.participation_ends and self.participation_ends <= self.participation_starts:
+            errors["participation_ends"] = _("The participation phase must end after it starts.")
+        if bool(self.voting_starts) != bool(self.voting_ends):
+            errors["voting_ends"] = _("Give both the start and the end of the voting phase, or neither.")
+        elif self.voting_starts and self.voting_ends <= self.voting_starts:
+            errors["voting_ends"] = _("The voting phase must end after it starts.")
+        if self.voting_method != VotingMethod.NONE and not self.voting_starts:
+            errors["voting_starts"] = _("A consultation with voting needs a voting phase.")
+        if self.area:
+            try:
+                self.area = geometry.clean_area(self.area)
+            except geometry.GeometryError as exc:
+                errors["area"] = exc.message
+        if errors:
+            raise ValidationError(errors)
+        # Wagtail cleans every page before saving it, so the bbox columns
+        # always mirror the stored area.
+        bbox = geometry.bbox(self.area) if self.area else (None, None, None, None)
+        self.area_min_lon, self.area_min_lat, self.area_max_lon, self.area_max_lat = bbox
+
+    def phase_at(self, moment: dt.datetime) -> Phase:
+        if moment < self.participation_starts:
+            return Phase.INFORM
+        if self.voting_starts and self.voting_starts <= moment < self.voting_ends:
+            return Phase.VOTE
+        if moment < self.participation_ends:
+            return Phase.PARTICIPATE
+        if self.voting_starts and moment < self.voting_starts:
+            return Phase.INFORM  # between discussion and vote
+        return Phase.EVALUATE
+
+    @cached_property
+    def current_phase(self) -> Phase:
+        return self.phase_at(timezone.now())
+
+    def is_participation_open(self, moment: dt.datetime | None = None) -> bool:
+        moment = moment or timezone.now()
+        return self.participation_starts <= moment < self.participation_ends
+
+    def is_voting_open(self, moment: dt.datetime | None = None) -> bool:
+        moment = moment or timezone.now()
+        if self.voting_method == VotingMethod.NONE or not self.voting_starts:
+            return False
+        return self.voting_starts <= moment < self.voting_ends
+
+    def get_context(self, request, *args, **kwargs):
+        from participation.views import consultation_context
+
+        context = super().get_context(request, *args)
+        context.update(consultation_context(request, self, **kwargs))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        if request.method == "POST":
+            from participation.views import handle_comment
+
+            return handle_comment(request, consultation=self, proposal=None, page=self)
+        return super().serve(request, *args, **kwargs)
+
+
+class ProposalPage(FormPageMixin, Page):
+    """What staff put up for comment and vote inside a consultation."""
+
+    summary = models.TextField(_("summary"), max_length=600)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    parent_page_types = ["participation.ConsultationPage"]
+    subpage_types: list[str] = []
+    template = "participation/proposal_page.html"
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+
+    def get_context(self, request, *args, **kwargs):
+        from participation.views import proposal_context
+
+        context = super().get_context(request, *args)
+        context.update(proposal_context(request, self, **kwargs))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        if request.method == "POST":
+            from participation.views import handle_proposal_post
+
+            return handle_proposal_post(request, proposal=self)
+        return super().serve(request, *args, **kwargs)
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("online")
+    TERMINAL = "terminal", _("room terminal")
+    ANALOG = "analog", _("analog entry")
+
+
+class ModerationState(models.TextChoices):
+    PENDING = "pending", _("waiting for review")
+    APPROVED = "approved", _("published")
+    HIDDEN = "hidden", _("hidden by moderation")
+
+
+class ContributionQuerySet(models.QuerySet):
+    def visible(self) -> ContributionQuerySet:
+        return self.filter(moderation_state=ModerationState.APPROVED, deleted_at__isnull=True)
+
+    def located(self) -> ContributionQuerySet:
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+
+class Contribution(models.Model):
+    """A comment on a consultation or proposal, or a reply to one. Never hard-deleted."""
+
+    consultation = models.ForeignKey(
+        ConsultationPage, on_delete=models.PROTECT, related_name="contributions", verbose_name=_("consultation")
+    )
+    proposal = models.ForeignKey(
+        ProposalPage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("proposal"),
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies", verbose_name=_("reply to")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("author"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    text = models.TextField(_("text"), max_length=settings.CONTRIBUTION_MAX_LENGTH)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    moderation_state = models.CharField(
+        _("moderation state"), max_length=10, choices=ModerationState.choices, default=ModerationState.APPROVED
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["consultation", "moderation_state", "created_at"]),
+            models.Index(fields=["latitude", "longitude"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
+                | (
+                    models.Q(latitude__gte=-90, latitude__lte=90)
+                    & models.Q(longitude__gte=-180, longitude__lte=180)
+                ),
+                name="contribution_point_complete_and_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def is_located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class VoteChoice(models.TextChoices):
+    SUPPORT = "support", _("Support")
+    OPPOSE = "oppose", _("Oppose")
+    ABSTAIN = "abstain", _("Abstain")
+
+
+class Vote(models.Model):
+    """One vote per citizen per proposal; changing it updates the same row."""
+
+    proposal = models.ForeignKey(ProposalPage, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    choice = models.CharField(_("choice"), max_length=10, choices=VoteChoice.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "voter"], name="one_vote_per_voter_and_proposal"),
+            models.CheckConstraint(
+                condition=models.Q(choice__in=VoteChoice.values), name="vote_choice_is_known"
+            ),
+        ]
+
+
+class ResultsRevision(models.Model):
+    """A counter bumped in every transaction that changes a consultation's results.
+
+    Live frames carry it so screens can drop frames older than what they show,
+    whichever server process sent them. Kept apart from the page so that
+    publishing a page revision never rewinds it.
+    """
+
+    consultation = models.OneToOneField(
+        ConsultationPage, on_delete=models.CASCADE, primary_key=True, related_name="results_revision"
+    )
+    value = models.PositiveBigIntegerField(default=0)

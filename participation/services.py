@@ -1,0 +1,135 @@
+"""Every write of the domain. Views, the API, consumers, commands and tasks call these.
+
+Each service checks permissions, validates, writes in one transaction and
+schedules its side effects (live broadcasts) to run after the commit.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participation import geometry, live
+from participation.errors import InvalidInput
+from participation.models import (
+    Channel,
+    ConsultationPage,
+    Contribution,
+    ModerationMode,
+    ModerationState,
+    ProposalPage,
+    ResultsRevision,
+    Vote,
+    VoteChoice,
+)
+from participation.rules import require
+from participation.selectors import consultation_of
+
+
+def _clean_text(text: str) -> str:
+    # Keep line breaks and tabs; drop other control characters a paste may carry.
+    text = "".join(ch for ch in (text or "") if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = text.strip()
+    if not text:
+        raise InvalidInput(_("Please write something."), field="text")
+    limit = settings.CONTRIBUTION_MAX_LENGTH
+    if len(text) > limit:
+        raise InvalidInput(
+            _("Please keep it to %(limit)d characters (you wrote %(length)d).") % {"limit": limit, "length": len(text)},
+            field="text",
+        )
+    return text
+
+
+def _clean_point(consultation: ConsultationPage, latitude, longitude) -> tuple[float | None, float | None]:
+    if latitude in (None, "") and longitude in (None, ""):
+        return None, None
+    try:
+        latitude, longitude = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("A map pin needs both a latitude and a longitude."), field="location") from None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise InvalidInput(_("These coordinates do not exist on earth."), field="location")
+    if consultation.area and not geometry.contains_point(consultation.area, latitude=latitude, longitude=longitude):
+        raise InvalidInput(
+            _("The pin lies outside the area of this consultation. Please place it inside the marked area."),
+            field="location",
+        )
+    return latitude, longitude
+
+
+def _bump_results_revision(consultation_id: int) -> None:
+    revision, _created = ResultsRevision.objects.get_or_create(consultation_id=consultation_id)
+    ResultsRevision.objects.filter(pk=revision.pk).update(value=F("value") + 1)
+
+
+def _publish_after_commit(consultation_id: int) -> None:
+    _bump_results_revision(consultation_id)
+    transaction.on_commit(lambda: live.publisher.request(consultation_id))
+
+
+@transaction.atomic
+def post_contribution(
+    *,
+    author,
+    consultation: ConsultationPage,
+    text: str,
+    proposal: ProposalPage | None = None,
+    parent: Contribution | None = None,
+    latitude: float | str | None = None,
+    longitude: float | str | None = None,
+    channel: str = Channel.ONLINE,
+) -> Contribution:
+    """A citizen comments on a consultation or one of its proposals, or replies to a comment."""
+    require("participation.comment", author, consultation)
+    text = _clean_text(text)
+    if proposal is not None and not proposal.path.startswith(consultation.path):
+        raise InvalidInput(_("This proposal belongs to another consultation."), field="proposal")
+    if parent is not None:
+        if parent.consultation_id != consultation.pk or parent.deleted_at or parent.moderation_state != ModerationState.APPROVED:
+            raise InvalidInput(_("The comment you reply to is not available."), field="parent")
+        # Threads stay one level deep: a reply to a reply joins its thread.
+        parent = parent.parent or parent
+        proposal = parent.proposal
+    latitude, longitude = _clean_point(consultation, latitude, longitude)
+    if latitude is not None:
+        require("participation.pin_to_map", author, consultation)
+    state = ModerationState.PENDING if consultation.moderation_mode == ModerationMode.PRE else ModerationState.APPROVED
+    contribution = Contribution.objects.create(
+        consultation=consultation,
+        proposal=proposal,
+        parent=parent,
+        author=author,
+        channel=channel,
+        text=text,
+        latitude=latitude,
+        longitude=longitude,
+        moderation_state=state,
+    )
+    if state == ModerationState.APPROVED:
+        _publish_after_commit(consultation.pk)
+    return contribution
+
+
+@transaction.atomic
+def cast_vote(*, voter, proposal: ProposalPage, choice: str, channel: str = Channel.ONLINE) -> Vote:
+    """Record or change a citizen's vote on a proposal; one row per voter and proposal."""
+    consultation = consultation_of(proposal)
+    require("participation.vote", voter, consultation)
+    if choice not in VoteChoice.values:
+        raise InvalidInput(_("Please choose support, oppose or abstain."), field="choice")
+    now = timezone.now()
+    # One upsert: concurrent votes of the same citizen end in one row, never an error.
+    Vote.objects.bulk_create(
+        [Vote(proposal=proposal, voter=voter, choice=choice, channel=channel, created_at=now, updated_at=now)],
+        update_conflicts=True,
+        unique_fields=["proposal", "voter"],
+        update_fields=["choice", "channel", "updated_at"],
+    )
+    _publish_after_commit(consultation.pk)
+    return Vote.objects.get(proposal=proposal, voter=voter)

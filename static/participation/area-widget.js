@@ -1,0 +1,65 @@
+// Draw a consultation's area in the Wagtail admin. The textarea keeps the
+// GeoJSON; the map reads it, and writes back what the editor draws.
+(function () {
+  "use strict";
+
+  function init(root) {
+    if (root.dataset.ready) return;
+    root.dataset.ready = "1";
+    const field = root.querySelector("textarea");
+    const map = L.map(root.querySelector(".area-widget__map")).setView(
+      [parseFloat(root.dataset.centerLat), parseFloat(root.dataset.centerLon)],
+      parseInt(root.dataset.zoom, 10)
+    );
+    if (root.dataset.tileUrl) {
+      L.tileLayer(root.dataset.tileUrl, { attribution: root.dataset.attribution }).addTo(map);
+    }
+    const drawn = new L.FeatureGroup().addTo(map);
+
+    function showField() {
+      drawn.clearLayers();
+      if (!field.value.trim()) return;
+      try {
+        const layer = L.geoJSON(JSON.parse(field.value));
+        layer.eachLayer((l) => drawn.addLayer(l));
+        map.fitBounds(drawn.getBounds(), { maxZoom: 17 });
+      } catch (e) {
+        /* the server explains what is wrong with the text on save */
+      }
+    }
+
+    function writeField() {
+      const layers = drawn.getLayers();
+      if (!layers.length) {
+        field.value = "";
+        return;
+      }
+      field.value = JSON.stringify(layers[layers.length - 1].toGeoJSON().geometry);
+    }
+
+    map.addControl(
+      new L.Control.Draw({
+        draw: { polygon: { allowIntersection: false }, rectangle: true, polyline: false, circle: false, marker: false, circlemarker: false },
+        edit: { featureGroup: drawn },
+      })
+    );
+    map.on(L.Draw.Event.CREATED, (event) => {
+      drawn.clearLayers();
+      drawn.addLayer(event.layer);
+      writeField();
+    });
+    map.on(L.Draw.Event.EDITED, writeField);
+    map.on(L.Draw.Event.DELETED, writeField);
+    field.addEventListener("change", showField);
+    showField();
+  }
+
+  function initAll() {
+    document.querySelectorAll("[data-area-widget]").forEach(init);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", initAll);
+  } else {
+    initAll();
+  }
+})();
