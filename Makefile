@@ -1,0 +1,61 @@
+# Bürgerforum: `make run` serves the demo, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run install install-dev migrate demo serve test check format messages bench clean
+
+run: install migrate demo serve
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input -v 0
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+serve: install
+	@echo "Bürgerforum: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(BIN)/uvicorn forum.asgi:application --host $(HOST) --port $(PORT) --ws websockets
+
+test: install-dev
+	# Tests never redirect to HTTPS, even against PostgreSQL (DEBUG defaults off there).
+	DEBUG=$${DEBUG:-1} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	$(BIN)/python manage.py makemessages -l de -l en --no-location --no-obsolete --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages -d djangojs -l de -l en --no-location --no-obsolete --ignore=.venv --ignore=var
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+bench: install-dev
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,95 @@
+"""Factories for the domain. Pages are added under the site's home page, as staff would."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from cms.models import HomePage
+from forum.models import Screen
+from participation.models import ConsultationPage, ProposalPage
+
+DELFT_AREA = {
+    "type": "Polygon",
+    "coordinates": [[[4.3622, 52.0109], [4.3660, 52.0109], [4.3660, 52.0135], [4.3622, 52.0135], [4.3622, 52.0109]]],
+}
+INSIDE = {"latitude": 52.0120, "longitude": 4.3640}
+OUTSIDE = {"latitude": 52.0200, "longitude": 4.3800}
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"citizen{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
+
+
+class CitizenFactory(UserFactory):
+    """A user with a verified email address: may take part."""
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        if create:
+            user.save()
+            EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+
+
+def home_page() -> HomePage:
+    home = HomePage.objects.first()
+    if home is not None:
+        return home
+    # Transactional tests flush what Wagtail's migrations created: make it again.
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.add_child(instance=HomePage(title="Bürgerforum", slug="buergerforum"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
+    )
+    return home
+
+
+def consultation(phase: str = "vote", **fields) -> ConsultationPage:
+    """A published consultation whose current phase is ``phase`` (inform/participate/vote/evaluate)."""
+    now = timezone.now()
+    day = timedelta(days=1)
+    windows = {
+        "inform": (now + day, now + 10 * day, now + 11 * day, now + 20 * day),
+        "participate": (now - day, now + 10 * day, now + 11 * day, now + 20 * day),
+        "vote": (now - 10 * day, now + 10 * day, now - day, now + day),
+        "evaluate": (now - 20 * day, now - 10 * day, now - 9 * day, now - day),
+    }
+    p_start, p_end, v_start, v_end = windows[phase]
+    values = {
+        "title": "Ein Platz",
+        "slug": f"consultation-{ConsultationPage.objects.count() + 1}",
+        "intro": "Worum es geht.",
+        "area": DELFT_AREA,
+        "participation_starts": p_start,
+        "participation_ends": p_end,
+        "voting_starts": v_start,
+        "voting_ends": v_end,
+        **fields,
+    }
+    return home_page().add_child(instance=ConsultationPage(**values))
+
+
+def proposal(consultation_page: ConsultationPage, **fields) -> ProposalPage:
+    values = {
+        "title": "Ein Vorschlag",
+        "slug": f"proposal-{ProposalPage.objects.count() + 1}",
+        "summary": "Was vorgeschlagen wird.",
+        **fields,
+    }
+    return consultation_page.add_child(instance=ProposalPage(**values))
+
+
+def screen(consultation_page: ConsultationPage, slug: str = "foyer") -> Screen:
+    return Screen.objects.create(name=slug.title(), slug=slug, consultation=consultation_page)
