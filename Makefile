@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run install install-dev migrate demo serve test check format messages bench clean
+.PHONY: run install install-dev migrate demo serve test check format messages clean
 
 run: install migrate demo serve
 
@@ -53,9 +53,6 @@ messages: install
 	$(BIN)/python manage.py makemessages -l de -l en --no-location --no-obsolete --ignore=.venv --ignore=var
 	$(BIN)/python manage.py makemessages -d djangojs -l de -l en --no-location --no-obsolete --ignore=.venv --ignore=var
 	$(BIN)/python manage.py compilemessages --ignore=.venv
-
-bench: install-dev
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) var

@@ -77,6 +77,12 @@ CONSULTATIONS = [
 ]
 
 CITIZENS = ["anna", "ben", "cem", "dora", "emil", "fatma"]
+# How the demo citizens voted, one row per proposal: a spread worth looking at.
+DEMO_VOTES = [
+    ["support", "support", "support", "oppose", "support", "abstain"],
+    ["oppose", "support", "oppose", "oppose", "abstain", "support"],
+    ["support", "abstain", "support", "support", "support", "support"],
+]
 
 
 def seed_demo() -> DemoReport:
@@ -189,10 +195,9 @@ def _consultation(home: HomePage, spec: dict, citizens: list, report: DemoReport
             longitude=lon,
         )
     if spec["voting_open"]:
-        choices = ["support", "support", "oppose", "support", "abstain", "support"]
-        for offset, proposal in enumerate(proposals.values()):
-            for index, citizen in enumerate(citizens):
-                services.cast_vote(voter=citizen, proposal=proposal, choice=choices[(index + offset) % len(choices)])
+        for proposal, choices in zip(proposals.values(), DEMO_VOTES, strict=False):
+            for citizen, choice in zip(citizens, choices, strict=False):
+                services.cast_vote(voter=citizen, proposal=proposal, choice=choice)
     report.created.append(f"consultation {spec['slug']}")
     return consultation
 

@@ -130,9 +130,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Test databases are files/databases of their own per test process, so that
+# server processes started by tests can share them and parallel runs never collide.
+DATABASES["default"]["TEST"] = {
+    "NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    else f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer, cache, Celery ------------------------------------

@@ -15,6 +15,7 @@ from allauth.account.models import EmailAddress
 from django.utils.translation import gettext_lazy as _
 
 from participation.errors import NotAllowed, PhaseClosed
+from participation.models import VotingMethod
 
 MODERATORS_GROUP = "Moderators"
 
@@ -52,6 +53,11 @@ def map_pins_are_allowed(user, consultation) -> bool:
 
 
 @rules.predicate
+def voting_is_offered(user, consultation) -> bool:
+    return consultation.voting_method != VotingMethod.NONE
+
+
+@rules.predicate
 def voting_is_open(user, consultation) -> bool:
     return consultation.is_voting_open()
 
@@ -71,6 +77,7 @@ REQUIREMENTS = {
     ],
     "participation.vote": [
         _CITIZEN,
+        (voting_is_offered, NotAllowed, _("There is no vote in this consultation.")),
         (voting_is_open, PhaseClosed, _("Voting is possible only while the voting phase is open.")),
     ],
     "participation.moderate": [

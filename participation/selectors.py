@@ -156,3 +156,15 @@ def published_proposals(*, consultation_id: int | None = None):
             return proposals.none()
         proposals = proposals.child_of(consultation)
     return proposals
+
+
+def contributions_for_moderation(*, state: str | None = None):
+    """Contributions for the moderation queue, newest first, with what a moderator needs to judge them."""
+    contributions = (
+        Contribution.objects.filter(deleted_at__isnull=True)
+        .select_related("author", "consultation", "proposal", "parent")
+        .order_by("-created_at", "-id")
+    )
+    if state:
+        contributions = contributions.filter(moderation_state=state)
+    return contributions

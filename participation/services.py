@@ -31,9 +31,14 @@ from participation.rules import require
 from participation.selectors import consultation_of
 
 
+# Format characters that are part of writing, not noise: the zero-width joiner
+# holds emoji sequences together, the non-joiner is part of Persian spelling.
+_KEPT_CONTROLS = "\n\t\u200c\u200d"
+
+
 def _clean_text(text: str) -> str:
-    # Keep line breaks and tabs; drop other control characters a paste may carry.
-    text = "".join(ch for ch in (text or "") if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    # Keep line breaks, tabs and joiners; drop other control characters a paste may carry.
+    text = "".join(ch for ch in (text or "") if ch in _KEPT_CONTROLS or unicodedata.category(ch)[0] != "C")
     text = text.strip()
     if not text:
         raise InvalidInput(_("Please write something."), field="text")
@@ -133,3 +138,19 @@ def cast_vote(*, voter, proposal: ProposalPage, choice: str, channel: str = Chan
     )
     _publish_after_commit(consultation.pk)
     return Vote.objects.get(proposal=proposal, voter=voter)
+
+
+@transaction.atomic
+def moderate_contribution(*, moderator, contribution: Contribution, state: str) -> Contribution:
+    """A moderator publishes or hides a contribution; hiding never deletes it."""
+    require("participation.moderate", moderator)
+    if state not in ModerationState.values:
+        raise InvalidInput(_("Unknown moderation state."), field="state")
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    was_visible = contribution.moderation_state == ModerationState.APPROVED
+    if contribution.moderation_state != state:
+        contribution.moderation_state = state
+        contribution.save(update_fields=["moderation_state"])
+    if was_visible != (state == ModerationState.APPROVED):
+        _publish_after_commit(contribution.consultation_id)
+    return contribution

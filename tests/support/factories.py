@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from cms.models import HomePage
+from cms.models import HomePage, StandardPage
 from forum.models import Screen
-from participation.models import ConsultationPage, ProposalPage
+from participation.models import ConsultationPage, Contribution, ProposalPage
 
 DELFT_AREA = {
     "type": "Polygon",
@@ -30,7 +30,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"citizen{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
+    password = factory.django.Password("a-long-test-password")
 
 
 class CitizenFactory(UserFactory):
@@ -39,8 +39,9 @@ class CitizenFactory(UserFactory):
     @factory.post_generation
     def verified(user, create, extracted, **kwargs):
         if create:
-            user.save()
-            EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+            EmailAddress.objects.get_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
 
 
 def home_page() -> HomePage:
@@ -93,3 +94,36 @@ def proposal(consultation_page: ConsultationPage, **fields) -> ProposalPage:
 
 def screen(consultation_page: ConsultationPage, slug: str = "foyer") -> Screen:
     return Screen.objects.create(name=slug.title(), slug=slug, consultation=consultation_page)
+
+
+def standard_page(parent=None, **fields) -> StandardPage:
+    values = {"title": "Eine Seite", "slug": f"page-{StandardPage.objects.count() + 1}", **fields}
+    return (parent or home_page()).add_child(instance=StandardPage(**values))
+
+
+def comment(consultation_page: ConsultationPage, *, author=None, **fields) -> Contribution:
+    """A contribution written straight to the database (no rules): for reads, lists and pages."""
+    values = {"text": "Ein Kommentar", "author": author, **fields}
+    return Contribution.objects.create(consultation=consultation_page, **values)
+
+
+def bulk_comments(
+    consultation_page: ConsultationPage, count: int, *, author=None, proposal=None, replies_every: int = 0, **fields
+) -> list[Contribution]:
+    """``count`` published top-level comments in two queries; every ``replies_every``-th gets two replies."""
+    comments = Contribution.objects.bulk_create(
+        Contribution(consultation=consultation_page, proposal=proposal, author=author, text=f"Kommentar {n}", **fields)
+        for n in range(count)
+    )
+    if replies_every:
+        Contribution.objects.bulk_create(
+            Contribution(consultation=consultation_page, proposal=proposal, parent=parent, author=author, text=text)
+            for parent in comments[::replies_every]
+            for text in ("Eine Antwort", "Noch eine Antwort")
+        )
+    return comments
+
+
+def citizens(count: int) -> list:
+    """``count`` verified citizens."""
+    return [CitizenFactory() for _ in range(count)]

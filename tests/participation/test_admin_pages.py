@@ -1,0 +1,94 @@
+"""Staff create consultations and proposals in the Wagtail admin, area drawn on a map."""
+
+import json
+
+import pytest
+from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+from participation.models import ConsultationPage, ProposalPage
+from tests.support import factories
+
+
+@pytest.fixture
+def editor(db):
+    return factories.UserFactory(username="editor", is_staff=True, is_superuser=True)
+
+
+def _consultation_form(**overrides) -> dict:
+    return nested_form_data(
+        {
+            "title": "Neuer Marktplatz",
+            "slug": "neuer-marktplatz",
+            "intro": "Worum es geht.",
+            "body": streamfield([]),
+            "area": json.dumps(factories.DELFT_AREA),
+            "participation_starts": "2026-01-01 10:00",
+            "participation_ends": "2026-12-31 10:00",
+            "voting_starts": "2026-06-01 10:00",
+            "voting_ends": "2026-06-30 10:00",
+            "allow_comments": "on",
+            "allow_map_pins": "on",
+            "voting_method": "support_oppose",
+            "moderation_mode": "post",
+            "action-publish": "publish",
+            **overrides,
+        }
+    )
+
+
+def test_the_add_form_has_the_area_map(client, editor, home):
+    client.force_login(editor)
+    response = client.get(f"/admin/pages/add/participation/consultationpage/{home.pk}/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "data-area-widget" in html
+    assert "participation/area-widget.js" in html
+
+
+def test_staff_publish_a_consultation_with_an_area(client, editor, home):
+    client.force_login(editor)
+    response = client.post(f"/admin/pages/add/participation/consultationpage/{home.pk}/", _consultation_form())
+
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    consultation = ConsultationPage.objects.get(slug="neuer-marktplatz")
+    assert consultation.live
+    assert consultation.area["type"] == "Polygon"
+    assert (consultation.area_min_lon, consultation.area_max_lat) == pytest.approx((4.3622, 52.0135))
+
+
+def test_an_invalid_area_is_refused_with_a_message(client, editor, home):
+    client.force_login(editor)
+    bowtie = {"type": "Polygon", "coordinates": [[[4.36, 52.01], [4.37, 52.02], [4.37, 52.01], [4.36, 52.02], [4.36, 52.01]]]}
+    response = client.post(
+        f"/admin/pages/add/participation/consultationpage/{home.pk}/", _consultation_form(area=json.dumps(bowtie))
+    )
+
+    assert response.status_code == 200
+    assert "area" in response.context["form"].errors
+    assert not ConsultationPage.objects.filter(slug="neuer-marktplatz").exists()
+
+
+def test_staff_add_a_proposal_under_a_consultation(client, editor, voting_consultation):
+    client.force_login(editor)
+    form = nested_form_data(
+        {"title": "Bänke", "slug": "baenke", "summary": "Mehr Bänke.", "body": streamfield([]), "action-publish": "1"}
+    )
+    response = client.post(f"/admin/pages/add/participation/proposalpage/{voting_consultation.pk}/", form)
+
+    assert response.status_code == 302
+    proposal = ProposalPage.objects.get(slug="baenke")
+    assert proposal.get_parent().pk == voting_consultation.pk
+
+
+def test_kiosk_screens_are_registered_in_the_admin(client, editor, voting_consultation):
+    from forum.models import Screen
+
+    client.force_login(editor)
+    response = client.post(
+        "/admin/snippets/forum/screen/add/",
+        {"name": "Foyer", "slug": "foyer", "consultation": voting_consultation.pk, "is_active": "on"},
+    )
+
+    assert response.status_code == 302
+    assert Screen.objects.get(slug="foyer").consultation_id == voting_consultation.pk
