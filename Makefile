@@ -33,7 +33,8 @@ demo: migrate
 
 serve: install
 	@echo "Bürgerforum: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	$(BIN)/uvicorn forum.asgi:application --host $(HOST) --port $(PORT) --ws websockets
+	@# No access log: it would store visitors' IP addresses.
+	$(BIN)/uvicorn forum.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio --no-access-log
 
 test: install-dev
 	# Tests never redirect to HTTPS, even against PostgreSQL (DEBUG defaults off there).

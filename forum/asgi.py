@@ -5,7 +5,7 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings")
 
-from django.core.asgi import get_asgi_application  # noqa: E402
+from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
@@ -37,5 +37,7 @@ async def _lifespan(receive, send) -> None:
         if message["type"] == "lifespan.startup":
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            # Frames still due are dropped: screens reload the snapshot when they reconnect.
+            await asyncio.get_running_loop().run_in_executor(None, publisher.close)
             await send({"type": "lifespan.shutdown.complete"})
             return

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from cms.models import HomePage, SiteSettings, StandardPage
 from forum.models import Screen
@@ -44,7 +45,9 @@ CONSULTATIONS = [
     {
         "slug": "platz-am-wasser",
         "title": "Ein neuer Platz am Wasser",
-        "intro": "Wie soll der Platz zwischen Gracht und Altstadt künftig aussehen? Sagen Sie uns, was Ihnen wichtig ist.",
+        "intro": (
+            "Wie soll der Platz zwischen Gracht und Altstadt künftig aussehen? Sagen Sie uns, was Ihnen wichtig ist."
+        ),
         "area": _box(4.3622, 52.0109, 4.3660, 52.0135),
         "voting_open": True,
         "proposals": [
@@ -103,7 +106,9 @@ def _home_page(report: DemoReport) -> HomePage:
     home = HomePage.objects.first()
     if home is not None:
         return home
-    root = Page.get_first_root_node()
+    # Wagtail's migrations create the tree's root; `manage.py flush` removes it.
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     home = root.add_child(
         instance=HomePage(
             title="Bürgerforum",
@@ -128,7 +133,11 @@ def _home_page(report: DemoReport) -> HomePage:
 def _legal_pages(home: HomePage, report: DemoReport) -> None:
     pages = {}
     for slug, title, intro in [
-        ("impressum", "Impressum", "Angaben gemäß § 5 DDG: Stadtverwaltung, Anschrift, Kontakt. Bitte im CMS ergänzen."),
+        (
+            "impressum",
+            "Impressum",
+            "Angaben gemäß § 5 DDG: Stadtverwaltung, Anschrift, Kontakt. Bitte im CMS ergänzen.",
+        ),
         (
             "datenschutz",
             "Datenschutz",
@@ -139,7 +148,9 @@ def _legal_pages(home: HomePage, report: DemoReport) -> None:
     ]:
         page = StandardPage.objects.filter(slug=slug).first()
         if page is None:
-            page = home.add_child(instance=StandardPage(title=title, slug=slug, intro=intro, show_in_menus=slug == "ueber-die-daten"))
+            page = home.add_child(
+                instance=StandardPage(title=title, slug=slug, intro=intro, show_in_menus=slug == "ueber-die-daten")
+            )
             report.created.append(f"page {slug}")
         pages[slug] = page
     site = Site.objects.get(is_default_site=True)

@@ -179,6 +179,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_FORMS = {"signup": "forum.forms.SignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -268,6 +269,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Consultations, proposals, results and contributions of the Bürgerforum.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["participation.api.schema.public_endpoints_only"],
 }
 
 # --- Limits for what the public can write --------------------------------------------
@@ -288,7 +290,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Nothing of the site is framed; Wagtail's admin preview sets SAMEORIGIN on its own views.
+X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,

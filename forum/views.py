@@ -13,14 +13,14 @@ from django.views.decorators.cache import never_cache
 
 from forum.celery import app as celery_app
 from forum.selectors import active_screen
-from participation.selectors import results_snapshot
+from participation.live import consistent_snapshot
 
 
 def kiosk(request, slug: str):
     screen = active_screen(slug=slug)
     if screen is None:
         raise Http404(_("There is no active screen at this address."))
-    snapshot = results_snapshot(consultation_id=screen.consultation_id)
+    snapshot = consistent_snapshot(screen.consultation_id)
     return render(request, "forum/kiosk.html", {"screen": screen, "snapshot": snapshot})
 
 
@@ -30,7 +30,7 @@ def kiosk_snapshot(request, slug: str):
     screen = active_screen(slug=slug)
     if screen is None:
         raise Http404(_("There is no active screen at this address."))
-    return JsonResponse({"type": "results", **results_snapshot(consultation_id=screen.consultation_id)})
+    return JsonResponse({"type": "results", **consistent_snapshot(screen.consultation_id)})
 
 
 def _check_database() -> str:

@@ -9,9 +9,7 @@ class BodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(
         label=_("Heading"), max_length=120, form_classname="title", template="participation/blocks/heading.html"
     )
-    paragraph = blocks.RichTextBlock(
-        label=_("Paragraph"), features=["bold", "italic", "link", "ol", "ul", "h3", "h4"]
-    )
+    paragraph = blocks.RichTextBlock(label=_("Paragraph"), features=["bold", "italic", "link", "ol", "ul", "h3", "h4"])
     image = ImageBlock(label=_("Image"))
     quote = blocks.StructBlock(
         [

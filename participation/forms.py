@@ -16,7 +16,11 @@ class CommentForm(forms.Form):
     )
     proposal = forms.TypedChoiceField(label=_("About"), required=False, coerce=int, empty_value=None)
     latitude = forms.FloatField(
-        label=_("Latitude"), required=False, min_value=-90, max_value=90, widget=forms.NumberInput(attrs={"step": "any"})
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any"}),
     )
     longitude = forms.FloatField(
         label=_("Longitude"),

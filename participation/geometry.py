@@ -5,10 +5,13 @@ The browser only helps to draw; whatever it sends is checked here.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import shapely
 from django.utils.translation import gettext as _
 from shapely import geometry as shapes
+from shapely.errors import ShapelyError
 from shapely.validation import explain_validity
 
 MAX_AREA_VERTICES = 5000
@@ -25,7 +28,7 @@ def _as_shape(geojson: Any):
         raise GeometryError(_("The area is not a GeoJSON geometry."))
     try:
         return shapes.shape(geojson)
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, ShapelyError) as exc:
         raise GeometryError(_("The area cannot be read: %(reason)s") % {"reason": exc}) from exc
 
 
@@ -36,14 +39,27 @@ def clean_area(geojson: Any) -> dict:
         raise GeometryError(_("The area must be a polygon."))
     if area.is_empty:
         raise GeometryError(_("The area is empty."))
-    if len(shapes.mapping(area)["coordinates"][0]) > MAX_AREA_VERTICES:
+    # shapely closes open rings silently; GeoJSON requires them closed, so refuse what is not.
+    if not all(list(ring[0]) == list(ring[-1]) for ring in _rings(geojson)):
+        raise GeometryError(_("The area's outline is not closed: its last point must repeat its first."))
+    if shapely.get_num_coordinates(area) > MAX_AREA_VERTICES:
         raise GeometryError(_("The area has too many points (at most %(max)d).") % {"max": MAX_AREA_VERTICES})
     min_lon, min_lat, max_lon, max_lat = area.bounds
-    if min_lon < -180 or max_lon > 180 or min_lat < -90 or max_lat > 90:
+    if not all(map(math.isfinite, area.bounds)) or min_lon < -180 or max_lon > 180 or min_lat < -90 or max_lat > 90:
         raise GeometryError(_("The area lies outside longitude/latitude bounds: is it in WGS84?"))
     if not area.is_valid:
         raise GeometryError(_("The area is not a valid polygon: %(reason)s") % {"reason": explain_validity(area)})
     return _to_geojson(area)
+
+
+def _rings(geojson: dict) -> list:
+    """The rings of a GeoJSON Polygon or MultiPolygon that shapely has read."""
+    polygons = [geojson["coordinates"]] if _area_type(geojson) == "polygon" else geojson["coordinates"]
+    return [ring for rings in polygons for ring in rings]
+
+
+def _area_type(geojson: dict) -> str:
+    return str(geojson["type"]).lower()
 
 
 def _to_geojson(area) -> dict:

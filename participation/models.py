@@ -12,6 +12,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -116,7 +117,11 @@ class ConsultationPage(FormPageMixin, Page):
     def clean(self) -> None:
         super().clean()
         errors = {}
-        if self.participation_starts and self.participation_ends and self.participation_ends <= self.participation_starts:
+        if (
+            self.participation_starts
+            and self.participation_ends
+            and self.participation_ends <= self.participation_starts
+        ):
             errors["participation_ends"] = _("The participation phase must end after it starts.")
         if bool(self.voting_starts) != bool(self.voting_ends):
             errors["voting_ends"] = _("Give both the start and the end of the voting phase, or neither.")
@@ -136,14 +141,18 @@ class ConsultationPage(FormPageMixin, Page):
         bbox = geometry.bbox(self.area) if self.area else (None, None, None, None)
         self.area_min_lon, self.area_min_lat, self.area_max_lon, self.area_max_lat = bbox
 
+    @property
+    def has_voting(self) -> bool:
+        return self.voting_method != VotingMethod.NONE and self.voting_starts is not None
+
     def phase_at(self, moment: dt.datetime) -> Phase:
         if moment < self.participation_starts:
             return Phase.INFORM
-        if self.voting_starts and self.voting_starts <= moment < self.voting_ends:
+        if self.has_voting and self.voting_starts <= moment < self.voting_ends:
             return Phase.VOTE
         if moment < self.participation_ends:
             return Phase.PARTICIPATE
-        if self.voting_starts and moment < self.voting_starts:
+        if self.has_voting and moment < self.voting_starts:
             return Phase.INFORM  # between discussion and vote
         return Phase.EVALUATE
 
@@ -157,9 +166,7 @@ class ConsultationPage(FormPageMixin, Page):
 
     def is_voting_open(self, moment: dt.datetime | None = None) -> bool:
         moment = moment or timezone.now()
-        if self.voting_method == VotingMethod.NONE or not self.voting_starts:
-            return False
-        return self.voting_starts <= moment < self.voting_ends
+        return self.has_voting and self.voting_starts <= moment < self.voting_ends
 
     def get_context(self, request, *args, **kwargs):
         from participation.views import consultation_context
@@ -200,6 +207,12 @@ class ProposalPage(FormPageMixin, Page):
         return context
 
     def serve(self, request, *args, **kwargs):
+        from participation.selectors import consultation_of
+
+        # Wagtail routes to a live child of an unpublished page; the proposal
+        # is public only while its consultation is (previews stay possible).
+        if not consultation_of(self).live and not getattr(request, "is_preview", False):
+            raise Http404
         if request.method == "POST":
             from participation.views import handle_proposal_post
 
@@ -274,9 +287,12 @@ class Contribution(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
+                # SQL checks pass on NULL: without the explicit "is not null",
+                # a point with only one coordinate would get through.
                 condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
                 | (
-                    models.Q(latitude__gte=-90, latitude__lte=90)
+                    models.Q(latitude__isnull=False, longitude__isnull=False)
+                    & models.Q(latitude__gte=-90, latitude__lte=90)
                     & models.Q(longitude__gte=-180, longitude__lte=180)
                 ),
                 name="contribution_point_complete_and_in_range",
@@ -312,10 +328,11 @@ class Vote(models.Model):
         verbose_name_plural = _("votes")
         constraints = [
             models.UniqueConstraint(fields=["proposal", "voter"], name="one_vote_per_voter_and_proposal"),
-            models.CheckConstraint(
-                condition=models.Q(choice__in=VoteChoice.values), name="vote_choice_is_known"
-            ),
+            models.CheckConstraint(condition=models.Q(choice__in=VoteChoice.values), name="vote_choice_is_known"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.choice} ({self.proposal_id})"
 
 
 class ResultsRevision(models.Model):
@@ -330,3 +347,66 @@ class ResultsRevision(models.Model):
         ConsultationPage, on_delete=models.CASCADE, primary_key=True, related_name="results_revision"
     )
     value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.value}"
+
+
+class TwinKind(models.TextChoices):
+    BUILDING = "building", _("Building")
+    BUILDING_PART = "building_part", _("Building part")
+    ROAD = "road", _("Road")
+    STREET = "street", _("Street")
+    SQUARE = "square", _("Square")
+    PARK = "park", _("Park")
+    LAND_USE = "land_use", _("Land use")
+    PLANT_COVER = "plant_cover", _("Vegetation")
+    WATER = "water", _("Water")
+    BRIDGE = "bridge", _("Bridge")
+    CITY_FURNITURE = "city_furniture", _("City furniture")
+    OTHER = "other", _("Other")
+
+
+class TwinFeature(models.Model):
+    """One object of the city's digital twin, imported from CityGML, CityJSON or GeoJSON.
+
+    Rows are updated in place on re-import (by source and twin id) and removed
+    only on request, so that contributions can point at them with PROTECT.
+    """
+
+    source = models.CharField(_("source"), max_length=255, help_text=_("The dataset the object came from."))
+    twin_id = models.CharField(_("twin id"), max_length=255, help_text=_("The object's id in its dataset."))
+    kind = models.CharField(_("kind"), max_length=20, choices=TwinKind.choices, default=TwinKind.OTHER)
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    function = models.CharField(_("function"), max_length=255, blank=True)
+    roof_type = models.CharField(_("roof type"), max_length=100, blank=True)
+    height = models.FloatField(_("height (m)"), null=True, blank=True)
+    storeys = models.PositiveSmallIntegerField(_("storeys above ground"), null=True, blank=True)
+    # GeoJSON geometry in WGS84, lon/lat order: the footprint of solids, the line of a street.
+    geometry = models.JSONField(_("geometry"))
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    # Bounding box in columns so that map queries ("what lies in this view") use indexes.
+    # One index per column: PostgreSQL combines them (bitmap AND) for a view's four conditions.
+    min_lon = models.FloatField(db_index=True)
+    min_lat = models.FloatField(db_index=True)
+    max_lon = models.FloatField(db_index=True)
+    max_lat = models.FloatField(db_index=True)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    imported_at = models.DateTimeField(_("first imported"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last imported"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("twin feature")
+        verbose_name_plural = _("twin features")
+        ordering = ["source", "twin_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "twin_id"], name="twin_feature_unique_per_source"),
+        ]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="twin_feature_centroid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.address or self.twin_id

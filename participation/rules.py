@@ -62,21 +62,30 @@ def voting_is_open(user, consultation) -> bool:
     return consultation.is_voting_open()
 
 
+@rules.predicate
+def consultation_is_published(user, consultation) -> bool:
+    return consultation.live
+
+
 _CITIZEN = (is_verified_citizen, NotAllowed, _("Please log in with a confirmed email address to take part."))
+_PUBLISHED = (consultation_is_published, NotAllowed, _("This consultation is not published."))
 
 REQUIREMENTS = {
     "participation.comment": [
         _CITIZEN,
+        _PUBLISHED,
         (comments_are_allowed, NotAllowed, _("This consultation does not take comments.")),
         (participation_is_open, PhaseClosed, _("Comments are possible only while the participation phase is open.")),
     ],
     "participation.pin_to_map": [
         _CITIZEN,
+        _PUBLISHED,
         (map_pins_are_allowed, NotAllowed, _("This consultation does not take map pins.")),
         (participation_is_open, PhaseClosed, _("Comments are possible only while the participation phase is open.")),
     ],
     "participation.vote": [
         _CITIZEN,
+        _PUBLISHED,
         (voting_is_offered, NotAllowed, _("There is no vote in this consultation.")),
         (voting_is_open, PhaseClosed, _("Voting is possible only while the voting phase is open.")),
     ],

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -24,12 +25,14 @@ Totals = dict[str, int]
 
 
 def consultation_of(proposal: ProposalPage) -> ConsultationPage:
-    """The consultation a proposal belongs to, in one query."""
-    return ConsultationPage.objects.get(path=proposal.path[: -Page.steplen])
+    """The consultation a proposal belongs to: one query, remembered on the proposal."""
+    if getattr(proposal, "_consultation", None) is None:
+        proposal._consultation = ConsultationPage.objects.get(path=proposal.path[: -Page.steplen])
+    return proposal._consultation
 
 
 def empty_totals() -> Totals:
-    return {choice: 0 for choice in VoteChoice.values}
+    return dict.fromkeys(VoteChoice.values, 0)
 
 
 def proposal_results(*, proposal_ids: Iterable[int]) -> dict[int, Totals]:
@@ -75,11 +78,10 @@ def visible_contributions(*, consultation: ConsultationPage, proposal: ProposalP
     return contributions
 
 
-def located_contributions(
-    *, consultation_id: int | None = None, bbox: tuple[float, float, float, float] | None = None
-):
+def located_contributions(*, consultation_id: int | None = None, bbox: tuple[float, float, float, float] | None = None):
     """Published comments with a map pin, optionally inside a (min_lon, min_lat, max_lon, max_lat) box."""
-    contributions = Contribution.objects.visible().located().select_related("proposal")
+    # Comments of a withdrawn (unpublished) consultation leave the public map with it.
+    contributions = Contribution.objects.visible().located().filter(consultation__live=True).select_related("proposal")
     if consultation_id is not None:
         contributions = contributions.filter(consultation_id=consultation_id)
     if bbox is not None:
@@ -120,7 +122,7 @@ def open_consultations():
 
 
 def results_snapshot(*, consultation_id: int) -> dict:
-    """The live aggregate of a consultation: what kiosk screens draw. Four queries."""
+    """The live aggregate of a consultation: what kiosk screens draw. Five queries."""
     revision = ResultsRevision.objects.filter(pk=consultation_id).values_list("value", flat=True).first() or 0
     consultation = ConsultationPage.objects.get(pk=consultation_id)
     proposals = proposals_with_results(consultation=consultation)
@@ -149,7 +151,13 @@ def with_results(proposals: Iterable[ProposalPage]) -> list[ProposalPage]:
 
 
 def published_proposals(*, consultation_id: int | None = None):
-    proposals = ProposalPage.objects.live().order_by("path")
+    """Live proposals of live consultations (Wagtail does not unpublish children with their parent)."""
+    proposals = (
+        ProposalPage.objects.live()
+        .annotate(parent_path=Substr("path", 1, Length("path") - Page.steplen))
+        .filter(parent_path__in=ConsultationPage.objects.live().values("path"))
+        .order_by("path")
+    )
     if consultation_id is not None:
         consultation = ConsultationPage.objects.filter(pk=consultation_id).first()
         if consultation is None:

@@ -30,7 +30,6 @@ from participation.models import (
 from participation.rules import require
 from participation.selectors import consultation_of
 
-
 # Format characters that are part of writing, not noise: the zero-width joiner
 # holds emoji sequences together, the non-joiner is part of Persian spelling.
 _KEPT_CONTROLS = "\n\t\u200c\u200d"
@@ -96,7 +95,11 @@ def post_contribution(
     if proposal is not None and not proposal.path.startswith(consultation.path):
         raise InvalidInput(_("This proposal belongs to another consultation."), field="proposal")
     if parent is not None:
-        if parent.consultation_id != consultation.pk or parent.deleted_at or parent.moderation_state != ModerationState.APPROVED:
+        if (
+            parent.consultation_id != consultation.pk
+            or parent.deleted_at
+            or parent.moderation_state != ModerationState.APPROVED
+        ):
             raise InvalidInput(_("The comment you reply to is not available."), field="parent")
         # Threads stay one level deep: a reply to a reply joins its thread.
         parent = parent.parent or parent

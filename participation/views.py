@@ -93,12 +93,17 @@ def handle_comment(request, *, consultation: ConsultationPage, proposal: Proposa
     if not form.is_valid():
         return page.render_with(request, comment_form=form, status=400)
     data = form.cleaned_data
+    parent = Contribution.objects.filter(pk=data["parent"]).first() if data.get("parent") is not None else None
+    if data.get("parent") is not None and parent is None:
+        # Never post a reply to a vanished comment as a new top-level comment.
+        form.add_error(None, _("The comment you reply to is not available."))
+        return page.render_with(request, comment_form=form, status=400)
     try:
         contribution = services.post_contribution(
             author=request.user,
             consultation=consultation,
             proposal=proposal or _proposal_in(proposals, data.get("proposal")),
-            parent=Contribution.objects.filter(pk=data.get("parent")).first() if data.get("parent") else None,
+            parent=parent,
             text=data["text"],
             latitude=data.get("latitude"),
             longitude=data.get("longitude"),

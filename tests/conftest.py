@@ -93,3 +93,12 @@ def participating_consultation(db):
 @pytest.fixture
 def proposal(voting_consultation):
     return factories.proposal(voting_consultation)
+
+
+@pytest.fixture
+def english():
+    """Messages in English, whatever the default language: for tests that read what users are told."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

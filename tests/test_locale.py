@@ -32,7 +32,7 @@ def parse_po(path: Path) -> dict[str, str]:
             entries[msgid] = "" if fuzzy else msgstr
         current, fuzzy = {}, False
 
-    for line in path.read_text().splitlines() + [""]:
+    for line in [*path.read_text().splitlines(), ""]:
         if not line.strip():
             flush()
         elif line.startswith("#,") and "fuzzy" in line:

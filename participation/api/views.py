@@ -1,5 +1,7 @@
 """JSON API v1: thin views over selectors and services."""
 
+import math
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -22,7 +24,7 @@ from participation.api.serializers import (
     VoteResultSerializer,
 )
 from participation.errors import NotAllowed, ServiceError
-from participation.models import ConsultationPage, Contribution, ProposalPage
+from participation.models import ConsultationPage, Contribution
 
 GEOJSON_LIMIT = 5000
 
@@ -83,7 +85,7 @@ class ProposalList(generics.ListAPIView):
 class ProposalDetail(APIView):
     @extend_schema(responses=ProposalSerializer)
     def get(self, request, pk: int):
-        proposal = get_object_or_404(ProposalPage.objects.live(), pk=pk)
+        proposal = get_object_or_404(selectors.published_proposals(), pk=pk)
         (proposal,) = selectors.with_results([proposal])
         return Response(ProposalSerializer(proposal, context={"request": request}).data)
 
@@ -93,7 +95,7 @@ class ProposalVote(APIView):
 
     @extend_schema(request=VoteInputSerializer, responses={200: VoteResultSerializer, 400: None, 401: None, 403: None})
     def post(self, request, pk: int):
-        proposal = get_object_or_404(ProposalPage.objects.live(), pk=pk)
+        proposal = get_object_or_404(selectors.published_proposals(), pk=pk)
         if not request.user.is_authenticated:
             raise NotAuthenticated(_("Please log in with a confirmed email address to take part."))
         _check_rate(request, "vote", settings.RATELIMIT_VOTES)
@@ -119,7 +121,8 @@ class ContributionList(generics.ListCreateAPIView):
     serializer_class = ContributionSerializer
 
     def get_queryset(self):
-        contributions = Contribution.objects.visible().order_by("created_at", "id")
+        # Comments of a withdrawn (unpublished) consultation leave the open API with it.
+        contributions = Contribution.objects.visible().filter(consultation__live=True).order_by("created_at", "id")
         if (consultation := _int_param(self.request, "consultation")) is not None:
             contributions = contributions.filter(consultation_id=consultation)
         if (proposal := _int_param(self.request, "proposal")) is not None:
@@ -136,12 +139,19 @@ class ContributionList(generics.ListCreateAPIView):
         values = data.validated_data
         consultation = get_object_or_404(ConsultationPage.objects.live(), pk=values["consultation"])
         location = values.get("location") or {}
+        # An id that names nothing is refused, never dropped: the comment would land elsewhere.
+        proposal = _named(
+            selectors.published_proposals(), values.get("proposal"), "proposal", _("There is no such proposal.")
+        )
+        parent = _named(
+            Contribution.objects.all(), values.get("parent"), "parent", _("The comment you reply to is not available.")
+        )
         try:
             contribution = services.post_contribution(
                 author=request.user,
                 consultation=consultation,
-                proposal=ProposalPage.objects.filter(pk=values.get("proposal")).first() if values.get("proposal") else None,
-                parent=Contribution.objects.filter(pk=values.get("parent")).first() if values.get("parent") else None,
+                proposal=proposal,
+                parent=parent,
                 text=values["text"],
                 latitude=location.get("latitude"),
                 longitude=location.get("longitude"),
@@ -149,6 +159,16 @@ class ContributionList(generics.ListCreateAPIView):
         except ServiceError as error:
             _raise_service_error(request, error)
         return Response(ContributionSerializer(contribution).data, status=status.HTTP_201_CREATED)
+
+
+def _named(queryset, pk: int | None, field: str, message: str):
+    """The object ``pk`` names, None if no id was sent; a 400 on ``field`` if it names nothing."""
+    if pk is None:
+        return None
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: [message]})
+    return found
 
 
 class ContributionGeoJSON(APIView):
@@ -176,4 +196,6 @@ def _bbox_param(request) -> tuple[float, float, float, float] | None:
         min_lon, min_lat, max_lon, max_lat = (float(part) for part in value.split(","))
     except ValueError:
         raise ValidationError({"bbox": _("Give four numbers: min_lon,min_lat,max_lon,max_lat.")}) from None
+    if not all(map(math.isfinite, (min_lon, min_lat, max_lon, max_lat))):  # float() reads "nan" and "inf"
+        raise ValidationError({"bbox": _("Give four numbers: min_lon,min_lat,max_lon,max_lat.")})
     return min_lon, min_lat, max_lon, max_lat

@@ -8,7 +8,12 @@ from django.core import mail
 
 from participation.rules import allows
 
-SIGNUP = {"email": "neu@example.org", "username": "neu", "password1": "ein-langes-passwort-7", "password2": "ein-langes-passwort-7"}
+SIGNUP = {
+    "email": "neu@example.org",
+    "username": "neu",
+    "password1": "ein-langes-passwort-7",
+    "password2": "ein-langes-passwort-7",
+}
 
 
 def _confirmation_link(message) -> str:

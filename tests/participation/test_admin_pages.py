@@ -59,7 +59,10 @@ def test_staff_publish_a_consultation_with_an_area(client, editor, home):
 
 def test_an_invalid_area_is_refused_with_a_message(client, editor, home):
     client.force_login(editor)
-    bowtie = {"type": "Polygon", "coordinates": [[[4.36, 52.01], [4.37, 52.02], [4.37, 52.01], [4.36, 52.02], [4.36, 52.01]]]}
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[4.36, 52.01], [4.37, 52.02], [4.37, 52.01], [4.36, 52.02], [4.36, 52.01]]],
+    }
     response = client.post(
         f"/admin/pages/add/participation/consultationpage/{home.pk}/", _consultation_form(area=json.dumps(bowtie))
     )

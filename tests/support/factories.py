@@ -6,9 +6,11 @@ from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from cms.models import HomePage, StandardPage
 from forum.models import Screen
@@ -49,6 +51,7 @@ def home_page() -> HomePage:
     if home is not None:
         return home
     # Transactional tests flush what Wagtail's migrations created: make it again.
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     home = root.add_child(instance=HomePage(title="Bürgerforum", slug="buergerforum"))
     Site.objects.update_or_create(

@@ -1,20 +1,27 @@
 """Real ASGI server processes for end-to-end tests: uvicorn on a free port,
-on the test run's own database (tests using them must be transactional)."""
+on the test run's own database (tests using them must be transactional),
+and the clients that talk to them: a kiosk WebSocket and a logged-in citizen
+voting over HTTP. All traffic stays on 127.0.0.1."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.error import URLError
-from urllib.request import urlopen
+from urllib.error import HTTPError, URLError
+from urllib.request import Request, urlopen
 
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,11 +41,18 @@ def database_url() -> str:
 
 
 class ServerProcess:
-    """One uvicorn process serving forum.asgi on 127.0.0.1."""
+    """One uvicorn process serving forum.asgi on 127.0.0.1.
+
+    ``extra_env`` overrides the environment, e.g. ``{"REDIS_URL": ""}`` for the
+    in-memory channel layer even when the test run has Redis.
+    """
 
     def __init__(self, *, mail_dir: Path, channel_prefix: str, extra_env: dict | None = None):
         self.port = free_port()
+        self.channel_prefix = channel_prefix
         self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}"
+        mail_dir.mkdir(parents=True, exist_ok=True)
         env = {
             **os.environ,
             "DEBUG": "1",
@@ -52,12 +66,31 @@ class ServerProcess:
         }
         self.log = mail_dir.parent / f"server-{self.port}.log"
         self._log_file = self.log.open("w")
+        # uvicorn[standard] brings httptools and uvloop: the loop a production server runs.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "forum.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--ws", "websockets", "--no-access-log"],
-            cwd=ROOT, env=env, stdout=self._log_file, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "forum.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--ws",
+                "websockets-sansio",
+                "--no-access-log",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
         )
-        self._wait_until_up()
+        try:
+            self._wait_until_up()
+        except BaseException:
+            self.stop()
+            raise
 
     def _wait_until_up(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -67,18 +100,195 @@ class ServerProcess:
             try:
                 with urlopen(f"{self.url}/healthz", timeout=2):
                     return
+            except HTTPError:
+                return  # it answers; an unhealthy report is the test's business
             except (URLError, ConnectionError, OSError):
                 time.sleep(0.1)
         raise RuntimeError(f"server did not start in {timeout}s: {self.log.read_text()}")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self._log_file.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        if not self._log_file.closed:
+            self._log_file.close()
+
+    def __enter__(self) -> ServerProcess:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def errors(self) -> list[str]:
+        """Tracebacks and errors the server logged (after ``stop``: all of them)."""
+        lines = self.log.read_text(errors="replace").splitlines()
+        return [line for line in lines if line.startswith(("Traceback", "ERROR")) or " ERROR " in line]
+
+
+class ServerPool:
+    """Servers of one test: started on demand, all stopped at the end, and
+    checked for errors they logged (a frame that failed is a bug even when a
+    later one healed the screen)."""
+
+    def __init__(self, directory: Path, **extra_env: str):
+        self.directory = directory
+        self.extra_env = extra_env
+        self.servers: list[ServerProcess] = []
+
+    def start(self, *, prefix: str, redis: bool) -> ServerProcess:
+        """A server on the run's database; with ``redis=False`` on the in-memory layer even if the run has Redis."""
+        env = dict(self.extra_env)
+        if not redis:
+            env["REDIS_URL"] = ""
+        server = ServerProcess(
+            mail_dir=self.directory / f"mail-{len(self.servers)}", channel_prefix=prefix, extra_env=env
+        )
+        self.servers.append(server)
+        return server
+
+    def stop_all(self) -> list[str]:
+        """Stops every server; returns what they logged as errors."""
+        for server in self.servers:
+            server.stop()
+        return [f"{server.log.name}: {line}" for server in self.servers for line in server.errors()]
 
 
 def new_channel_prefix() -> str:
     return f"test-{uuid.uuid4().hex[:8]}"
+
+
+# --- Clients -------------------------------------------------------------------------
+
+
+class KioskSocket:
+    """A kiosk screen's WebSocket: records every frame with the time it arrived.
+
+    A reader thread receives while the test does other things; ``wait_for``
+    blocks until a frame matching a condition has arrived, or fails.
+    """
+
+    def __init__(self, server: ServerProcess, slug: str = "foyer", timeout: float = 5):
+        from websockets.sync.client import connect
+
+        self.frames: list[tuple[float, dict]] = []  # (time.monotonic(), frame)
+        self.pongs = 0
+        self.closed = False
+        self._changed = threading.Condition()
+        self._exit = contextlib.ExitStack()
+        self.socket = self._exit.enter_context(
+            connect(
+                f"{server.ws_url}/ws/kiosk/{slug}/",
+                origin=server.url,  # what a browser on the kiosk page sends
+                open_timeout=timeout,
+                close_timeout=2,
+                compression=None,
+            )
+        )
+        self._reader = threading.Thread(target=self._read, name=f"kiosk-{slug}", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        try:
+            for message in self.socket:
+                now = time.monotonic()
+                with self._changed:
+                    if message == "pong":
+                        self.pongs += 1
+                    else:
+                        self.frames.append((now, json.loads(message)))
+                    self._changed.notify_all()
+        except ConnectionClosed:
+            pass
+        finally:
+            with self._changed:
+                self.closed = True
+                self._changed.notify_all()
+
+    def ping(self, timeout: float = 5) -> None:
+        """A ping round trip: the socket is up and its consumer is in its group."""
+        with self._changed:
+            expected = self.pongs + 1
+        self.socket.send("ping")
+        with self._changed:
+            if not self._changed.wait_for(lambda: self.pongs >= expected or self.closed, timeout):
+                raise AssertionError(f"no pong within {timeout}s")
+            assert not self.closed, "the kiosk socket closed"
+
+    def wait_for(self, condition, timeout: float = 5) -> tuple[float, dict]:
+        """The first frame with ``condition(frame)``, and when it arrived."""
+
+        def found():
+            return next(((at, frame) for at, frame in self.frames if condition(frame)), None)
+
+        with self._changed:
+            self._changed.wait_for(lambda: found() is not None or self.closed, timeout)
+            match = found()
+        if match is None:
+            raise AssertionError(f"no such frame within {timeout}s; got {[f for _, f in self.frames]}")
+        return match
+
+    def close(self) -> None:
+        self._exit.close()
+        self._reader.join(timeout=5)
+
+
+def totals_of(frame: dict, proposal_id: int) -> dict:
+    return next(p["totals"] for p in frame["proposals"] if p["id"] == proposal_id)
+
+
+def session_cookie(user) -> str:
+    """A session of ``user`` in the test database, as a browser would hold it after logging in."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def csrf_cookie(server: ServerProcess, path: str = "/accounts/login/") -> str:
+    """The CSRF cookie a browser gets on its first page."""
+    with urlopen(f"{server.url}{path}", timeout=10) as response:
+        cookies = SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookies.load(header)
+    return cookies[settings.CSRF_COOKIE_NAME].value
+
+
+class VoteResult:
+    def __init__(self, status: int, body: dict, sent_at: float, answered_at: float):
+        self.status = status
+        self.body = body
+        self.sent_at = sent_at
+        self.answered_at = answered_at
+
+
+def vote(server: ServerProcess, *, session: str, csrf: str, proposal_id: int, choice: str) -> VoteResult:
+    """POST /api/v1/proposals/{id}/vote/ like the site's own script does."""
+    request = Request(
+        f"{server.url}/api/v1/proposals/{proposal_id}/vote/",
+        data=json.dumps({"choice": choice}).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}",
+            "X-CSRFToken": csrf,
+            "Origin": server.url,
+            "Referer": f"{server.url}/",
+        },
+    )
+    sent_at = time.monotonic()
+    try:
+        with urlopen(request, timeout=30) as response:
+            status, raw = response.status, response.read()
+    except HTTPError as error:
+        status, raw = error.code, error.read()
+    answered_at = time.monotonic()
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        body = {"raw": raw[:500].decode(errors="replace")}
+    return VoteResult(status, body, sent_at, answered_at)

@@ -14,4 +14,6 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already present; nothing changed.")
         if report.credentials_file and report.credentials_file.exists():
             username, password = report.credentials_file.read_text().split()[:2]
-            self.stdout.write(f"Admin: /admin/  user: {username}  password: {password}  (from {report.credentials_file})")
+            self.stdout.write(
+                f"Admin: /admin/  user: {username}  password: {password}  (from {report.credentials_file})"
+            )

@@ -1,0 +1,338 @@
+"""The kiosk WebSocket in-process: the whole ASGI application (origin check,
+router, consumer) driven by Channels' WebsocketCommunicator, on the run's
+channel layer (in-memory, or Redis pub/sub with REDIS_URL) and the run's
+database. Each test is one coroutine run with async_to_sync, so the consumer,
+the publisher and the layer share one event loop, as in a server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import threading
+import time
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.db import connections, transaction
+
+from forum.asgi import application, router
+from participation import services
+from participation.live import publisher, results_group, snapshot_message
+from participation.models import ResultsRevision
+from tests.conftest import require_redis
+from tests.support import factories
+from tests.support.server import new_channel_prefix, totals_of
+
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.timeout(60)]
+
+ORIGIN = [(b"origin", b"http://127.0.0.1")]
+PATH = "/ws/kiosk/foyer/"
+
+
+@pytest.fixture(autouse=True)
+def channel_layer(settings):
+    """A fresh layer per test (each test runs its own event loop), under a
+    prefix of its own when Redis is shared with other runs."""
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [redis_url], "prefix": new_channel_prefix()},
+            }
+        }
+    else:
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.LIVE_FRAME_INTERVAL = 0.2
+    yield
+    async_to_sync(get_channel_layer().flush)()
+    publisher.close()  # its reading thread's database connection, before the test database goes
+
+
+@pytest.fixture
+def screen(voting_consultation):
+    return factories.screen(voting_consultation, slug="foyer")
+
+
+def run(scenario):
+    return async_to_sync(scenario)()
+
+
+async def connected(path: str = PATH, headers=ORIGIN) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    ok, detail = await communicator.connect(timeout=5)
+    assert ok, f"refused with {detail}"
+    return communicator
+
+
+async def frame_from(communicator: WebsocketCommunicator, timeout: float = 3) -> dict:
+    return json.loads(await communicator.receive_from(timeout=timeout))
+
+
+def revision_of(consultation) -> int:
+    return ResultsRevision.objects.filter(pk=consultation.pk).values_list("value", flat=True).first() or 0
+
+
+def test_kiosk_of_an_active_screen_connects(screen):
+    async def scenario():
+        communicator = await connected()
+        assert await communicator.receive_nothing(timeout=0.3)  # nothing to show until a write
+        await communicator.disconnect()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("case", ["unknown", "inactive"])
+def test_unknown_or_inactive_screen_is_closed_with_4404(screen, case):
+    if case == "inactive":
+        screen.is_active = False
+        screen.save()
+    path = "/ws/kiosk/nowhere/" if case == "unknown" else PATH
+
+    async def scenario():
+        communicator = WebsocketCommunicator(application, path, headers=ORIGIN)
+        assert await communicator.connect(timeout=5) == (False, 4404)
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("headers", [[], [(b"origin", b"http://evil.example")]], ids=["no-origin", "foreign"])
+def test_socket_from_a_foreign_page_is_refused(screen, headers):
+    async def scenario():
+        communicator = WebsocketCommunicator(application, PATH, headers=headers)
+        ok, _code = await communicator.connect(timeout=5)
+        assert not ok
+
+    run(scenario)
+
+
+def test_ping_gets_pong(screen):
+    async def scenario():
+        communicator = await connected()
+        await communicator.send_to(text_data="ping")
+        assert await communicator.receive_from(timeout=2) == "pong"
+        await communicator.send_to(text_data="something else")
+        assert await communicator.receive_nothing(timeout=0.3)
+        await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_a_vote_reaches_the_screen_as_a_results_frame(screen, proposal, voting_consultation):
+    first, second = factories.CitizenFactory(), factories.CitizenFactory()
+    other = factories.proposal(voting_consultation, title="Noch ein Vorschlag")
+
+    async def scenario():
+        communicator = await connected()
+
+        await database_sync_to_async(services.cast_vote)(voter=first, proposal=proposal, choice="support")
+        frame = await frame_from(communicator)
+        assert frame["type"] == "results"
+        assert frame["consultation"] == voting_consultation.pk
+        assert frame["revision"] == await database_sync_to_async(revision_of)(voting_consultation)
+        assert [p["id"] for p in frame["proposals"]] == [proposal.pk, other.pk]
+        assert totals_of(frame, proposal.pk) == {"support": 1, "oppose": 0, "abstain": 0}
+        assert totals_of(frame, other.pk) == {"support": 0, "oppose": 0, "abstain": 0}
+        assert frame["proposals"][0]["total"] == 1
+
+        # The next write falls into the interval after that frame: it comes as the trailing frame.
+        await database_sync_to_async(services.cast_vote)(voter=second, proposal=proposal, choice="oppose")
+        later = await frame_from(communicator)
+        assert later["revision"] > frame["revision"]
+        assert totals_of(later, proposal.pk) == {"support": 1, "oppose": 1, "abstain": 0}
+        assert await communicator.receive_nothing(timeout=0.5)
+        await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_every_screen_of_the_consultation_gets_the_frame(screen, proposal, voting_consultation):
+    factories.screen(voting_consultation, slug="saal")
+    citizen = factories.CitizenFactory()
+
+    async def scenario():
+        screens = [await connected(PATH), await connected("/ws/kiosk/saal/")]
+        await database_sync_to_async(services.cast_vote)(voter=citizen, proposal=proposal, choice="abstain")
+        for communicator in screens:
+            frame = await frame_from(communicator)
+            assert totals_of(frame, proposal.pk) == {"support": 0, "oppose": 0, "abstain": 1}
+            await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_a_burst_of_votes_becomes_a_few_frames_ending_in_the_final_state(screen, proposal, voting_consultation):
+    citizens = factories.CitizenFactory.create_batch(30)
+    base = revision_of(voting_consultation)
+
+    def burst():
+        for citizen in citizens:
+            services.cast_vote(voter=citizen, proposal=proposal, choice="support")
+
+    async def scenario():
+        communicator = await connected()
+        started = time.monotonic()
+        await database_sync_to_async(burst)()
+        duration = time.monotonic() - started
+        frames = []
+        while not frames or totals_of(frames[-1], proposal.pk)["support"] < len(citizens):
+            frames.append(await frame_from(communicator))
+        assert await communicator.receive_nothing(timeout=0.5)
+        await communicator.disconnect()
+        return frames, duration
+
+    frames, duration = run(scenario)
+    revisions = [frame["revision"] for frame in frames]
+    assert revisions == sorted(revisions)
+    assert len(frames) <= duration / 0.2 + 2 < len(citizens)
+    # Each frame is one consistent state: its totals are exactly those of its revision.
+    assert all(totals_of(f, proposal.pk)["support"] == f["revision"] - base for f in frames)
+    assert revisions[-1] == revision_of(voting_consultation)
+
+
+def test_a_vote_rolled_back_sends_no_frame(screen, proposal):
+    citizen = factories.CitizenFactory()
+
+    def vote_then_fail():
+        with transaction.atomic():
+            services.cast_vote(voter=citizen, proposal=proposal, choice="support")
+            raise RuntimeError("the request failed after the vote")
+
+    async def scenario():
+        communicator = await connected()
+        with pytest.raises(RuntimeError):
+            await database_sync_to_async(vote_then_fail)()
+        assert await communicator.receive_nothing(timeout=0.5)
+        await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_a_ping_renews_the_screens_membership_of_its_group(settings, screen, proposal):
+    """Layers expire group memberships (a day by default); a kiosk runs for days."""
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"group_expiry": 1}}
+    }
+    citizen = factories.CitizenFactory()
+
+    async def scenario():
+        pinging, silent = await connected(), await connected()
+        await asyncio.sleep(2.5)  # both memberships are past their expiry now
+        await pinging.send_to(text_data="ping")
+        assert await pinging.receive_from(timeout=2) == "pong"
+        await database_sync_to_async(services.cast_vote)(voter=citizen, proposal=proposal, choice="support")
+        assert totals_of(await frame_from(pinging), proposal.pk)["support"] == 1
+        # What the renewal prevents: the screen that never pinged fell out of its group.
+        assert await silent.receive_nothing(timeout=0.5)
+        await pinging.disconnect()
+        await silent.disconnect()
+
+    run(scenario)
+
+
+def test_older_and_repeated_frames_are_dropped(screen, voting_consultation):
+    group = results_group(voting_consultation.pk)
+
+    def message(revision: int, title: str = "Ein Platz") -> dict:
+        return snapshot_message(
+            {
+                "consultation": voting_consultation.pk,
+                "revision": revision,
+                "title": title,
+                "comments": 0,
+                "proposals": [],
+            }
+        )
+
+    async def scenario():
+        communicator = await connected()
+        layer = get_channel_layer()
+        # As two server processes may deliver them: out of order and twice.
+        for revision in (5, 3, 5, 6, 6):
+            await layer.group_send(group, message(revision))
+        assert [(await frame_from(communicator))["revision"] for _ in range(2)] == [5, 6]
+        assert await communicator.receive_nothing(timeout=0.3)
+        await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_a_stuck_screen_gets_the_newest_frame_not_a_backlog(screen, voting_consultation):
+    """A screen that stops reading (a frozen browser, a bad network) must not
+    pile frames up in the server, nor lose the newest one (the in-memory layer
+    drops messages to a full channel: the newest)."""
+    group = results_group(voting_consultation.pk)
+    frames = 150  # more than the in-memory layer's channel capacity (100)
+
+    async def scenario():
+        inbound: asyncio.Queue = asyncio.Queue()
+        accepted, unstuck = asyncio.Event(), asyncio.Event()
+        delivered = []
+
+        async def receive():
+            return await inbound.get()
+
+        async def send(message):
+            if message["type"] == "websocket.accept":
+                accepted.set()
+            elif message["type"] == "websocket.send":
+                await unstuck.wait()  # the socket's buffers are full until then
+                delivered.append(json.loads(message["text"])["revision"])
+
+        scope = {"type": "websocket", "path": PATH, "query_string": b"", "headers": ORIGIN, "subprotocols": []}
+        app = asyncio.ensure_future(application(scope, receive, send))
+        await inbound.put({"type": "websocket.connect"})
+        await asyncio.wait_for(accepted.wait(), 5)
+
+        layer = get_channel_layer()
+        for revision in range(1, frames + 1):
+            await layer.group_send(
+                group,
+                snapshot_message(
+                    {"consultation": voting_consultation.pk, "revision": revision, "title": "", "comments": 0}
+                ),
+            )
+            await asyncio.sleep(0.002)  # frames come over time, while the screen stays stuck
+        await asyncio.sleep(0.5)
+        unstuck.set()
+        await asyncio.sleep(0.3)
+        await inbound.put({"type": "websocket.disconnect", "code": 1001})
+        await asyncio.wait_for(app, 5)
+        return delivered
+
+    delivered = run(scenario)
+    # The frame on the wire when it got stuck, then straight to the newest.
+    assert delivered[0] == 1
+    assert delivered[-1] == frames
+    assert len(delivered) <= 3
+
+
+def test_a_write_in_another_process_reaches_the_screen_through_redis(screen, proposal):
+    """Management commands and workers have no server loop to coalesce on: they
+    publish at once, and over Redis the screens of every server process see it."""
+    require_redis()
+    citizen = factories.CitizenFactory()
+
+    def vote_like_a_worker():
+        # A thread of its own with no event loop and its own connection, like a worker process.
+        try:
+            services.cast_vote(voter=citizen, proposal=proposal, choice="support")
+        finally:
+            connections.close_all()
+
+    async def scenario():
+        # The bare router: this socket's loop is not offered to the publisher.
+        communicator = WebsocketCommunicator(router, PATH, headers=ORIGIN)
+        assert (await communicator.connect(timeout=5))[0]
+        worker = threading.Thread(target=vote_like_a_worker)
+        worker.start()
+        frame = await frame_from(communicator)
+        await asyncio.get_running_loop().run_in_executor(None, worker.join, 10)
+        assert totals_of(frame, proposal.pk)["support"] == 1
+        await communicator.disconnect()
+
+    run(scenario)
