@@ -10,3 +10,4 @@ class SignupForm(AllauthSignupForm):
         username = self.fields["username"]
         username.label = _("Public name")
         username.help_text = _("Shown with your comments. A pseudonym is fine; your email address is never shown.")
+        username.widget.attrs["placeholder"] = _("Public name")

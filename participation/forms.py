@@ -2,9 +2,17 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from participation.models import VoteChoice
+
+
+def _interpolate(message, **values) -> str:
+    return str(message) % values
+
+
+lazy_interpolate = lazy(_interpolate, str)
 
 
 class CommentForm(forms.Form):
@@ -12,7 +20,10 @@ class CommentForm(forms.Form):
         label=_("Your comment"),
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": settings.CONTRIBUTION_MAX_LENGTH}),
         max_length=settings.CONTRIBUTION_MAX_LENGTH,
-        help_text=_("Plain text, at most %(limit)d characters.") % {"limit": settings.CONTRIBUTION_MAX_LENGTH},
+        # Lazy: the text must follow the language of each request, not of module loading.
+        help_text=lazy_interpolate(
+            _("Plain text, at most %(limit)d characters."), limit=settings.CONTRIBUTION_MAX_LENGTH
+        ),
     )
     proposal = forms.TypedChoiceField(label=_("About"), required=False, coerce=int, empty_value=None)
     latitude = forms.FloatField(

@@ -109,7 +109,9 @@ def handle_comment(request, *, consultation: ConsultationPage, proposal: Proposa
             longitude=data.get("longitude"),
         )
     except ServiceError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        # A refused place belongs to the coordinate fields, so they are marked invalid.
+        field = "latitude" if error.field == "location" else error.field
+        form.add_error(field if field in form.fields else None, error.message)
         return page.render_with(request, comment_form=form, status=error.status)
     if contribution.moderation_state == ModerationState.APPROVED:
         messages.success(request, _("Thank you! Your comment is published."))

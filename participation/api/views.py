@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, Throttled, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -171,8 +172,15 @@ def _named(queryset, pk: int | None, field: str, message: str):
     return found
 
 
+class GeoJSONRenderer(JSONRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
 class ContributionGeoJSON(APIView):
     """Published comments with a map pin as a GeoJSON FeatureCollection (WGS84)."""
+
+    renderer_classes = [GeoJSONRenderer, JSONRenderer]
 
     @extend_schema(
         parameters=[

@@ -1,6 +1,6 @@
 // Kiosk screen: draw the snapshot, then apply pushed frames. Frames carry the
 // results revision; an older one than shown is dropped. After any reconnect
-// the screen reloads the snapshot over HTTP first, so it is never left stale.
+// the screen reloads the snapshot over HTTP, so it is never left stale.
 (function () {
   "use strict";
   const body = document.body;
@@ -15,20 +15,27 @@
 
   function draw(frame) {
     if (frame.type !== "results" || frame.revision < revision) return;
-    revision = frame.revision;
-    document.getElementById("kiosk-comments").textContent = frame.comments;
-    frame.proposals.forEach((proposal) => {
+    const shown = new Set();
+    for (const proposal of frame.proposals) {
       const item = document.querySelector('[data-proposal="' + proposal.id + '"]');
       if (!item) {
         // A proposal published after the page loaded: the simplest correct redraw is a reload.
         window.location.reload();
         return;
       }
+      shown.add(item);
+      item.hidden = false;
       Object.entries(proposal.totals).forEach(([choice, count]) => {
         item.querySelector('dd[data-choice="' + choice + '"]').textContent = count;
         item.querySelector(".kiosk__bar ." + choice).style.flexGrow = count;
       });
+    }
+    // A proposal withdrawn since the page loaded leaves the screen.
+    document.querySelectorAll("[data-proposal]").forEach((item) => {
+      if (!shown.has(item)) item.hidden = true;
     });
+    document.getElementById("kiosk-comments").textContent = frame.comments;
+    revision = frame.revision;
     body.dataset.revision = String(revision);
   }
 
@@ -45,6 +52,10 @@
     socket.addEventListener("open", () => {
       retry = 0;
       setStatus("live");
+      // A new socket starts a new sequence: whichever comes first, the HTTP
+      // snapshot or a pushed frame, is the newest state, even if the server's
+      // revisions restarted (a restored database); older ones are dropped again.
+      revision = -1;
       loadSnapshot().catch(() => {});
       pinger = setInterval(() => socket.send("ping"), 25000);
     });

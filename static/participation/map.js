@@ -6,8 +6,26 @@
   const mapNode = document.getElementById("consultation-map");
   if (!configNode || !mapNode || !window.L) return;
   const config = JSON.parse(configNode.textContent);
+  const labels = mapNode.dataset; // the controls' names, in the page's language
+  // No fading and zooming animations for people who ask for less motion.
+  const animate = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
-  const map = L.map(mapNode, { keyboard: true }).setView(config.center, config.zoom);
+  const map = L.map(mapNode, {
+    keyboard: true,
+    zoomControl: false,
+    fadeAnimation: animate,
+    zoomAnimation: animate,
+    markerZoomAnimation: animate,
+  }).setView(config.center, config.zoom);
+  L.control
+    .zoom({ zoomInTitle: labels.labelZoomIn || "Zoom in", zoomOutTitle: labels.labelZoomOut || "Zoom out" })
+    .addTo(map);
+  if (labels.labelClosePopup) {
+    map.on("popupopen", (event) => {
+      const close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) close.setAttribute("aria-label", labels.labelClosePopup);
+    });
+  }
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
   }
@@ -23,7 +41,8 @@
   }
 
   fetch("/api/v1/contributions/geojson/?consultation=" + encodeURIComponent(config.consultation), {
-    headers: { Accept: "application/geo+json" },
+    // The API negotiates on JSON; a GeoJSON-only Accept header is answered with 406.
+    headers: { Accept: "application/geo+json, application/json" },
   })
     .then((response) => (response.ok ? response.json() : { features: [] }))
     .then((collection) => {
@@ -48,7 +67,8 @@
       pin = null;
       return;
     }
-    if (!pin) pin = L.marker([lat, lon], { title: mapNode.getAttribute("aria-label") }).addTo(map);
+    // The pin only shows what the fields say: it is no control of its own (no tab stop named "Marker").
+    if (!pin) pin = L.marker([lat, lon], { keyboard: false, interactive: false, alt: labels.labelPin || "" }).addTo(map);
     pin.setLatLng([lat, lon]);
   }
 

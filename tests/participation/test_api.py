@@ -509,3 +509,11 @@ def test_html_in_a_comment_comes_back_as_plain_text_in_json_and_geojson(as_citiz
 
     assert feature["properties"]["text"] == text
     assert item["text"] == text
+
+
+def test_geojson_endpoint_answers_a_client_asking_for_geojson(client, db):
+    response = client.get("/api/v1/contributions/geojson/", HTTP_ACCEPT="application/geo+json")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    assert response.json()["type"] == "FeatureCollection"

@@ -268,11 +268,6 @@ def test_a_comment_after_the_participation_phase_is_refused(as_citizen, home):
     assert not Contribution.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/participation/includes/comment_form.html shows the form only while can_comment: "
-    "a comment sent just as the phase closed is lost instead of shown again",
-)
 def test_a_comment_refused_because_the_phase_closed_meanwhile_is_shown_again(as_citizen, home):
     closed = factories.consultation("evaluate")
 

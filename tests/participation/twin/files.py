@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-SHARED = Path("/work/shared/data/twin")
+# The shared data lies beside the repository (as in CI's clean clone).
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "data" / "twin"
 TUM = SHARED / "DEBY_LOD2_4959457_TUM.gml"
 DELFT = SHARED / "delft.city.json"
 GARCHING = SHARED / "garching-streets.geojson"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-TUM = Path("/work/shared/data/twin/DEBY_LOD2_4959457_TUM.gml")
+TUM = Path(__file__).resolve().parents[4] / "shared" / "data" / "twin" / "DEBY_LOD2_4959457_TUM.gml"
 MEMBER_START, MEMBER_END = "<core:cityObjectMember>", "</core:cityObjectMember>"
 _POSLIST = re.compile(r"(<gml:posList[^>]*>)([^<]*)(</gml:posList>)")
 _GML_ID = re.compile(r'gml:id="([^"]+)"')

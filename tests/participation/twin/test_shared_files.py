@@ -1,4 +1,4 @@
-"""The three real files of /work/shared/data/twin: counts, places, heights, addresses, names."""
+"""The three real files of ../shared/data/twin: counts, places, heights, addresses, names."""
 
 import re
 

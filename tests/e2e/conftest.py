@@ -1,0 +1,227 @@
+"""Fixtures of the browser tests.
+
+One real uvicorn server (tests.support.server.ServerProcess) serves the test
+database for the whole run; every test gets the demo site seeded afresh
+(``django_db(transaction=True)``, so the server sees the committed data) and a
+fresh browser context of Debian's chromium driven by Playwright's sync API.
+
+Playwright's sync API keeps an asyncio loop running in the test thread, so
+Django refuses ORM calls there ("SynchronousOnlyOperation") unless
+DJANGO_ALLOW_ASYNC_UNSAFE is set. It is set only while a browser module runs,
+and never reaches the server processes, which keep Django's check.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from django.test import Client, override_settings
+from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
+
+from tests.conftest import require_chromium
+from tests.e2e.helpers import CHROMIUM_ARGS, BrowserSession, close_session, open_session
+from tests.support import factories
+from tests.support.server import ROOT, ServerProcess, new_channel_prefix
+
+# Servers never inherit the test process' permission to call the ORM from a running event loop.
+SERVER_ENV = {"DJANGO_ALLOW_ASYNC_UNSAFE": ""}
+
+expect.set_options(timeout=5_000)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.e2e_failed = report.failed
+    return report
+
+
+@dataclass
+class LiveServer:
+    process: ServerProcess
+    mail_dir: Path
+
+    @property
+    def url(self) -> str:
+        return self.process.url
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.process.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    return require_chromium()
+
+
+@pytest.fixture(scope="session")
+def live_server_process(chromium_path, django_db_setup, tmp_path_factory) -> Iterator[LiveServer]:
+    """The site as a citizen reaches it: uvicorn, DEBUG on, mail written to files."""
+    mail_dir = tmp_path_factory.mktemp("e2e-mail")
+    process = ServerProcess(mail_dir=mail_dir, channel_prefix=new_channel_prefix(), extra_env=SERVER_ENV)
+    yield LiveServer(process=process, mail_dir=mail_dir)
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def production_server(chromium_path, django_db_setup, tmp_path_factory) -> Iterator[LiveServer]:
+    """The site with DEBUG off (collected, hashed static files): where the real 404 page is served."""
+    base = tmp_path_factory.mktemp("e2e-production")
+    mail_dir = base / "mail"
+    mail_dir.mkdir()
+    env = {
+        **SERVER_ENV,
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "STATIC_ROOT": str(base / "static"),
+    }
+    subprocess.run(
+        # The public pages need only the site's own and Leaflet's files, not Wagtail's admin.
+        [
+            sys.executable,
+            "manage.py",
+            "collectstatic",
+            "--no-input",
+            "-v",
+            "0",
+            "-i",
+            "wagtail*",
+            "-i",
+            "rest_framework",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        timeout=120,
+    )
+    process = ServerProcess(mail_dir=mail_dir, channel_prefix=new_channel_prefix(), extra_env=env)
+    yield LiveServer(process=process, mail_dir=mail_dir)
+    process.stop()
+
+
+def outside_event_loop(function, *args, **kwargs):
+    """Run ``function`` in a worker thread, where no event loop runs: writes that publish live
+    frames (async_to_sync) cannot run in the thread Playwright's loop runs in."""
+
+    def call():
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connections.close_all()  # this thread's connections; a left-open one blocks the flush
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def _orm_beside_playwright() -> Iterator[None]:
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path, live_server_process, _orm_beside_playwright) -> Iterator[Browser]:
+    before = {alias: connections[alias] for alias in connections}
+    with sync_playwright() as playwright:
+        _carry_test_database_state(before)
+        # launch() gives every run a fresh, temporary user data dir.
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, timeout=30_000)
+        yield browser
+        browser.close()
+        connections.close_all()  # the ones opened inside Playwright's context; a left-open one blocks DROP DATABASE
+
+
+def _carry_test_database_state(before: dict) -> None:
+    """Inside Playwright's sync API, Django's per-context connection handler hands out new
+    connection objects, which lack what the test run put on the originals: the serialized
+    migrated state. Without it, serialized_rollback restores nothing and the flush after each
+    test re-creates content types, which breaks later tests that restore that state."""
+    for alias, original in before.items():
+        current = connections[alias]
+        if current is not original and hasattr(original, "_test_serialized_contents"):
+            current._test_serialized_contents = original._test_serialized_contents
+
+
+@dataclass
+class Demo:
+    """The demo site (forum.demo.seed_demo) as the tests use it."""
+
+    consultation: object
+    proposal: object
+    screen: object
+    imprint: object
+
+
+@pytest.fixture
+def demo(transactional_db, tmp_path) -> Demo:
+    """The demo site, seeded afresh for every test on the migrated state that serialized_rollback
+    restores before each test: the same Wagtail site (id 1) and content types every time. The
+    server process lives through all tests and caches by those ids (Wagtail's site root paths,
+    Django's content types); with others it would link pages to a wrong host."""
+    from cms.models import StandardPage
+    from forum.demo import seed_demo
+    from forum.models import Screen
+    from participation.models import ConsultationPage, ProposalPage
+
+    def seed() -> Demo:
+        factories.home_page()  # the home page as the default site's root; seed_demo builds on it
+        with override_settings(VAR_DIR=tmp_path):  # the demo admin's password file stays out of var/
+            seed_demo()
+        consultation = ConsultationPage.objects.get(slug="platz-am-wasser")
+        return Demo(
+            consultation=consultation,
+            proposal=ProposalPage.objects.child_of(consultation).get(slug="baeume-und-baenke"),
+            screen=Screen.objects.get(slug="foyer"),
+            imprint=StandardPage.objects.get(slug="impressum"),
+        )
+
+    return outside_event_loop(seed)
+
+
+@pytest.fixture
+def ui_language() -> str:
+    """The language the browser asks for; tests name their buttons in English. Parametrize to change."""
+    return "en"
+
+
+@pytest.fixture
+def browser_session(request, browser, live_server_process, demo, ui_language) -> Iterator[BrowserSession]:
+    session = open_session(browser, live_server_process.url, language=ui_language)
+    yield session
+    failed = getattr(request.node, "e2e_failed", False)
+    if failed:
+        print(f"server log ({live_server_process.process.log}):\n{live_server_process.log_tail()}")
+    close_session(session, failed_test=request.node.name if failed else None)
+
+
+@pytest.fixture
+def context(browser_session) -> BrowserContext:
+    return browser_session.context
+
+
+@pytest.fixture
+def log_in(context, live_server_process):
+    """Log a user in to the browser context: the session is made in the database, as a login would."""
+
+    def log_in(user) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies["sessionid"]
+        context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server_process.url}])
+
+    return log_in

@@ -1,0 +1,214 @@
+"""Helpers of the browser tests: axe-core runs, the mail folder, keyboard focus."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Error as PlaywrightError
+
+# Debian's chromium, headless, offline: no background connections, no GPU, no sandbox (containers).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# What the site promises: WCAG 2.1 A and AA (EN 301 549 / BITV 2.0). "best-practice" adds axe's
+# checks of landmarks, heading order and one h1 per page, which WCAG implies but axe files apart;
+# "wcag22aa" adds WCAG 2.2's target size, which the site meets as well.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+SHOTS_DIR = Path("/tmp/e2e-shots")
+LOCAL_ONLY = re.compile(r"^(?!https?://127\.0\.0\.1:\d+/)")
+
+_axe = Axe()
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Run axe-core (shipped inside axe-playwright-python) on the page as it is now."""
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    return _axe.run(page, options=options).response["violations"]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"  {violation['id']} ({violation['impact']}): {violation['help']} [{violation['helpUrl']}]")
+        for node in violation["nodes"][:5]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"      {', '.join(map(str, node['target']))}: {summary[:300]}")
+        if len(violation["nodes"]) > 5:
+            lines.append(f"      ... and {len(violation['nodes']) - 5} more")
+    return "\n".join(lines)
+
+
+# A field marked invalid must point (aria-describedby) at a message that says what is wrong.
+UNTIED_ERRORS_JS = """() => [...document.querySelectorAll('[aria-invalid="true"]')]
+  .filter((field) => !(field.getAttribute("aria-describedby") || "").split(/\\s+/).some((id) => {
+    const target = id && document.getElementById(id);
+    return target && target.textContent.trim();
+  }))
+  .map((field) => field.outerHTML.slice(0, 160))"""
+
+
+@dataclass
+class PageAudit:
+    """Collects what is wrong on every page of a walk, so one run reports all of it."""
+
+    problems: dict[str, list[str]] = field(default_factory=dict)
+    audited: list[str] = field(default_factory=list)
+
+    def check(self, page: Page, name: str) -> None:
+        found = []
+        violations = axe_violations(page)
+        if violations:
+            found.append(f"axe found {len(violations)} violation(s):\n{describe_violations(violations)}")
+        untied = page.evaluate(UNTIED_ERRORS_JS)
+        if untied:
+            found.append(f"fields marked invalid without a message tied to them (aria-describedby): {untied}")
+        h1_count = page.locator("h1").count()
+        if h1_count != 1:
+            found.append(f"has {h1_count} h1 elements, not exactly one")
+        if not page.title().strip():
+            found.append("has an empty <title>")
+        self.audited.append(name)
+        if found:
+            self.problems[f"{name} ({page.url})"] = found
+
+    def assert_clean(self) -> None:
+        report = "\n".join(f"{name}:\n" + "\n".join(f"  - {p}" for p in found) for name, found in self.problems.items())
+        assert not self.problems, f"accessibility problems on {len(self.problems)} page(s):\n{report}"
+
+
+def wait_for_map(page: Page, features: int | None = None) -> None:
+    """The consultation map has drawn its area and the pins loaded from the API."""
+    map_node = page.locator("#consultation-map")
+    expect(map_node).to_have_attribute("data-loaded", re.compile(r"^\d+$") if features is None else str(features))
+    expect(map_node.locator(".leaflet-control-zoom-in")).to_be_visible()
+
+
+def wait_for_kiosk(page: Page) -> None:
+    expect(page.locator("#kiosk-status")).to_have_attribute("data-state", "live")
+
+
+def confirmation_link(mail_dir: Path, email: str, timeout: float = 10) -> str:
+    """The confirm link of the newest mail to ``email`` written by Django's file-based backend."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in sorted(mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if f"To: {email}" not in text:
+                continue
+            match = re.search(r"https?://127\.0\.0\.1:\d+/accounts/confirm-email/[^\s/]+/", text)
+            assert match, f"no confirm link in the mail to {email}:\n{text}"
+            return match.group(0)
+        time.sleep(0.1)
+    raise AssertionError(f"no mail to {email} in {mail_dir} within {timeout}s: {sorted(mail_dir.iterdir())}")
+
+
+FOCUS_STYLE_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const again = el.dataset.e2eFocused === "1";
+  el.dataset.e2eFocused = "1";
+  const style = getComputedStyle(el);
+  const rect = el.getBoundingClientRect();
+  return {
+    again,
+    element: el.outerHTML.slice(0, 160),
+    outlineStyle: style.outlineStyle,
+    outlineWidth: parseFloat(style.outlineWidth) || 0,
+    boxShadow: style.boxShadow,
+    inViewport: rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0
+      && rect.top < window.innerHeight && rect.left < window.innerWidth,
+  };
+}"""
+
+
+def tab_through(page: Page, limit: int = 80) -> list[dict]:
+    """Press Tab from the top of the page until focus leaves it or comes round again; the focused elements' styles."""
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    stops: list[dict] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        style = page.evaluate(FOCUS_STYLE_JS)
+        if style is None or style["again"]:
+            break
+        stops.append(style)
+    return stops
+
+
+def has_visible_focus(style: dict) -> bool:
+    outline = style["outlineStyle"] != "none" and style["outlineWidth"] >= 2
+    shadow = style["boxShadow"] not in ("", "none")
+    return (outline or shadow) and style["inViewport"]
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = SHOTS_DIR / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
+    return path
+
+
+@dataclass
+class BrowserSession:
+    context: BrowserContext
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def open_session(browser: Browser, base_url: str, *, language: str = "en", **options) -> BrowserSession:
+    context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": 1280, "height": 900},
+        locale={"de": "de-DE", "en": "en-US"}.get(language, language),
+        timezone_id="Europe/Berlin",
+        **options,
+    )
+    context.set_default_timeout(10_000)
+    context.set_default_navigation_timeout(15_000)
+    session = BrowserSession(context=context)
+
+    def block(route):
+        session.blocked.append(route.request.url)
+        route.abort()
+
+    context.route(LOCAL_ONLY, block)  # only 127.0.0.1 traffic, and we want to know of any other
+    context.on(
+        "weberror", lambda error: session.errors.append(f"{error.page.url if error.page else ''}: {error.error}")
+    )
+
+    def console(message):
+        # A failed load is reported below with its URL; a page answered 4xx on purpose is the test's business.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            session.errors.append(f"console error: {message.text} ({message.location.get('url')})")
+
+    def response(response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            session.errors.append(f"{response.request.resource_type} {response.url} answered {response.status}")
+
+    context.on("console", console)
+    context.on("response", response)
+    return session
+
+
+def close_session(session: BrowserSession, *, failed_test: str | None = None) -> None:
+    if failed_test:  # what the browser showed when the test failed, for the one who reads the report
+        SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+        for number, page in enumerate(session.context.pages):
+            with contextlib.suppress(PlaywrightError):
+                page.screenshot(path=str(SHOTS_DIR / f"failed-{failed_test}-{number}.png"), full_page=True)
+    session.context.close()
+    assert not session.blocked, f"pages asked for something not on 127.0.0.1: {session.blocked}"
+    assert not session.errors, "errors in the browser:\n" + "\n".join(session.errors)

@@ -1,0 +1,240 @@
+"""Accessibility of every page of the slice, in a real browser.
+
+axe-core checks WCAG 2.1 A/AA (and its best practices for landmarks and
+headings) on each page in the states citizens meet it: anonymous, logged in
+with the forms shown, with form errors, after a vote. What axe cannot judge is
+checked by hand: one h1 per page, the skip link, a visible focus on every tab
+stop, no horizontal scrolling at 320 CSS pixels (WCAG 1.4.10).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import (
+    PageAudit,
+    close_session,
+    has_visible_focus,
+    open_session,
+    screenshot,
+    tab_through,
+    wait_for_kiosk,
+    wait_for_map,
+)
+from tests.support import factories
+
+# serialized_rollback: every test starts from the migrated state (the same site and content type ids,
+# which the long-lived server caches) and leaves the database empty for the next one that restores it.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def visit(page: Page, path: str) -> None:
+    response = page.goto(path)
+    assert response is not None and response.ok, f"{path} answered {response.status if response else 'nothing'}"
+    ready(page)
+
+
+def ready(page: Page) -> None:
+    """Wait for what scripts add to a page, so axe sees it as people do."""
+    if page.locator("#consultation-map").count():
+        wait_for_map(page)
+    if page.locator("body.kiosk").count():
+        wait_for_kiosk(page)
+
+
+def confirmation_key(email: str) -> str:
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+
+    user = factories.UserFactory(username=email.split("@")[0], email=email)
+    address = EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
+    return EmailConfirmationHMAC(address).key
+
+
+@pytest.mark.parametrize("ui_language", ["de", "en"])
+def test_pages_for_everyone(context, demo, ui_language):
+    language = ui_language
+    page = context.new_page()
+    audit = PageAudit()
+    for name, path in [
+        ("home", "/"),
+        ("consultation", demo.consultation.url),
+        ("proposal", demo.proposal.url),
+        ("standard page (imprint)", demo.imprint.url),
+        ("kiosk", f"/kiosk/{demo.screen.slug}/"),
+    ]:
+        visit(page, path)
+        audit.check(page, f"{name} [{language}]")
+        # WCAG 3.1.2: the page is in the interface's language; what staff wrote is marked as German.
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        assert page.locator("h1").evaluate("(h1) => h1.closest('[lang]').lang") == "de", name
+
+    # A map popup open, as a pointer user sees it (once it has faded in).
+    visit(page, demo.consultation.url)
+    page.locator("#consultation-map path.leaflet-interactive").nth(1).click()
+    expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
+    audit.check(page, f"consultation with a map popup open [{language}]")
+    audit.assert_clean()
+
+
+def test_account_pages(context, demo):
+    page = context.new_page()
+    audit = PageAudit()
+    for name, path in [
+        ("sign-up", "/accounts/signup/"),
+        ("login", "/accounts/login/"),
+        ("password reset", "/accounts/password/reset/"),
+        ("email confirmation", f"/accounts/confirm-email/{confirmation_key('neu@example.org')}/"),
+        ("email confirmation, invalid link", "/accounts/confirm-email/not-a-key/"),
+    ]:
+        visit(page, path)
+        audit.check(page, name)
+
+    # The same forms with errors: the messages must be tied to their fields.
+    page.goto("/accounts/signup/")
+    page.locator("input[name=email]").fill("neu@example.org")  # taken, by the confirmation above
+    page.locator("input[name=username]").fill("x")
+    page.locator("input[name=password1]").fill("kurz")
+    page.locator("input[name=password2]").fill("anders")
+    page.get_by_role("main").get_by_role("button").click()
+    expect(page.locator("[aria-invalid=true]").first).to_be_visible()
+    audit.check(page, "sign-up with errors")  # includes: every invalid field points at its message
+
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill("niemand@example.org")
+    page.locator("input[name=password]").fill("falsches-passwort")
+    page.get_by_role("main").get_by_role("button").click()
+    expect(page.locator(".errorlist, [role=alert]").first).to_be_visible()
+    audit.check(page, "login with an error")
+
+    page.goto("/accounts/password/reset/")
+    page.locator("input[name=email]").fill("neu@example.org")
+    page.get_by_role("main").get_by_role("button").click()
+    expect(page).to_have_url(re.compile(r"/accounts/password/reset/done/$"))
+    audit.check(page, "password reset sent")
+    audit.assert_clean()
+
+
+def test_pages_with_forms_for_a_logged_in_citizen(context, log_in, demo):
+    log_in(factories.CitizenFactory(username="barrierefrei"))
+    page = context.new_page()
+    audit = PageAudit()
+
+    visit(page, "/")
+    audit.check(page, "home, logged in")
+    screenshot(page, "home")
+
+    visit(page, demo.consultation.url)
+    expect(page.get_by_label("Your comment")).to_be_visible()
+    audit.check(page, "consultation with the comment form")
+    screenshot(page, "consultation")
+
+    # A comment refused (outside the area): the errors are shown and announced.
+    page.get_by_label("Your comment").fill("Weit draußen.")
+    page.get_by_label("Latitude").fill("52.0200")
+    page.get_by_label("Longitude").fill("4.3800")
+    page.get_by_role("button", name="Publish comment").click()
+    expect(page.get_by_role("alert").first).to_contain_text("area")
+    ready(page)
+    audit.check(page, "consultation with a refused comment")
+
+    visit(page, demo.proposal.url)
+    expect(page.get_by_role("group", name="Your vote")).to_be_visible()
+    audit.check(page, "proposal with the vote form")
+    page.get_by_role("radio", name="Oppose").check()
+    page.get_by_role("button", name="Vote").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    ready(page)
+    audit.check(page, "proposal after voting")
+    screenshot(page, "proposal")
+
+    visit(page, "/accounts/email/")
+    audit.check(page, "my account (email addresses)")
+
+    kiosk = context.new_page()
+    visit(kiosk, f"/kiosk/{demo.screen.slug}/")
+    screenshot(kiosk, "kiosk")
+
+    small = context.new_page()
+    small.set_viewport_size({"width": 390, "height": 844})
+    visit(small, demo.consultation.url)
+    screenshot(small, "consultation-phone")
+    audit.assert_clean()
+
+
+def test_the_404_page(browser, production_server, demo):
+    """With DEBUG off, as the public gets it (with DEBUG on Django shows its technical page instead)."""
+    session = open_session(browser, production_server.url)
+    try:
+        page = session.context.new_page()
+        response = page.goto("/gibt-es-nicht/")
+        assert response is not None and response.status == 404
+        audit = PageAudit()
+        audit.check(page, "404")
+        expect(page.get_by_role("main").get_by_role("link")).to_have_attribute("href", "/")
+        audit.assert_clean()
+    finally:
+        close_session(session)
+
+
+def test_keyboard_skip_link_and_visible_focus(context, log_in, demo):
+    page = context.new_page()
+    # The skip link: the first tab stop, visible when focused, and it takes the focus to main.
+    for path in [
+        "/",
+        "/accounts/signup/",
+        "/accounts/login/",
+        demo.consultation.url,
+        demo.proposal.url,
+        demo.imprint.url,
+    ]:
+        visit(page, path)
+        page.keyboard.press("Tab")
+        skip = page.locator(":focus")
+        expect(skip).to_have_class(re.compile(r"\bskip-link\b"))
+        box = skip.bounding_box()
+        assert box and box["x"] >= 0 and box["y"] >= 0 and box["width"] > 20, f"{path}: skip link not visible: {box}"
+        page.keyboard.press("Enter")
+        assert page.evaluate("() => document.activeElement.id") == "main", f"{path}: focus did not move to main"
+        # The next Tab goes on from main (into it, or past it if it has no link), not back to the header.
+        page.keyboard.press("Tab")
+        assert page.evaluate(
+            """() => {
+                const main = document.getElementById("main");
+                const active = document.activeElement;
+                const after = main.compareDocumentPosition(active) & Node.DOCUMENT_POSITION_FOLLOWING;
+                return main.contains(active) || Boolean(after);
+            }"""
+        ), f"{path}: Tab after the skip link went back before main"
+
+    # Every tab stop shows where the focus is (WCAG 2.4.7), with the forms a citizen gets.
+    log_in(factories.CitizenFactory(username="tastatur"))
+    problems = []
+    for path in ["/", demo.consultation.url, demo.proposal.url, "/accounts/email/"]:
+        visit(page, path)
+        stops = tab_through(page)
+        assert len(stops) > 5, f"{path}: only {len(stops)} tab stops"
+        problems += [f"{path}: {stop}" for stop in stops if not has_visible_focus(stop)]
+    assert not problems, "focus not visible on:\n" + "\n".join(problems)
+
+
+def test_pages_reflow_without_horizontal_scrolling(context, log_in, demo):
+    """WCAG 1.4.10: content fits 320 CSS pixels (a 1280 px screen at 400 % zoom)."""
+    width = 320
+    log_in(factories.CitizenFactory(username="schmal"))
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 640})
+    too_wide = {}
+    for path in ["/", demo.consultation.url, demo.proposal.url, "/accounts/email/", demo.imprint.url]:
+        visit(page, path)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            too_wide[path] = page.evaluate(
+                """(width) => [...document.querySelectorAll('body *')]
+                    .filter((el) => el.getBoundingClientRect().right > width + 1)
+                    .slice(0, 5).map((el) => el.outerHTML.slice(0, 100))""",
+                width,
+            )
+    assert not too_wide, f"pages wider than {width}px: {too_wide}"
