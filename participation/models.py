@@ -17,9 +17,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from participation import geometry
@@ -106,6 +107,7 @@ class ConsultationPage(FormPageMixin, Page):
             ],
             heading=_("What is allowed"),
         ),
+        InlinePanel("twin_feature_links", heading=_("Twin objects under discussion"), label=_("Twin object")),
     ]
     subpage_types = ["participation.ProposalPage"]
     template = "participation/consultation_page.html"
@@ -190,7 +192,12 @@ class ProposalPage(FormPageMixin, Page):
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
     search_fields = [*Page.search_fields, index.SearchField("summary")]
-    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("twin_feature_links", heading=_("Twin objects this proposal changes"), label=_("Twin object")),
+    ]
     parent_page_types = ["participation.ConsultationPage"]
     subpage_types: list[str] = []
     template = "participation/proposal_page.html"
@@ -267,8 +274,20 @@ class Contribution(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     text = models.TextField(_("text"), max_length=settings.CONTRIBUTION_MAX_LENGTH)
+    # Where the contribution is: a point, line or area as GeoJSON (WGS84), and
+    # its representative point in latitude/longitude for map queries; or, as
+    # well, the twin object it is about.
+    geometry = models.JSONField(_("geometry"), null=True, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    twin_feature = models.ForeignKey(
+        "participation.TwinFeature",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("twin object"),
+    )
     moderation_state = models.CharField(
         _("moderation state"), max_length=10, choices=ModerationState.choices, default=ModerationState.APPROVED
     )
@@ -410,3 +429,36 @@ class TwinFeature(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.address or self.twin_id
+
+
+class TwinFeatureLink(Orderable):
+    """A twin object tied to a page: what the consultation or proposal is about."""
+
+    twin_feature = models.ForeignKey(
+        TwinFeature, on_delete=models.PROTECT, related_name="+", verbose_name=_("twin object")
+    )
+    panels = [FieldPanel("twin_feature")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self.twin_feature)
+
+
+class ConsultationTwinFeature(TwinFeatureLink):
+    page = ParentalKey(ConsultationPage, on_delete=models.CASCADE, related_name="twin_feature_links")
+
+    class Meta(TwinFeatureLink.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["page", "twin_feature"], name="consultation_twin_feature_once"),
+        ]
+
+
+class ProposalTwinFeature(TwinFeatureLink):
+    page = ParentalKey(ProposalPage, on_delete=models.CASCADE, related_name="twin_feature_links")
+
+    class Meta(TwinFeatureLink.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["page", "twin_feature"], name="proposal_twin_feature_once"),
+        ]

@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
 from participation import admin_views
+from participation.models import TwinFeature
 from participation.rules import allows
 
 
@@ -23,3 +27,21 @@ class ModerationMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def moderation_menu_item():
     return ModerationMenuItem(_("Moderation"), reverse("participation_moderation"), icon_name="comment", order=250)
+
+
+class TwinFeatureViewSet(SnippetViewSet):
+    """Twin objects: browsed and chosen (e.g. for a consultation) by name, address or id."""
+
+    model = TwinFeature
+    icon = "site"
+    menu_label = _("Twin objects")
+    add_to_admin_menu = True
+    menu_order = 260
+    list_display = ["__str__", "kind", "address", "height", "source"]
+    list_filter = ["kind", "source"]
+    # Searched in the database (no search index): imports write rows in bulk.
+    search_fields = ["name", "address", "twin_id"]
+    search_backend_name = None
+
+
+register_snippet(TwinFeatureViewSet)

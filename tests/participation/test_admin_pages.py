@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from wagtail.test.utils.form_data import nested_form_data, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from participation.models import ConsultationPage, ProposalPage
 from tests.support import factories
@@ -21,6 +21,7 @@ def _consultation_form(**overrides) -> dict:
             "slug": "neuer-marktplatz",
             "intro": "Worum es geht.",
             "body": streamfield([]),
+            "twin_feature_links": inline_formset([]),
             "area": json.dumps(factories.DELFT_AREA),
             "participation_starts": "2026-01-01 10:00",
             "participation_ends": "2026-12-31 10:00",
@@ -75,7 +76,14 @@ def test_an_invalid_area_is_refused_with_a_message(client, editor, home):
 def test_staff_add_a_proposal_under_a_consultation(client, editor, voting_consultation):
     client.force_login(editor)
     form = nested_form_data(
-        {"title": "Bänke", "slug": "baenke", "summary": "Mehr Bänke.", "body": streamfield([]), "action-publish": "1"}
+        {
+            "title": "Bänke",
+            "slug": "baenke",
+            "summary": "Mehr Bänke.",
+            "body": streamfield([]),
+            "twin_feature_links": inline_formset([]),
+            "action-publish": "1",
+        }
     )
     response = client.post(f"/admin/pages/add/participation/proposalpage/{voting_consultation.pk}/", form)
 
