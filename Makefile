@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
+NPM ?= npm
+# Front-end packages (MapLibre GL JS for the 3D view) from package-lock.json, never committed.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: run install install-dev migrate demo serve test check format messages clean
 
@@ -21,9 +24,17 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
+# Without npm the site still runs; only the 3D view says it is not installed.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v $(NPM) >/dev/null 2>&1; then \
+		$(NPM) ci --no-audit --no-fund && touch $@; \
+	else \
+		echo "npm not found: the 3D view stays off. Install Node.js and npm, then run make install."; \
+	fi
 
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed $(NODE_STAMP)
+
+install-dev: $(VENV)/.installed-dev $(NODE_STAMP)
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input -v 0
@@ -51,9 +62,9 @@ format: install-dev
 	$(BIN)/ruff format .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l de -l en --no-location --no-obsolete --ignore=.venv --ignore=var
-	$(BIN)/python manage.py makemessages -d djangojs -l de -l en --no-location --no-obsolete --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages -l de -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules
+	$(BIN)/python manage.py makemessages -d djangojs -l de -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

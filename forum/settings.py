@@ -218,6 +218,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# MapLibre GL JS for the 3D view: npm ci (run by `make install`) puts its built files
+# under node_modules/; only its dist folder is served, under static/vendor/maplibre-gl/.
+MAPLIBRE_DIST = BASE_DIR / "node_modules" / "maplibre-gl" / "dist"
+if MAPLIBRE_DIST.is_dir():  # without Node.js at set-up, the 3D page says it is not installed
+    STATICFILES_DIRS.append(("vendor/maplibre-gl", MAPLIBRE_DIST))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -247,6 +252,10 @@ MAP_ZOOM = int(os.environ.get("MAP_ZOOM", "16"))
 # Empty means no base map: areas, pins and (later) the twin are drawn alone.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+# The twin that `manage.py seed_demo` imports (the Delft model beside the repository); empty: none.
+TWIN_DEMO_FILE = os.environ.get("TWIN_DEMO_FILE", str(BASE_DIR.parent / "shared" / "data" / "twin" / "delft.city.json"))
+# Twin files uploaded in the admin (Twin import): a Bavarian LoD2 tile is 10-150 MB.
+TWIN_IMPORT_MAX_BYTES = 200 * 1024 * 1024
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": tuple(MAP_CENTER),
     "DEFAULT_ZOOM": MAP_ZOOM,

@@ -12,6 +12,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("participation.api.urls")),
+    path("api/ogc/", include("participation.ogc.urls")),
+    path("", include("participation.urls")),
     path("kiosk/<slug:slug>/", views.kiosk, name="kiosk"),
     path("kiosk/<slug:slug>/snapshot/", views.kiosk_snapshot, name="kiosk-snapshot"),
     path("healthz", views.healthz, name="healthz"),

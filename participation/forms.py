@@ -40,6 +40,11 @@ class CommentForm(forms.Form):
         max_value=180,
         widget=forms.NumberInput(attrs={"step": "any"}),
     )
+    # The place, besides the point: a line or area drawn on the map (GeoJSON, map only), and a twin
+    # object, picked on the map or from the search below it; the search works without JavaScript.
+    geometry = forms.JSONField(required=False, widget=forms.HiddenInput)
+    twin_feature = forms.IntegerField(label=_("Object of the twin"), required=False, min_value=1)
+    twin_q = forms.CharField(label=_("Search the twin by name, address or id"), required=False, max_length=100)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, proposals=(), **kwargs):

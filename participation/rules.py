@@ -107,3 +107,19 @@ def require(permission: str, user, obj=None) -> None:
 
 def allows(permission: str, user, obj=None) -> bool:
     return rules.test_rule(permission, user, obj)
+
+
+@rules.predicate
+def may_import_twin(user) -> bool:
+    """Staff who import twin files: superusers, or admin users granted "Can import twin files" (e.g. Editors)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_perm("wagtailadmin.access_admin") and user.has_perm("participation.import_twin")
+
+
+REQUIREMENTS["participation.import_twin"] = [
+    (may_import_twin, NotAllowed, _("Only staff who may import twin data can do this.")),
+]
+rules.add_rule("participation.import_twin", may_import_twin)

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participation import geometry, live
+from participation import geometry, live, selectors
 from participation.errors import InvalidInput
 from participation.models import (
     Channel,
@@ -24,6 +24,7 @@ from participation.models import (
     ModerationState,
     ProposalPage,
     ResultsRevision,
+    TwinFeature,
     Vote,
     VoteChoice,
 )
@@ -67,6 +68,56 @@ def _clean_point(consultation: ConsultationPage, latitude, longitude) -> tuple[f
     return latitude, longitude
 
 
+def _clean_geometry(consultation: ConsultationPage, value) -> geometry.Place | None:
+    if value in (None, "", {}):
+        return None
+    try:
+        return geometry.clean_contribution_geometry(value, area=consultation.area)
+    except geometry.GeometryError as error:
+        raise InvalidInput(error.message, field="geometry") from None
+
+
+def _check_twin_feature(consultation: ConsultationPage, proposal: ProposalPage | None, feature: TwinFeature) -> None:
+    """The object must meet the consultation's area, or be one of the objects staff tied to it or the proposal."""
+    if not consultation.area or geometry.intersects(consultation.area, feature.geometry):
+        return
+    if selectors.twin_feature_is_linked(feature=feature, consultation=consultation, proposal=proposal):
+        return
+    raise InvalidInput(
+        _("This object of the twin lies outside the area of this consultation. Please choose one inside it."),
+        field="twin_feature",
+    )
+
+
+def _clean_place(
+    consultation: ConsultationPage,
+    proposal: ProposalPage | None,
+    *,
+    latitude,
+    longitude,
+    geometry_value,
+    twin_feature: TwinFeature | None,
+) -> dict:
+    """Where the contribution is: a point, a line or an area, and/or a twin object; checked, as model fields."""
+    latitude, longitude = _clean_point(consultation, latitude, longitude)
+    place = _clean_geometry(consultation, geometry_value)
+    if place is not None and latitude is not None:
+        raise InvalidInput(
+            _("Give either the coordinates of a point or a drawn line or area, not both."), field="geometry"
+        )
+    if twin_feature is not None:
+        _check_twin_feature(consultation, proposal, twin_feature)
+    if place is not None:
+        return {
+            "geometry": place.geometry,
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+            "twin_feature": twin_feature,
+        }
+    shape = {"type": "Point", "coordinates": [longitude, latitude]} if latitude is not None else None
+    return {"geometry": shape, "latitude": latitude, "longitude": longitude, "twin_feature": twin_feature}
+
+
 def _bump_results_revision(consultation_id: int) -> None:
     revision, _created = ResultsRevision.objects.get_or_create(consultation_id=consultation_id)
     ResultsRevision.objects.filter(pk=revision.pk).update(value=F("value") + 1)
@@ -87,9 +138,15 @@ def post_contribution(
     parent: Contribution | None = None,
     latitude: float | str | None = None,
     longitude: float | str | None = None,
+    geometry: dict | None = None,
+    twin_feature: TwinFeature | None = None,
     channel: str = Channel.ONLINE,
 ) -> Contribution:
-    """A citizen comments on a consultation or one of its proposals, or replies to a comment."""
+    """A citizen comments on a consultation or one of its proposals, or replies to a comment.
+
+    The comment may have a place: a point (``latitude``/``longitude``, or a GeoJSON Point), a line or an
+    area (``geometry``, GeoJSON in WGS84), and/or a twin object; all of it must lie in the consultation's area.
+    """
     require("participation.comment", author, consultation)
     text = _clean_text(text)
     if proposal is not None and not proposal.path.startswith(consultation.path):
@@ -104,8 +161,15 @@ def post_contribution(
         # Threads stay one level deep: a reply to a reply joins its thread.
         parent = parent.parent or parent
         proposal = parent.proposal
-    latitude, longitude = _clean_point(consultation, latitude, longitude)
-    if latitude is not None:
+    place = _clean_place(
+        consultation,
+        proposal,
+        latitude=latitude,
+        longitude=longitude,
+        geometry_value=geometry,
+        twin_feature=twin_feature,
+    )
+    if place["latitude"] is not None or place["twin_feature"] is not None:
         require("participation.pin_to_map", author, consultation)
     state = ModerationState.PENDING if consultation.moderation_mode == ModerationMode.PRE else ModerationState.APPROVED
     contribution = Contribution.objects.create(
@@ -115,8 +179,7 @@ def post_contribution(
         author=author,
         channel=channel,
         text=text,
-        latitude=latitude,
-        longitude=longitude,
+        **place,
         moderation_state=state,
     )
     if state == ModerationState.APPROVED:

@@ -1,3 +1,4 @@
+from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -44,3 +45,28 @@ class TwinFeatureViewSet(SnippetViewSet):
 
 
 register_snippet(TwinFeatureViewSet)
+
+
+@hooks.register("register_admin_urls")
+def twin_import_urls():
+    return [
+        path("twin-import/", admin_views.TwinImportView.as_view(), name="participation_twin_import"),
+        path("twin-import/<int:pk>/", admin_views.TwinImportJobView.as_view(), name="participation_twin_import_job"),
+        path("twin-import/<int:pk>/status/", admin_views.twin_import_status, name="participation_twin_import_status"),
+    ]
+
+
+class TwinImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return allows("participation.import_twin", request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def twin_import_menu_item():
+    return TwinImportMenuItem(_("Twin import"), reverse("participation_twin_import"), icon_name="upload", order=261)
+
+
+@hooks.register("register_permissions")
+def twin_import_permission():
+    """The permission "Can import twin files" in the admin's group settings (Editors have it by a migration)."""
+    return Permission.objects.filter(content_type__app_label="participation", codename="import_twin")

@@ -1,8 +1,9 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from participation.models import ConsultationPage, Contribution, VoteChoice
+from participation.models import ConsultationPage, Contribution, TwinFeature, VoteChoice
 
 
 class TotalsSerializer(serializers.Serializer):
@@ -70,10 +71,22 @@ class ContributionSerializer(serializers.ModelSerializer):
     """A published comment. The author is left out: the open API carries no personal data."""
 
     location = serializers.SerializerMethodField()
+    geometry = serializers.JSONField(help_text="GeoJSON Point, LineString or Polygon in WGS84, or null.")
 
     class Meta:
         model = Contribution
-        fields = ["id", "consultation", "proposal", "parent", "text", "channel", "created_at", "location"]
+        fields = [
+            "id",
+            "consultation",
+            "proposal",
+            "parent",
+            "text",
+            "channel",
+            "created_at",
+            "location",
+            "geometry",
+            "twin_feature",
+        ]
 
     @extend_schema_field(LocationSerializer(allow_null=True))
     def get_location(self, contribution) -> dict | None:
@@ -88,3 +101,24 @@ class ContributionInputSerializer(serializers.Serializer):
     parent = serializers.IntegerField(required=False, allow_null=True)
     text = serializers.CharField(trim_whitespace=True)
     location = LocationSerializer(required=False, allow_null=True)
+    geometry = serializers.JSONField(
+        required=False, allow_null=True, help_text="A point, line or area: GeoJSON geometry in WGS84."
+    )
+    twin_feature = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The id of the twin object the comment is about."
+    )
+
+
+class TwinFeatureSearchSerializer(serializers.ModelSerializer):
+    """A twin object as the search lists it: enough to name and pick it."""
+
+    label = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TwinFeature
+        fields = ["id", "label", "kind", "kind_label", "name", "address", "twin_id", "source", "url"]
+
+    def get_url(self, feature) -> str:
+        return reverse("participation:twin-feature", args=[feature.pk])

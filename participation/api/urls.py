@@ -13,4 +13,6 @@ urlpatterns = [
     path("proposals/<int:pk>/vote/", views.ProposalVote.as_view(), name="proposal-vote"),
     path("contributions/", views.ContributionList.as_view(), name="contribution-list"),
     path("contributions/geojson/", views.ContributionGeoJSON.as_view(), name="contribution-geojson"),
+    path("twin-features/", views.TwinFeatureList.as_view(), name="twin-feature-list"),
+    path("twin-features/geojson/", views.TwinFeatureGeoJSON.as_view(), name="twin-feature-geojson"),
 ]

@@ -21,13 +21,12 @@ from participation.api.serializers import (
     ContributionInputSerializer,
     ContributionSerializer,
     ProposalSerializer,
+    TwinFeatureSearchSerializer,
     VoteInputSerializer,
     VoteResultSerializer,
 )
 from participation.errors import NotAllowed, ServiceError
-from participation.models import ConsultationPage, Contribution
-
-GEOJSON_LIMIT = 5000
+from participation.models import ConsultationPage, Contribution, TwinFeature
 
 
 def _int_param(request, name: str) -> int | None:
@@ -147,6 +146,12 @@ class ContributionList(generics.ListCreateAPIView):
         parent = _named(
             Contribution.objects.all(), values.get("parent"), "parent", _("The comment you reply to is not available.")
         )
+        twin_feature = _named(
+            TwinFeature.objects.all(),
+            values.get("twin_feature"),
+            "twin_feature",
+            _("There is no such object in the twin."),
+        )
         try:
             contribution = services.post_contribution(
                 author=request.user,
@@ -156,6 +161,8 @@ class ContributionList(generics.ListCreateAPIView):
                 text=values["text"],
                 latitude=location.get("latitude"),
                 longitude=location.get("longitude"),
+                geometry=values.get("geometry"),
+                twin_feature=twin_feature,
             )
         except ServiceError as error:
             _raise_service_error(request, error)
@@ -177,23 +184,76 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
+_BBOX = OpenApiParameter("bbox", OpenApiTypes.STR, description="min_lon,min_lat,max_lon,max_lat (WGS84)")
+_ZOOM = OpenApiParameter("zoom", OpenApiTypes.INT, description="The map's zoom level (0-24): sets the cluster size")
+
+
 class ContributionGeoJSON(APIView):
-    """Published comments with a map pin as a GeoJSON FeatureCollection (WGS84)."""
+    """Published comments with a place as a GeoJSON FeatureCollection (WGS84), clustered when many.
+
+    Up to a few hundred comments in the view come one by one with their text; more come as grid clusters
+    computed by the database (``properties.cluster: true``, ``count``, at their mean position), and only
+    comments alone in their cell keep their text. ``clustered`` and ``total`` say which it is.
+    """
 
     renderer_classes = [GeoJSONRenderer, JSONRenderer]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("consultation", OpenApiTypes.INT),
-            OpenApiParameter("bbox", OpenApiTypes.STR, description="min_lon,min_lat,max_lon,max_lat"),
-        ],
+        parameters=[OpenApiParameter("consultation", OpenApiTypes.INT), _BBOX, _ZOOM],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        contributions = selectors.located_contributions(
-            consultation_id=_int_param(request, "consultation"), bbox=_bbox_param(request)
-        )[:GEOJSON_LIMIT]
-        return JsonResponse(selectors.feature_collection(contributions), content_type="application/geo+json")
+        collection = selectors.contribution_map(
+            consultation_id=_int_param(request, "consultation"), bbox=_bbox_param(request), zoom=_zoom_param(request)
+        )
+        return JsonResponse(collection, content_type="application/geo+json")
+
+
+class TwinFeatureList(APIView):
+    """Search the twin's objects by name, address or twin id: a short list to pick from.
+
+    With ``consultation``, only the objects a comment on it may be about: those meeting its area, and
+    those staff tied to it (listed first).
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="Part of the name, address or twin id"),
+            OpenApiParameter("consultation", OpenApiTypes.INT),
+        ],
+        responses={200: TwinFeatureSearchSerializer(many=True)},
+    )
+    def get(self, request):
+        consultation = None
+        if (consultation_id := _int_param(request, "consultation")) is not None:
+            consultation = get_object_or_404(ConsultationPage.objects.live(), pk=consultation_id)
+        found = selectors.search_twin_features(query=request.query_params.get("q", ""), consultation=consultation)
+        return Response(TwinFeatureSearchSerializer(found, many=True).data)
+
+
+class TwinFeatureGeoJSON(APIView):
+    """The twin's objects in the view as a GeoJSON FeatureCollection of footprints (WGS84), for the map.
+
+    ``bbox`` is required. When the view holds too many objects or the zoom is low, the answer is grid
+    clusters (``clustered: true``) instead: zoom in to see the footprints.
+    """
+
+    renderer_classes = [GeoJSONRenderer, JSONRenderer]
+
+    @extend_schema(parameters=[_BBOX, _ZOOM], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        bbox = _bbox_param(request)
+        if bbox is None:
+            raise ValidationError({"bbox": _("Give the view: min_lon,min_lat,max_lon,max_lat.")})
+        collection = selectors.twin_feature_map(bbox=bbox, zoom=_zoom_param(request))
+        return JsonResponse(collection, content_type="application/geo+json")
+
+
+def _zoom_param(request) -> int | None:
+    zoom = _int_param(request, "zoom")
+    if zoom is not None and not 0 <= zoom <= 24:
+        raise ValidationError({"zoom": _("Give a zoom level from 0 to 24.")})
+    return zoom
 
 
 def _bbox_param(request) -> tuple[float, float, float, float] | None:

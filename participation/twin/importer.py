@@ -31,6 +31,7 @@ from participation.twin.readers import detect, reader_for
 from participation.twin.records import Skipped, TwinImportError, TwinRecord
 
 BATCH_SIZE = 500
+PROGRESS_STEP = 25  # records between progress reports (the job writer throttles its writes)
 UPDATE_FIELDS = [
     "kind",
     "name",
@@ -137,6 +138,9 @@ class _Import:
                 self.summary.skip_reasons[item.reason] += 1
                 continue
             batch.append(self.feature(item))
+            if self.progress and len(batch) % PROGRESS_STEP == 0:
+                # Finer than a batch: a progress bar should move while a tile is read.
+                self.progress(self.summary.done)
             if len(batch) >= BATCH_SIZE:
                 self.write(batch)
                 batch = []

@@ -97,6 +97,17 @@ def wait_for_map(page: Page, features: int | None = None) -> None:
     expect(map_node.locator(".leaflet-control-zoom-in")).to_be_visible()
 
 
+def wait_for_twin(page: Page) -> None:
+    """The map has drawn the objects of the twin in its view (loaded after the comments)."""
+    expect(page.locator("#consultation-map")).to_have_attribute("data-twin", re.compile(r"^\d+$"))
+
+
+def wait_for_twin_map(page: Page) -> None:
+    """An object's page has drawn its small map."""
+    expect(page.locator("#twin-map")).to_have_attribute("data-loaded", "1")
+    expect(page.locator("#twin-map .leaflet-control-zoom-in")).to_be_visible()
+
+
 def wait_for_kiosk(page: Page) -> None:
     expect(page.locator("#kiosk-status")).to_have_attribute("data-state", "live")
 

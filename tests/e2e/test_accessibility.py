@@ -14,6 +14,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import outside_event_loop
 from tests.e2e.helpers import (
     PageAudit,
     close_session,
@@ -23,6 +24,8 @@ from tests.e2e.helpers import (
     tab_through,
     wait_for_kiosk,
     wait_for_map,
+    wait_for_twin,
+    wait_for_twin_map,
 )
 from tests.support import factories
 
@@ -41,8 +44,33 @@ def ready(page: Page) -> None:
     """Wait for what scripts add to a page, so axe sees it as people do."""
     if page.locator("#consultation-map").count():
         wait_for_map(page)
+        wait_for_twin(page)
+    if page.locator("#twin-map").count():
+        wait_for_twin_map(page)
     if page.locator("body.kiosk").count():
         wait_for_kiosk(page)
+    if page.locator("#scene-map").count():  # the 3D view: drawn, or replaced by its message
+        state = re.compile(r"^(ready|unavailable)$")
+        expect(page.locator("#scene-map")).to_have_attribute("data-state", state, timeout=30_000)
+
+
+def twin_object_path(demo) -> str:
+    """The page of an object of the twin the demo consultation is about (the Delft model imported if need be)."""
+
+    def find() -> str:
+        from participation.models import ConsultationTwinFeature, TwinFeature
+        from participation.twin.importer import import_twin_file
+        from tests.participation.twin.files import DELFT
+
+        link = ConsultationTwinFeature.objects.filter(page=demo.consultation).order_by("sort_order").first()
+        if link is None:  # a demo without the twin: tie an object of the model to the consultation
+            import_twin_file(path=DELFT)
+            link = ConsultationTwinFeature.objects.create(
+                page=demo.consultation, twin_feature=TwinFeature.objects.filter(kind="building").first()
+            )
+        return f"/twin/{link.twin_feature_id}/"
+
+    return outside_event_loop(find)
 
 
 def confirmation_key(email: str) -> str:
@@ -64,6 +92,7 @@ def test_pages_for_everyone(context, demo, ui_language):
         ("proposal", demo.proposal.url),
         ("standard page (imprint)", demo.imprint.url),
         ("kiosk", f"/kiosk/{demo.screen.slug}/"),
+        ("3D view", f"/consultations/{demo.consultation.pk}/3d/"),
     ]:
         visit(page, path)
         audit.check(page, f"{name} [{language}]")
@@ -71,11 +100,22 @@ def test_pages_for_everyone(context, demo, ui_language):
         expect(page.locator("html")).to_have_attribute("lang", language)
         assert page.locator("h1").evaluate("(h1) => h1.closest('[lang]').lang") == "de", name
 
+    # An object of the twin: its page is about data, not what staff wrote, so its h1 is in the interface's language.
+    visit(page, twin_object_path(demo))
+    audit.check(page, f"twin object [{language}]")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
     # A map popup open, as a pointer user sees it (once it has faded in).
     visit(page, demo.consultation.url)
-    page.locator("#consultation-map path.leaflet-interactive").nth(1).click()
+    page.locator("#consultation-map path.map-comment").first.click()
     expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
     audit.check(page, f"consultation with a map popup open [{language}]")
+    # ... and one of an object of the twin, with its link to the object's page.
+    page.locator("#consultation-map path.map-linked").first.click(force=True)
+    twin_popup = page.locator(".leaflet-popup", has=page.locator("a[href^='/twin/']"))
+    expect(twin_popup).to_have_css("opacity", "1")
+    expect(page.locator(".leaflet-popup")).to_have_count(1)  # the comment's has faded out
+    audit.check(page, f"consultation with a twin object's popup open [{language}]")
     audit.assert_clean()
 
 
@@ -189,6 +229,7 @@ def test_keyboard_skip_link_and_visible_focus(context, log_in, demo):
         demo.consultation.url,
         demo.proposal.url,
         demo.imprint.url,
+        twin_object_path(demo),
     ]:
         visit(page, path)
         page.keyboard.press("Tab")
@@ -212,7 +253,7 @@ def test_keyboard_skip_link_and_visible_focus(context, log_in, demo):
     # Every tab stop shows where the focus is (WCAG 2.4.7), with the forms a citizen gets.
     log_in(factories.CitizenFactory(username="tastatur"))
     problems = []
-    for path in ["/", demo.consultation.url, demo.proposal.url, "/accounts/email/"]:
+    for path in ["/", demo.consultation.url, demo.proposal.url, "/accounts/email/", twin_object_path(demo)]:
         visit(page, path)
         stops = tab_through(page)
         assert len(stops) > 5, f"{path}: only {len(stops)} tab stops"
@@ -227,7 +268,15 @@ def test_pages_reflow_without_horizontal_scrolling(context, log_in, demo):
     page = context.new_page()
     page.set_viewport_size({"width": width, "height": 640})
     too_wide = {}
-    for path in ["/", demo.consultation.url, demo.proposal.url, "/accounts/email/", demo.imprint.url]:
+    for path in [
+        "/",
+        demo.consultation.url,
+        demo.proposal.url,
+        "/accounts/email/",
+        demo.imprint.url,
+        f"/consultations/{demo.consultation.pk}/3d/",
+        twin_object_path(demo),
+    ]:
         visit(page, path)
         overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 0:

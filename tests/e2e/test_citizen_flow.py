@@ -49,7 +49,7 @@ def sign_up_and_confirm(page: Page, mail_dir, *, email: str, username: str) -> N
 
 def area_point(page: Page, x: float, y: float) -> dict:
     """A point in the viewport at fractions (x from the west, y from the north) of the area as drawn on the map."""
-    area = page.locator("#consultation-map path.leaflet-interactive").first
+    area = page.locator("#consultation-map path.map-area")
     area.scroll_into_view_if_needed()
     box = area.bounding_box()
     assert box and box["width"] > 40 and box["height"] > 40, f"the area is not drawn on the map: {box}"
@@ -102,7 +102,7 @@ def test_citizen_signs_up_comments_on_the_map_and_votes_live_on_the_kiosk(contex
     expect(new_comment).to_contain_text("pinned on the map")
     # ... and on the map: one more feature, drawn as a marker whose popup tells the comment.
     wait_for_map(page, features=DEMO_PINS + 1)
-    expect(page.locator("#consultation-map path.leaflet-interactive")).to_have_count(1 + DEMO_PINS + 1)
+    expect(page.locator("#consultation-map path.map-comment")).to_have_count(DEMO_PINS + 1)
     click_at = area_point(page, 0.8, 0.15)
     page.mouse.click(click_at["x"], click_at["y"])
     expect(page.locator("#consultation-map .leaflet-popup-content")).to_have_text(text)

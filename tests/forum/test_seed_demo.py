@@ -11,9 +11,22 @@ from wagtail.models import Page, Site
 
 from cms.models import HomePage, SiteSettings
 from forum.models import Screen
-from participation.models import ConsultationPage, Contribution, ProposalPage, Vote
+from participation.geometry import contains_point
+from participation.models import (
+    ConsultationPage,
+    ConsultationTwinFeature,
+    Contribution,
+    ProposalPage,
+    ProposalTwinFeature,
+    TwinFeature,
+    TwinKind,
+    Vote,
+)
 
 DEMO_SOURCE = Path(__file__).resolve().parents[2] / "forum" / "demo.py"
+DELFT = Path(__file__).resolve().parents[3] / "shared" / "data" / "twin" / "delft.city.json"
+# The Delft model's extent (WGS84): the demo consultations' areas lie inside it.
+DELFT_EXTENT = (4.3620, 52.0107, 4.3696, 52.0137)
 
 
 @pytest.fixture
@@ -38,6 +51,10 @@ def counts() -> dict[str, int]:
         "emails": EmailAddress.objects.count(),
         "screens": Screen.objects.count(),
         "sites": Site.objects.count(),
+        "twin_features": TwinFeature.objects.count(),
+        "consultation_twin_links": ConsultationTwinFeature.objects.count(),
+        "proposal_twin_links": ProposalTwinFeature.objects.count(),
+        "contributions_on_twin": Contribution.objects.filter(twin_feature__isnull=False).count(),
     }
 
 
@@ -86,13 +103,113 @@ def test_seed_demo_links_imprint_and_privacy_in_the_footer(db, var_dir):
 def test_seed_demo_twice_changes_nothing(db, var_dir):
     seed()
     before = counts()
+    imported = list(TwinFeature.objects.order_by("pk").values_list("pk", "updated_at"))
     password = admin_password(var_dir)
 
     output = seed()
 
     assert counts() == before
+    assert before["twin_features"] == 570 and before["consultation_twin_links"] > 0
+    assert list(TwinFeature.objects.order_by("pk").values_list("pk", "updated_at")) == imported  # not re-imported
     assert "nothing changed" in output
     assert admin_password(var_dir) == password
+
+
+def test_seed_demo_imports_the_delft_model(db, var_dir):
+    output = seed()
+
+    assert "twin delft.city.json (570 new, 0 updated objects)" in output
+    assert TwinFeature.objects.filter(source="delft.city.json").count() == 570
+    assert TwinFeature.objects.filter(kind=TwinKind.BUILDING).count() == 160
+
+
+def test_the_demo_areas_lie_in_the_model_and_hold_buildings(db, var_dir):
+    seed()
+
+    min_lon, min_lat, max_lon, max_lat = DELFT_EXTENT
+    for consultation in ConsultationPage.objects.all():
+        assert min_lon <= consultation.area_min_lon and consultation.area_max_lon <= max_lon
+        assert min_lat <= consultation.area_min_lat and consultation.area_max_lat <= max_lat
+        buildings = [
+            b
+            for b in TwinFeature.objects.filter(kind=TwinKind.BUILDING)
+            if contains_point(consultation.area, latitude=b.latitude, longitude=b.longitude)
+        ]
+        assert len(buildings) >= 30, consultation.slug
+
+
+def test_the_demo_sits_on_real_objects_of_the_twin(db, var_dir):
+    seed()
+
+    def inside(consultation, feature) -> bool:
+        return contains_point(consultation.area, latitude=feature.latitude, longitude=feature.longitude)
+
+    for consultation in ConsultationPage.objects.all():
+        linked = [link.twin_feature for link in consultation.twin_feature_links.select_related("twin_feature")]
+        assert {f.kind for f in linked} >= {TwinKind.ROAD, TwinKind.BUILDING}, consultation.slug
+        assert all(inside(consultation, f) for f in linked)
+        for proposal in ProposalPage.objects.child_of(consultation):
+            features = [link.twin_feature for link in proposal.twin_feature_links.select_related("twin_feature")]
+            assert features, proposal.slug
+            assert all(inside(consultation, f) for f in features)
+        on_twin = Contribution.objects.filter(consultation=consultation, twin_feature__isnull=False)
+        assert on_twin.exists()
+        assert all(inside(consultation, c.twin_feature) for c in on_twin.select_related("twin_feature"))
+    # What each page is about, chosen by kind inside the area.
+    market = ProposalPage.objects.get(slug="wochenmarkt").twin_feature_links.get().twin_feature
+    assert market.function == "voetgangersgebied"
+    rain_gardens = ProposalPage.objects.get(slug="regengaerten").twin_feature_links.all()
+    assert [link.twin_feature.function for link in rain_gardens] == ["parkeervlak", "parkeervlak"]
+    bank = Contribution.objects.get(text__startswith="Hier am Ufer")
+    assert bank.twin_feature.kind == TwinKind.WATER
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_chooses_the_same_objects_every_time(var_dir, tmp_path_factory, settings):
+    def chosen() -> list:
+        return [
+            *ConsultationTwinFeature.objects.order_by("page__slug", "sort_order").values_list(
+                "page__slug", "twin_feature__twin_id"
+            ),
+            *ProposalTwinFeature.objects.order_by("page__slug", "sort_order").values_list(
+                "page__slug", "twin_feature__twin_id"
+            ),
+            *Contribution.objects.order_by("text").values_list("text", "twin_feature__twin_id"),
+        ]
+
+    call_command("flush", interactive=False, verbosity=0)  # (also resets the content type cache)
+    seed()
+    first = chosen()
+    call_command("flush", interactive=False, verbosity=0)
+    settings.VAR_DIR = tmp_path_factory.mktemp("again")
+    seed()
+
+    assert chosen() == first
+
+
+def test_without_the_twin_file_the_demo_says_so_and_ties_later(db, var_dir, settings, tmp_path):
+    settings.TWIN_DEMO_FILE = str(tmp_path / "missing.city.json")
+    output = seed()
+
+    assert "No twin file at" in output and "TWIN_DEMO_FILE" in output
+    assert not TwinFeature.objects.exists()
+    assert ConsultationPage.objects.count() == 2 and not ConsultationTwinFeature.objects.exists()
+
+    settings.TWIN_DEMO_FILE = str(DELFT)
+    output = seed()
+
+    assert "twin links platz-am-wasser" in output and "twin links gruene-strassen" in output
+    assert TwinFeature.objects.count() == 570
+    assert ConsultationTwinFeature.objects.filter(page__slug="platz-am-wasser").exists()
+    assert Contribution.objects.filter(twin_feature__isnull=False).exists()
+
+
+def test_an_empty_twin_demo_file_setting_means_no_twin(db, var_dir, settings):
+    settings.TWIN_DEMO_FILE = ""
+    output = seed()
+
+    assert "TWIN_DEMO_FILE is empty" in output
+    assert not TwinFeature.objects.exists()
 
 
 def test_the_demo_pages_render(db, var_dir, client):

@@ -154,7 +154,18 @@ def test_contributions_show_published_comments_without_personal_data(anonymous, 
     assert results[1]["location"] is None
     assert results[1]["parent"] == comment.pk
     for item in results:
-        assert set(item) == {"id", "consultation", "proposal", "parent", "text", "channel", "created_at", "location"}
+        assert set(item) == {
+            "id",
+            "consultation",
+            "proposal",
+            "parent",
+            "text",
+            "channel",
+            "created_at",
+            "location",
+            "geometry",
+            "twin_feature",
+        }
         assert "author" not in item
     assert "erika" not in response.content.decode()
 

@@ -14,7 +14,7 @@ from wagtail.models import Locale, Page, Site
 
 from cms.models import HomePage, StandardPage
 from forum.models import Screen
-from participation.models import ConsultationPage, Contribution, ProposalPage
+from participation.models import ConsultationPage, Contribution, ProposalPage, TwinFeature
 
 DELFT_AREA = {
     "type": "Polygon",
@@ -130,3 +130,32 @@ def bulk_comments(
 def citizens(count: int) -> list:
     """``count`` verified citizens."""
     return [CitizenFactory() for _ in range(count)]
+
+
+def box(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> dict:
+    """A GeoJSON rectangle (WGS84)."""
+    ring = [[min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat], [min_lon, max_lat], [min_lon, min_lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def twin_feature(geometry: dict | None = None, **fields) -> TwinFeature:
+    """A twin object with its bounding box and centroid worked out; by default a building inside DELFT_AREA."""
+    from shapely.geometry import shape
+
+    geometry = geometry or box(4.3638, 52.0118, 4.3642, 52.0121)
+    outline = shape(geometry)
+    min_lon, min_lat, max_lon, max_lat = outline.bounds
+    values = {
+        "source": "test",
+        "twin_id": f"T{TwinFeature.objects.count() + 1}",
+        "kind": "building",
+        "geometry": geometry,
+        "latitude": outline.centroid.y,
+        "longitude": outline.centroid.x,
+        "min_lon": min_lon,
+        "min_lat": min_lat,
+        "max_lon": max_lon,
+        "max_lat": max_lat,
+        **fields,
+    }
+    return TwinFeature.objects.create(**values)

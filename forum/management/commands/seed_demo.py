@@ -1,13 +1,19 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from forum.demo import seed_demo
+from participation.twin.records import TwinImportError
 
 
 class Command(BaseCommand):
     help = "Create the demo site (idempotent): home, two consultations on the Delft model, a kiosk screen 'foyer'."
 
     def handle(self, *args, **options):
-        report = seed_demo()
+        try:
+            report = seed_demo()
+        except TwinImportError as exc:
+            raise CommandError(f"The demo's twin file (TWIN_DEMO_FILE) cannot be imported: {exc.message}") from exc
+        for note in report.notes:
+            self.stdout.write(self.style.WARNING(note))
         if report.created:
             self.stdout.write(self.style.SUCCESS("Created: " + ", ".join(report.created)))
         else:

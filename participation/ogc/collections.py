@@ -1,0 +1,90 @@
+"""The two collections of the OGC API, over the selectors: what each holds, its extent, its pages.
+
+Every page of items costs a fixed number of queries whatever its size: the count, the page, and
+one or three queries for what is shown beside each row (vote totals, counts of contributions).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from participation import selectors
+from participation.ogc import features
+from participation.ogc.params import CRS84, ItemsQuery
+
+GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+
+
+def extent(bbox, interval=None) -> dict | None:
+    """An OGC extent: the spatial bbox in CRS84 and, where the data has one, the temporal interval."""
+    if bbox is None and interval is None:
+        return None
+    data = {}
+    if bbox is not None:
+        data["spatial"] = {"bbox": [list(bbox)], "crs": CRS84}
+    if interval is not None:
+        data["temporal"] = {"interval": [[features.rfc3339(m) for m in interval]], "trs": GREGORIAN}
+    return data
+
+
+class Collection:
+    id: str
+    title = ""
+    description = ""
+
+    def rows(self, query: ItemsQuery):
+        """Plain rows of the items matching ``query``, ordered by id (no paging yet)."""
+        raise NotImplementedError
+
+    def features(self, rows: list[dict]) -> list[dict]:
+        raise NotImplementedError
+
+    def extent(self) -> dict | None:
+        raise NotImplementedError
+
+    def row(self, pk: int) -> dict | None:
+        return self.rows(ItemsQuery()).filter(id=pk).first()
+
+
+class TwinFeatures(Collection):
+    id = "twin-features"
+    title = _("Objects of the digital twin")
+    description = _(
+        "Buildings, streets, squares and other objects of the city's digital twin, with the number of "
+        "published contributions tied to each and the votes on the published proposals that concern it."
+    )
+
+    def rows(self, query: ItemsQuery):
+        # The objects carry no time of their own: ``datetime`` leaves them all in.
+        return selectors.twin_feature_rows(bbox=query.bbox)
+
+    def features(self, rows: list[dict]) -> list[dict]:
+        participation = selectors.twin_feature_participation(twin_feature_ids=[row["id"] for row in rows])
+        return [features.twin_feature(row, participation[row["id"]]) for row in rows]
+
+    def extent(self) -> dict | None:
+        return extent(selectors.twin_features_extent())
+
+
+class Contributions(Collection):
+    id = "contributions"
+    title = _("Contributions of citizens")
+    description = _(
+        "Published comments and ideas with a place: drawn on the map, pinned to a point, or tied to an "
+        "object of the digital twin (shown at its centre). With the consultation and proposal they "
+        "belong to and the proposal's vote totals. No personal data."
+    )
+
+    def rows(self, query: ItemsQuery):
+        return selectors.map_contribution_rows(bbox=query.bbox, created=query.datetime)
+
+    def features(self, rows: list[dict]) -> list[dict]:
+        results = selectors.proposal_results(proposal_ids={row["proposal_id"] for row in rows} - {None})
+        return [features.contribution(row, results) for row in rows]
+
+    def extent(self) -> dict | None:
+        found = selectors.map_contributions_extent()
+        return None if found is None else extent(found["bbox"], found["interval"])
+
+
+COLLECTIONS: dict[str, Collection] = {c.id: c for c in (TwinFeatures(), Contributions())}

@@ -1,0 +1,304 @@
+"""Twin imports started from the admin: an uploaded file, a job row, a Celery task that runs the importer.
+
+``start_twin_import`` checks who asks and what was sent, stores the file in
+the default storage (under ``twin-imports/``) and queues
+``participation.tasks.run_twin_import`` once the job row is committed.
+``run_import`` is what that task does: it claims the job with a conditional
+UPDATE (a job is imported once, however often its message is delivered),
+counts the file's objects (the total of the progress bar), imports with
+``import_twin_file`` and stores the summary or the importer's message.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.db.models.fields.files import FieldFile
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from participation.errors import InvalidInput
+from participation.models import TwinImportJob, TwinImportStatus
+from participation.rules import require
+from participation.twin import crs as crs_module
+from participation.twin import scan
+from participation.twin.importer import ImportSummary, import_twin_file
+from participation.twin.records import TwinImportError
+
+logger = logging.getLogger(__name__)
+
+# What the readers take (participation.twin.readers.detect); ".city.json" is named for the message.
+SUFFIXES = (".gml", ".xml", ".json", ".city.json", ".geojson")
+# The job row gets the importer's count at most this often (seconds).
+PROGRESS_INTERVAL = 0.5
+
+
+def start_twin_import(*, user, upload, source: str = "", crs: str = "", prune: bool = False) -> TwinImportJob:
+    """Store an uploaded twin file and queue its import; the job is returned at once, the import runs in a task."""
+    require("participation.import_twin", user)
+    name = Path(upload.name or "").name
+    if not name.lower().endswith(SUFFIXES):
+        raise InvalidInput(
+            _("“%(name)s” is no twin file: expected %(suffixes)s.") % {"name": name, "suffixes": ", ".join(SUFFIXES)},
+            field="file",
+        )
+    limit = settings.TWIN_IMPORT_MAX_BYTES
+    if upload.size > limit:
+        raise InvalidInput(
+            _("The file is %(size)s; at most %(limit)s can be imported here.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            field="file",
+        )
+    if not upload.size:
+        raise InvalidInput(_("The file is empty."), field="file")
+    crs = (crs or "").strip()
+    if crs:
+        try:
+            crs_module.parse_crs(crs)
+        except TwinImportError as exc:
+            raise InvalidInput(exc.message, field="crs") from exc
+    source = (source or "").strip() or name
+    if len(source) > TwinImportJob._meta.get_field("source").max_length:
+        raise InvalidInput(_("The source name is too long (at most 255 characters)."), field="source")
+    with transaction.atomic():
+        job = TwinImportJob(
+            file_name=name[:255],
+            file_size=upload.size,
+            source=source,
+            crs=crs,
+            prune=prune,
+            started_by=user,
+            language=translation.get_language() or "",
+        )
+        job.file.save(name, upload, save=False)
+        job.save()
+        transaction.on_commit(partial(_enqueue, job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from kombu.exceptions import OperationalError
+
+    from participation import tasks
+
+    try:
+        tasks.run_twin_import.delay(job_id)
+    except OperationalError:
+        logger.exception("twin import %s: cannot reach the task queue", job_id)
+        _finish(job_id, TwinImportStatus.FAILED, error=_("The import could not be queued: the task queue is down."))
+
+
+def run_import(job_id: int) -> bool:
+    """Import a queued job's file; False, doing nothing, if the job is not queued (already run or running)."""
+    claimed = TwinImportJob.objects.filter(pk=job_id, status=TwinImportStatus.QUEUED).update(
+        status=TwinImportStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        logger.info("twin import %s: not queued (already run, running or gone); nothing to do", job_id)
+        return False
+    job = TwinImportJob.objects.get(pk=job_id)
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            summary, total = _import(job)
+        except TwinImportError as exc:
+            _finish(job_id, TwinImportStatus.FAILED, error=exc.message)
+        except Exception as exc:
+            logger.exception("twin import %s failed", job_id)
+            _finish(
+                job_id,
+                TwinImportStatus.FAILED,
+                error=_("The import stopped on an unexpected error (%(error)s); the server log has the details.")
+                % {"error": type(exc).__name__},
+            )
+        else:
+            if total != summary.done:
+                logger.warning("twin import %s: counted %s objects, imported %s", job_id, total, summary.done)
+            _finish(
+                job_id,
+                TwinImportStatus.DONE,
+                summary=summary_to_json(summary),
+                progress_done=summary.done,
+                progress_total=summary.done,
+            )
+    return True
+
+
+def _import(job: TwinImportJob) -> tuple[ImportSummary, int | None]:
+    with _local_file(job.file) as path:
+        total = scan.count_objects(path)
+        TwinImportJob.objects.filter(pk=job.pk).update(progress_total=total)
+        progress = ProgressRecorder(job.pk)
+        try:
+            summary = import_twin_file(
+                path=path, source=job.source, crs=job.crs or None, prune=job.prune, progress=progress
+            )
+        finally:
+            progress.close()
+    return summary, total
+
+
+def _finish(job_id: int, status: str, **values: Any) -> None:
+    TwinImportJob.objects.filter(pk=job_id).exclude(status__in=[TwinImportStatus.DONE, TwinImportStatus.FAILED]).update(
+        status=status, finished_at=timezone.now(), **values
+    )
+
+
+class ProgressRecorder:
+    """The importer's progress callback: writes its count to the job row, at most every PROGRESS_INTERVAL s.
+
+    The import runs in one transaction, and a row written inside it would show
+    nobody anything before the end. So where the database takes concurrent
+    writers (PostgreSQL), a thread of its own writes the count on its own
+    connection, committed at once, and the status page moves while the import
+    runs. SQLite takes one writer at a time, and the import is it: there the
+    count goes through the import's connection and shows when it commits.
+    """
+
+    def __init__(self, job_id: int, *, interval: float = PROGRESS_INTERVAL, clock=time.monotonic):
+        self.job_id = job_id
+        self.interval = interval
+        self.clock = clock
+        self.last = clock()
+        self.writer = (
+            None if connection.vendor == "sqlite" else ThreadPoolExecutor(1, thread_name_prefix="twin-progress")
+        )
+
+    def __call__(self, done: int) -> None:
+        now = self.clock()
+        if now - self.last < self.interval:
+            return
+        self.last = now
+        if self.writer is None:
+            self._write(done)
+        else:
+            self.writer.submit(self._write, done)
+
+    def _write(self, done: int) -> None:
+        try:
+            TwinImportJob.objects.filter(pk=self.job_id, status=TwinImportStatus.RUNNING).update(progress_done=done)
+        except Exception:  # a count that did not get through must not stop the import
+            logger.exception("twin import %s: progress not recorded", self.job_id)
+
+    def close(self) -> None:
+        """Waits for the writes still queued and closes the writer thread's connection."""
+        if self.writer is not None:
+            self.writer.submit(connections.close_all)
+            self.writer.shutdown(wait=True)
+            self.writer = None
+
+
+@contextmanager
+def _local_file(field: FieldFile) -> Iterator[Path]:
+    """The stored file as a local path: the storage's own, or a temporary copy for remote storages (S3...)."""
+    try:
+        local = Path(field.path)
+    except NotImplementedError:
+        local = None
+    if local is not None and local.is_file():  # (InMemoryStorage names paths it has no files at)
+        yield local
+        return
+    name = field.name.lower()
+    suffix = ".city.json" if name.endswith(".city.json") else Path(name).suffix
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+        with field.open("rb") as stored:
+            shutil.copyfileobj(stored, copy, length=1024 * 1024)
+        copy.flush()
+        yield Path(copy.name)
+
+
+# --- Reading jobs back --------------------------------------------------------------------
+
+
+def recent_jobs(limit: int = 20) -> list[TwinImportJob]:
+    return list(TwinImportJob.objects.select_related("started_by")[:limit])
+
+
+def summary_to_json(summary: ImportSummary) -> dict[str, Any]:
+    return {
+        "source": summary.source,
+        "format": summary.format,
+        "crs": list(summary.crs),
+        "created": dict(summary.created),
+        "updated": dict(summary.updated),
+        "skipped": dict(summary.skipped),
+        "skip_reasons": dict(summary.skip_reasons),
+        "missing": summary.missing,
+        "removed": summary.removed,
+        "seconds": summary.seconds,
+        "done": summary.done,
+    }
+
+
+def summary_of(job: TwinImportJob) -> ImportSummary | None:
+    """The stored summary as the importer's ImportSummary (its rows() label kinds in the reader's language)."""
+    data = job.summary
+    if not data:
+        return None
+    return ImportSummary(
+        source=data.get("source", ""),
+        format=data.get("format", ""),
+        crs=list(data.get("crs") or []),
+        created=Counter(data.get("created") or {}),
+        updated=Counter(data.get("updated") or {}),
+        skipped=Counter(data.get("skipped") or {}),
+        skip_reasons=Counter(data.get("skip_reasons") or {}),
+        missing=data.get("missing", 0),
+        removed=data.get("removed", 0),
+        seconds=data.get("seconds", 0.0),
+    )
+
+
+def summary_table(job: TwinImportJob) -> dict[str, Any] | None:
+    """The stored summary as the admin shows it: rows per kind (labels in the reader's language) and totals."""
+    summary = summary_of(job)
+    if summary is None:
+        return None
+    rows = summary.rows()
+    return {
+        "summary": summary,
+        "rows": rows,
+        "totals": [sum(row[column] for row in rows) for column in (1, 2, 3)],
+        "skip_reasons": sorted(summary.skip_reasons.items(), key=lambda item: (-item[1], item[0])),
+    }
+
+
+def progress_text(job: TwinImportJob) -> str:
+    """The progress in words, beside the bar (and for screen readers)."""
+    values = {"done": job.progress_done, "total": job.progress_total or 0, "percent": job.percent or 0}
+    if job.status == TwinImportStatus.QUEUED:
+        return _("Waiting for a worker to start the import.")
+    if job.status == TwinImportStatus.FAILED:
+        return _("The import stopped; nothing was changed.")
+    if job.status == TwinImportStatus.DONE:
+        return _("%(done)d of %(total)d objects (100 %%).") % values
+    if not job.progress_total:
+        return _("Reading the file…") if not job.progress_done else _("%(done)d objects so far.") % values
+    return _("%(done)d of %(total)d objects (%(percent)d %%).") % values
+
+
+def status_of(job: TwinImportJob) -> dict[str, Any]:
+    """What the job page polls: state, counts, the progress in words and the message of a failure."""
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "done": job.progress_done,
+        "total": job.progress_total,
+        "percent": job.percent,
+        "progress_text": progress_text(job),
+        "finished": job.is_finished,
+        "error": job.error,
+    }

@@ -1,0 +1,407 @@
+"""The twin import task: real files, progress up to the count, failures with the importer's message, run once.
+
+In-process tests force Celery eager, whatever the run's broker; the last test
+starts a real worker on Redis (skipped without REDIS_URL).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+
+from forum.celery import app as celery_app
+from participation.models import TwinFeature, TwinImportJob, TwinImportStatus
+from participation.tasks import run_twin_import
+from participation.twin import jobs
+from participation.twin.importer import import_twin_file
+from participation.twin.scan import count_objects
+from tests.conftest import require_postgresql, require_redis
+from tests.participation.twin import files
+from tests.participation.twin.files import DELFT, GARCHING, TUM
+from tests.support import factories
+from tests.support.server import ROOT, database_url
+
+BOW_TIE = [(598500, 5286750), (598520, 5286760), (598520, 5286750), (598500, 5286760)]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def eager():
+    """Tasks run in this process, also in a run whose settings send them to Redis."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def staff(db):
+    return factories.UserFactory(username="staff", is_staff=True, is_superuser=True)
+
+
+def queued_job(path: Path, *, user=None, language: str = "en", **options) -> TwinImportJob:
+    """A job as start_twin_import leaves it, without queueing it: the tests run the task themselves."""
+    job = TwinImportJob(file_name=path.name, file_size=path.stat().st_size, started_by=user, language=language)
+    job.source = options.pop("source", path.name)
+    for name, value in options.items():
+        setattr(job, name, value)
+    job.file.save(path.name, ContentFile(path.read_bytes()), save=False)
+    job.save()
+    return job
+
+
+def fresh(job: TwinImportJob) -> TwinImportJob:
+    return TwinImportJob.objects.get(pk=job.pk)
+
+
+# --- Real files ---------------------------------------------------------------------------
+
+
+def test_the_task_imports_the_delft_model(db, media, eager, staff):
+    job = queued_job(DELFT, user=staff)
+
+    started = time.monotonic()
+    assert run_twin_import.delay(job.pk).get() is True
+    seconds = time.monotonic() - started
+
+    job = fresh(job)
+    assert job.status == TwinImportStatus.DONE, job.error
+    assert job.progress_total == job.progress_done == 570
+    assert job.percent == 100
+    assert job.summary["created"] == {
+        "building": 160,
+        "road": 143,
+        "land_use": 81,
+        "plant_cover": 126,
+        "water": 3,
+        "bridge": 3,
+        "other": 54,
+    }
+    assert job.summary["crs"] == ["EPSG:7415"] and job.summary["format"] == "cityjson"
+    assert TwinFeature.objects.filter(source="delft.city.json").count() == 570
+    assert job.started_at <= job.finished_at and job.error == ""
+    print(f"Delft through the task: {seconds:.2f} s (importer: {job.summary['seconds']} s)")
+
+
+def test_the_task_imports_the_tum_citygml_with_a_crs_override_and_a_source_name(db, media, eager, staff):
+    job = queued_job(TUM, user=staff, source="Bayern LoD2", crs="EPSG:25832")
+
+    run_twin_import.delay(job.pk)
+
+    job = fresh(job)
+    assert job.status == TwinImportStatus.DONE, job.error
+    assert job.summary["created"] == {"building": 1}
+    assert job.progress_total == job.progress_done == job.summary["done"]
+    assert TwinFeature.objects.get(source="Bayern LoD2").twin_id == "DEBY_LOD2_4959457"
+
+
+def test_a_second_upload_of_the_same_source_updates_in_place(db, media, eager, staff):
+    run_twin_import.delay(queued_job(DELFT, user=staff).pk)
+    ids = set(TwinFeature.objects.values_list("pk", flat=True))
+
+    again = queued_job(DELFT, user=staff)
+    run_twin_import.delay(again.pk)
+
+    again = fresh(again)
+    assert again.summary["created"] == {} and sum(again.summary["updated"].values()) == 570
+    assert set(TwinFeature.objects.values_list("pk", flat=True)) == ids
+
+
+# --- Progress ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [DELFT, TUM, GARCHING],
+    ids=["cityjson", "citygml", "geojson"],
+)
+def test_the_count_before_the_import_is_what_the_import_handles(db, path):
+    assert count_objects(path) == import_twin_file(path=path, source=f"count-{path.name}").done
+
+
+def test_the_count_follows_citygml_parts_skips_and_objects_without_id(db, tmp_path):
+    west = [(598500, 5286750), (598510, 5286750), (598510, 5286760), (598500, 5286760)]
+    parts = (
+        "<bldg:consistsOfBuildingPart>"
+        f"{files.building('P1', points=west, tag='BuildingPart')}"
+        "</bldg:consistsOfBuildingPart>"
+    )
+    with_parts = f'<bldg:Building gml:id="B">{parts}</bldg:Building>'
+    no_id = files.building("X").replace(' gml:id="X"', "")
+    inner = '<bldg:BuildingInstallation gml:id="I1"/>'
+    path = files.write(tmp_path, "mixed.gml", files.citygml(with_parts, files.building("B2"), no_id, inner))
+
+    summary = import_twin_file(path=path)
+
+    assert summary.done == 5  # B, P1, B2 imported; the one without id and the installation skipped
+    assert count_objects(path) == 5
+
+
+def test_a_file_that_cannot_be_counted_has_no_total(tmp_path):
+    assert count_objects(files.write(tmp_path, "x.city.json", "{not json")) is None
+    assert count_objects(files.write(tmp_path, "x.gml", "<a><b></a>")) is None
+    assert count_objects(tmp_path / "missing.gml") is None
+
+
+def test_progress_is_written_at_most_every_half_second(monkeypatch):
+    clock = iter([100.0, 100.1, 100.6, 100.8, 101.2, 101.3])
+    written = []
+    monkeypatch.setattr(jobs.ProgressRecorder, "_write", lambda self, done: written.append(done))
+    recorder = jobs.ProgressRecorder(1, clock=lambda: next(clock))  # created at 100.0
+    try:
+        for done in (500, 1000, 1500, 2000, 2500):  # at 100.1, 100.6, 100.8, 101.2, 101.3
+            recorder(done)
+    finally:
+        recorder.close()
+
+    assert written == [1000, 2000]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_progress_shows_while_the_import_transaction_is_open(media, staff):
+    """The import is one transaction; its progress goes through a connection of its own and is seen at once."""
+    require_postgresql()
+    job = queued_job(TUM, user=staff)
+    TwinImportJob.objects.filter(pk=job.pk).update(status=TwinImportStatus.RUNNING)
+    seen = []
+
+    def read_elsewhere():
+        seen.append(TwinImportJob.objects.get(pk=job.pk).progress_done)
+        connection.close()
+
+    with transaction.atomic():
+        TwinFeature.objects.create(
+            source="s", twin_id="t", geometry={}, latitude=0, longitude=0, min_lon=0, min_lat=0, max_lon=0, max_lat=0
+        )  # the import's transaction holds writes
+        recorder = jobs.ProgressRecorder(job.pk, interval=0)
+        recorder(1234)
+        recorder.close()
+        reader = threading.Thread(target=read_elsewhere)
+        reader.start()
+        reader.join(10)
+
+    assert seen == [1234]
+
+
+# --- Failures -----------------------------------------------------------------------------
+
+
+def test_a_broken_file_fails_with_the_message_naming_the_object(db, media, eager, staff, tmp_path):
+    broken = files.write(
+        tmp_path, "broken.gml", files.citygml(files.building("B1"), files.building("BOWTIE", points=BOW_TIE))
+    )
+    job = queued_job(broken, user=staff)
+
+    run_twin_import.delay(job.pk)
+
+    job = fresh(job)
+    assert job.status == TwinImportStatus.FAILED
+    assert "“BOWTIE”" in job.error and "Self-intersection" in job.error
+    assert job.summary is None and job.finished_at is not None
+    assert job.progress_total == 2
+    assert not TwinFeature.objects.exists()  # all or nothing
+
+
+def test_the_message_is_in_the_language_of_who_started_the_import(db, media, eager, staff, tmp_path):
+    data = files.geojson(files.street("s1", "A"), files.street("s1", "B", 0.01))
+    path = files.write(tmp_path, "twice.geojson", data)
+    english, german = queued_job(path, user=staff, language="en"), queued_job(path, user=staff, language="de")
+
+    run_twin_import.delay(english.pk)
+    run_twin_import.delay(german.pk)
+
+    assert fresh(english).error == "Object “s1” appears twice in the file."
+    assert fresh(german).error == "Objekt „s1“ kommt zweimal in der Datei vor."
+
+
+def test_an_unexpected_error_fails_the_job_and_says_where_to_look(db, media, eager, staff, monkeypatch):
+    def crash(**options):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(jobs, "import_twin_file", crash)
+    job = queued_job(TUM, user=staff)
+
+    run_twin_import.delay(job.pk)
+
+    job = fresh(job)
+    assert job.status == TwinImportStatus.FAILED
+    assert "RuntimeError" in job.error and "server log" in job.error
+
+
+# --- Once only ----------------------------------------------------------------------------
+
+
+def test_running_the_task_twice_imports_once(db, media, eager, staff, monkeypatch):
+    calls = []
+    real_import = jobs.import_twin_file
+
+    def counted(**options):
+        calls.append(options["path"])
+        return real_import(**options)
+
+    monkeypatch.setattr(jobs, "import_twin_file", counted)
+    job = queued_job(DELFT, user=staff)
+
+    assert run_twin_import.delay(job.pk).get() is True
+    finished = fresh(job)
+    assert run_twin_import.delay(job.pk).get() is False
+
+    assert len(calls) == 1
+    job = fresh(job)
+    assert (job.status, job.finished_at, job.summary) == (TwinImportStatus.DONE, finished.finished_at, finished.summary)
+    assert sum(job.summary["created"].values()) == 570
+
+
+def test_a_running_job_is_not_started_again(db, media, eager, staff):
+    job = queued_job(TUM, user=staff)
+    TwinImportJob.objects.filter(pk=job.pk).update(status=TwinImportStatus.RUNNING)
+
+    assert run_twin_import.delay(job.pk).get() is False
+    assert not TwinFeature.objects.exists()
+    assert fresh(job).status == TwinImportStatus.RUNNING
+
+
+def test_an_unknown_job_is_nothing_to_do(db, eager):
+    assert run_twin_import.delay(987654).get() is False
+
+
+def test_a_storage_without_local_paths_gets_a_temporary_copy(db, settings, eager, staff):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    job = queued_job(DELFT, user=staff)
+
+    run_twin_import.delay(job.pk)
+
+    assert fresh(job).status == TwinImportStatus.DONE, fresh(job).error
+    assert TwinFeature.objects.count() == 570
+
+
+# --- The whole path in this process -------------------------------------------------------
+
+
+def test_upload_to_summary_in_process(db, media, eager, staff, django_capture_on_commit_callbacks):
+    upload = SimpleUploadedFile("delft.city.json", DELFT.read_bytes())
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        job = jobs.start_twin_import(user=staff, upload=upload, source="Delft")
+
+    assert len(callbacks) == 1
+    job = fresh(job)
+    assert job.status == TwinImportStatus.DONE and job.progress_done == 570
+    assert job.file.name.startswith("twin-imports/") and job.file.name.endswith("/delft.city.json")
+    assert (media / job.file.name).read_bytes() == DELFT.read_bytes()
+    assert TwinFeature.objects.filter(source="Delft").count() == 570
+
+
+# --- A real worker on Redis -----------------------------------------------------------------
+
+
+def wait_until_ready(worker: subprocess.Popen, name: str, log: Path, timeout: float = 60) -> None:
+    """Until the worker answers a ping: a message sent then is taken at once, not left waiting in Redis
+    (where another test run on the same Redis database may clear it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert worker.poll() is None, log.read_text()
+        if celery_app.control.ping(destination=[name], timeout=0.5):
+            return
+    raise AssertionError(f"the worker did not answer within {timeout} s: {log.read_text()}")
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(180)
+def test_a_celery_worker_runs_the_import(media, tmp_path, staff):
+    redis_url = require_redis()
+    queue = f"twin-test-{uuid.uuid4().hex[:8]}"  # this test's worker takes only this test's messages
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": redis_url,
+        "MEDIA_ROOT": str(media),
+        "VAR_DIR": str(tmp_path / "var"),
+        "LOG_LEVEL": "WARNING",
+    }
+    log = tmp_path / "worker.log"
+    conf = celery_app.conf
+    before = (conf.task_always_eager, conf.broker_url, conf.task_default_queue)
+    with log.open("w") as log_file:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "forum",
+                "worker",
+                "--pool=solo",
+                "-c",
+                "1",
+                "--loglevel=WARNING",
+                "-Q",
+                queue,
+                "-n",
+                f"{queue}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            conf.task_always_eager, conf.broker_url, conf.task_default_queue = False, redis_url, queue
+            wait_until_ready(worker, f"{queue}@{socket.gethostname()}", log)
+            started = time.monotonic()
+            with transaction.atomic():  # as a view would: queued when the job row is committed
+                job = jobs.start_twin_import(
+                    user=staff, upload=SimpleUploadedFile("delft.city.json", DELFT.read_bytes())
+                )
+            seen = []
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                job = fresh(job)
+                seen.append((job.status, job.progress_done))
+                if job.is_finished:
+                    break
+                assert worker.poll() is None, log.read_text()
+                time.sleep(0.1)
+            seconds = time.monotonic() - started
+        finally:
+            conf.task_always_eager, conf.broker_url, conf.task_default_queue = before
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait(timeout=10)
+
+    assert job.status == TwinImportStatus.DONE, (job.error, log.read_text())
+    assert job.progress_done == job.progress_total == 570
+    assert sum(job.summary["created"].values()) == 570
+    assert TwinFeature.objects.filter(source="delft.city.json").count() == 570
+    assert "Traceback" not in log.read_text(), log.read_text()
+    running = sorted({done for status, done in seen if status == TwinImportStatus.RUNNING})
+    print(
+        f"worker: upload to done {seconds:.2f} s, task {(job.finished_at - job.started_at).total_seconds():.2f} s, "
+        f"importer {job.summary['seconds']} s; progress seen while running: {running}"
+    )
