@@ -62,8 +62,7 @@ format: install-dev
 	$(BIN)/ruff format .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l de -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules
-	$(BIN)/python manage.py makemessages -d djangojs -l de -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules
+	$(BIN)/python manage.py makemessages -l de -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
