@@ -176,7 +176,7 @@ def _home_page(report: DemoReport) -> HomePage:
         site.site_name = "Bürgerforum"
         site.save()
     if old_root is not None and old_root.specific_class is Page and old_root.depth == 2:
-        old_root.delete()  # Wagtail's "Welcome" placeholder page from its initial migration
+        old_root.delete()  # the "Welcome" page Wagtail's initial migration creates
     report.created.append("home page")
     return home
 

@@ -6,6 +6,8 @@ one or three queries for what is shown beside each row (vote totals, counts of c
 
 from __future__ import annotations
 
+import abc
+
 from django.utils.translation import gettext_lazy as _
 
 from participation import selectors
@@ -27,20 +29,22 @@ def extent(bbox, interval=None) -> dict | None:
     return data
 
 
-class Collection:
+class Collection(abc.ABC):
     id: str
     title = ""
     description = ""
 
+    @abc.abstractmethod
     def rows(self, query: ItemsQuery):
         """Plain rows of the items matching ``query``, ordered by id (no paging yet)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def features(self, rows: list[dict]) -> list[dict]:
-        raise NotImplementedError
+        """The rows as GeoJSON features."""
 
+    @abc.abstractmethod
     def extent(self) -> dict | None:
-        raise NotImplementedError
+        """The collection's OGC extent."""
 
     def row(self, pk: int) -> dict | None:
         return self.rows(ItemsQuery()).filter(id=pk).first()
