@@ -1,40 +1,76 @@
 """Who may do what: small named predicates, combined into permissions.
 
-This is the one place that decides. Each permission is a list of
-requirements; ``require`` raises the first unmet one with a message the
-user can act on, and ``rules`` gets the same predicates for templates.
+This is the one place that decides, and the one place that says why not.
+Each permission is a list of requirements (name, predicate, error, message),
+in the order a person would want to hear them: first what nobody can change
+(not published, not offered, not now), then what the person can (log in,
+confirm the address). ``require`` raises the first unmet one, ``refusal``
+returns it for a page to show, and ``rules`` gets the same predicates for
+``allows`` and templates.
 """
 
 from __future__ import annotations
 
 from functools import reduce
 from operator import and_
+from typing import NamedTuple
 
 import rules
 from allauth.account.models import EmailAddress
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from participation.errors import NotAllowed, PhaseClosed
+from participation.errors import NotAllowed, PhaseClosed, ServiceError
 from participation.models import VotingMethod
 
 MODERATORS_GROUP = "Moderators"
 
 
+class Requirement(NamedTuple):
+    name: str
+    predicate: rules.Predicate
+    error: type[ServiceError]
+    message: Promise
+
+    @property
+    def needs_login(self) -> bool:
+        """Met by logging in: pages offer the login and sign-up links instead of the bare message."""
+        return self.name == "logged_in"
+
+
 @rules.predicate
-def is_verified_citizen(user) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
+def is_logged_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+@rules.predicate
+def has_confirmed_email(user) -> bool:
+    if not is_logged_in(user):
         return False
-    # Memoised on the user object: templates ask several times per page.
+    # Memoised on the user object: a page asks several times.
     if not hasattr(user, "_has_verified_email"):
         user._has_verified_email = EmailAddress.objects.filter(user=user, verified=True).exists()
     return user._has_verified_email
 
 
+is_verified_citizen = is_logged_in & has_confirmed_email
+
+
 @rules.predicate
 def is_moderator(user) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
+    if not is_logged_in(user):
         return False
     return user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
+
+
+@rules.predicate
+def may_import_twin(user) -> bool:
+    """Staff who import twin files: superusers, or admin users granted "Can import twin files" (e.g. Editors)."""
+    if not is_logged_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_perm("wagtailadmin.access_admin") and user.has_perm("participation.import_twin")
 
 
 @rules.predicate
@@ -67,59 +103,78 @@ def consultation_is_published(user, consultation) -> bool:
     return consultation.live
 
 
-_CITIZEN = (is_verified_citizen, NotAllowed, _("Please log in with a confirmed email address to take part."))
-_PUBLISHED = (consultation_is_published, NotAllowed, _("This consultation is not published."))
+LOGGED_IN = Requirement("logged_in", is_logged_in, NotAllowed, _("Please log in to take part."))
+CONFIRMED = Requirement(
+    "confirmed_email",
+    has_confirmed_email,
+    NotAllowed,
+    _("Please confirm your email address to take part. We have sent you a link."),
+)
+PUBLISHED = Requirement("published", consultation_is_published, NotAllowed, _("This consultation is not published."))
+PARTICIPATION_OPEN = Requirement(
+    "participation_open",
+    participation_is_open,
+    PhaseClosed,
+    _("Comments are possible only while the participation phase is open."),
+)
 
-REQUIREMENTS = {
+REQUIREMENTS: dict[str, list[Requirement]] = {
     "participation.comment": [
-        _CITIZEN,
-        _PUBLISHED,
-        (comments_are_allowed, NotAllowed, _("This consultation does not take comments.")),
-        (participation_is_open, PhaseClosed, _("Comments are possible only while the participation phase is open.")),
+        PUBLISHED,
+        Requirement(
+            "comments_allowed", comments_are_allowed, NotAllowed, _("This consultation does not take comments.")
+        ),
+        PARTICIPATION_OPEN,
+        LOGGED_IN,
+        CONFIRMED,
     ],
     "participation.pin_to_map": [
-        _CITIZEN,
-        _PUBLISHED,
-        (map_pins_are_allowed, NotAllowed, _("This consultation does not take map pins.")),
-        (participation_is_open, PhaseClosed, _("Comments are possible only while the participation phase is open.")),
+        PUBLISHED,
+        Requirement("pins_allowed", map_pins_are_allowed, NotAllowed, _("This consultation does not take map pins.")),
+        PARTICIPATION_OPEN,
+        LOGGED_IN,
+        CONFIRMED,
     ],
     "participation.vote": [
-        _CITIZEN,
-        _PUBLISHED,
-        (voting_is_offered, NotAllowed, _("There is no vote in this consultation.")),
-        (voting_is_open, PhaseClosed, _("Voting is possible only while the voting phase is open.")),
+        PUBLISHED,
+        Requirement("voting_offered", voting_is_offered, NotAllowed, _("There is no vote in this consultation.")),
+        Requirement(
+            "voting_open",
+            voting_is_open,
+            PhaseClosed,
+            _("Voting is possible only while the voting phase is open."),
+        ),
+        LOGGED_IN,
+        CONFIRMED,
     ],
     "participation.moderate": [
-        (is_moderator, NotAllowed, _("Only moderators can do this.")),
+        Requirement("moderator", is_moderator, NotAllowed, _("Only moderators can do this.")),
+    ],
+    "participation.import_twin": [
+        Requirement(
+            "twin_importer", may_import_twin, NotAllowed, _("Only staff who may import twin data can do this.")
+        ),
     ],
 }
 
 for _name, _requirements in REQUIREMENTS.items():
-    rules.add_rule(_name, reduce(and_, [predicate for predicate, _error, _message in _requirements]))
+    rules.add_rule(_name, reduce(and_, [requirement.predicate for requirement in _requirements]))
+
+
+def refusal(permission: str, user, obj=None) -> Requirement | None:
+    """The first requirement of ``permission`` that ``user`` does not meet, or None if allowed."""
+    for requirement in REQUIREMENTS[permission]:
+        if not requirement.predicate.test(user, obj):
+            return requirement
+    return None
 
 
 def require(permission: str, user, obj=None) -> None:
     """Raise the first unmet requirement of ``permission`` as a service error."""
-    for predicate, error, message in REQUIREMENTS[permission]:
-        if not predicate.test(user, obj):
-            raise error(str(message))
+    unmet = refusal(permission, user, obj)
+    if unmet is not None:
+        raise unmet.error(str(unmet.message))
 
 
 def allows(permission: str, user, obj=None) -> bool:
     return rules.test_rule(permission, user, obj)
-
-
-@rules.predicate
-def may_import_twin(user) -> bool:
-    """Staff who import twin files: superusers, or admin users granted "Can import twin files" (e.g. Editors)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    return user.has_perm("wagtailadmin.access_admin") and user.has_perm("participation.import_twin")
-
-
-REQUIREMENTS["participation.import_twin"] = [
-    (may_import_twin, NotAllowed, _("Only staff who may import twin data can do this.")),
-]
-rules.add_rule("participation.import_twin", may_import_twin)

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from participation import views, views_3d
+from participation.views import scene, twin
 
 app_name = "participation"
 urlpatterns = [
-    path("twin/<int:pk>/", views.twin_feature, name="twin-feature"),
-    path("consultations/<int:page_pk>/3d/", views_3d.consultation_3d, name="consultation-3d"),
-    path("consultations/<int:page_pk>/3d/scene.geojson", views_3d.consultation_3d_scene, name="consultation-3d-scene"),
+    path("twin/<int:pk>/", twin.twin_feature, name="twin-feature"),
+    path("consultations/<int:page_pk>/3d/", scene.consultation_3d, name="consultation-3d"),
+    path("consultations/<int:page_pk>/3d/scene.geojson", scene.consultation_3d_scene, name="consultation-3d-scene"),
 ]

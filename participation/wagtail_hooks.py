@@ -6,7 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from participation import admin_views
+from participation.admin_views import moderation, twin_import
 from participation.models import TwinFeature
 from participation.rules import allows
 
@@ -14,8 +14,8 @@ from participation.rules import allows
 @hooks.register("register_admin_urls")
 def moderation_urls():
     return [
-        path("moderation/", admin_views.ModerationQueue.as_view(), name="participation_moderation"),
-        path("moderation/<int:pk>/", admin_views.moderate, name="participation_moderate"),
+        path("moderation/", moderation.ModerationQueue.as_view(), name="participation_moderation"),
+        path("moderation/<int:pk>/", moderation.moderate, name="participation_moderate"),
     ]
 
 
@@ -50,9 +50,9 @@ register_snippet(TwinFeatureViewSet)
 @hooks.register("register_admin_urls")
 def twin_import_urls():
     return [
-        path("twin-import/", admin_views.TwinImportView.as_view(), name="participation_twin_import"),
-        path("twin-import/<int:pk>/", admin_views.TwinImportJobView.as_view(), name="participation_twin_import_job"),
-        path("twin-import/<int:pk>/status/", admin_views.twin_import_status, name="participation_twin_import_status"),
+        path("twin-import/", twin_import.TwinImportView.as_view(), name="participation_twin_import"),
+        path("twin-import/<int:pk>/", twin_import.TwinImportJobView.as_view(), name="participation_twin_import_job"),
+        path("twin-import/<int:pk>/status/", twin_import.twin_import_status, name="participation_twin_import_status"),
     ]
 
 

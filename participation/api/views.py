@@ -6,11 +6,10 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django_ratelimit.core import is_ratelimited
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied, Throttled, ValidationError
+from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,7 +25,8 @@ from participation.api.serializers import (
     VoteResultSerializer,
 )
 from participation.errors import NotAllowed, ServiceError
-from participation.models import ConsultationPage, Contribution, TwinFeature
+from participation.inputs import rate_limited, resolve
+from participation.rules import LOGGED_IN
 
 
 def _int_param(request, name: str) -> int | None:
@@ -48,8 +48,14 @@ def _raise_service_error(request, error: ServiceError):
 
 
 def _check_rate(request, group: str, rate: str) -> None:
-    if is_ratelimited(request, group=group, key="user_or_ip", rate=rate, method="POST", increment=True):
+    if rate_limited(request, group=group, rate=rate):
         raise Throttled(detail=_("Too many requests in a short time. Please wait a minute."))
+
+
+def _require_login(request) -> None:
+    """Before rate limits and validation: an anonymous write is a 401 with the rules' reason."""
+    if not request.user.is_authenticated:
+        raise NotAuthenticated(str(LOGGED_IN.message))
 
 
 class ConsultationList(generics.ListAPIView):
@@ -58,14 +64,14 @@ class ConsultationList(generics.ListAPIView):
     serializer_class = ConsultationSerializer
 
     def get_queryset(self):
-        return ConsultationPage.objects.live().order_by("-participation_starts", "pk")
+        return selectors.published_consultations()
 
 
 class ConsultationDetail(generics.RetrieveAPIView):
     serializer_class = ConsultationSerializer
 
     def get_queryset(self):
-        return ConsultationPage.objects.live()
+        return selectors.published_consultations()
 
 
 @extend_schema(parameters=[OpenApiParameter("consultation", OpenApiTypes.INT, description="Only this consultation's")])
@@ -96,8 +102,7 @@ class ProposalVote(APIView):
     @extend_schema(request=VoteInputSerializer, responses={200: VoteResultSerializer, 400: None, 401: None, 403: None})
     def post(self, request, pk: int):
         proposal = get_object_or_404(selectors.published_proposals(), pk=pk)
-        if not request.user.is_authenticated:
-            raise NotAuthenticated(_("Please log in with a confirmed email address to take part."))
+        _require_login(request)
         _check_rate(request, "vote", settings.RATELIMIT_VOTES)
         data = VoteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -121,62 +126,59 @@ class ContributionList(generics.ListCreateAPIView):
     serializer_class = ContributionSerializer
 
     def get_queryset(self):
-        # Comments of a withdrawn (unpublished) consultation leave the open API with it.
-        contributions = Contribution.objects.visible().filter(consultation__live=True).order_by("created_at", "id")
-        if (consultation := _int_param(self.request, "consultation")) is not None:
-            contributions = contributions.filter(consultation_id=consultation)
-        if (proposal := _int_param(self.request, "proposal")) is not None:
-            contributions = contributions.filter(proposal_id=proposal)
-        return contributions
+        return selectors.public_contribution_list(
+            consultation_id=_int_param(self.request, "consultation"), proposal_id=_int_param(self.request, "proposal")
+        )
 
     @extend_schema(request=ContributionInputSerializer, responses={201: ContributionSerializer})
     def post(self, request):
-        if not request.user.is_authenticated:
-            raise NotAuthenticated(_("Please log in with a confirmed email address to take part."))
+        _require_login(request)
         _check_rate(request, "comment", settings.RATELIMIT_CONTRIBUTIONS)
         data = ContributionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        consultation = get_object_or_404(ConsultationPage.objects.live(), pk=values["consultation"])
+        consultation = selectors.published_consultation(pk=values["consultation"])
+        if consultation is None:
+            raise NotFound(_("There is no such consultation."))
         location = values.get("location") or {}
-        # An id that names nothing is refused, never dropped: the comment would land elsewhere.
-        proposal = _named(
-            selectors.published_proposals(), values.get("proposal"), "proposal", _("There is no such proposal.")
-        )
-        parent = _named(
-            Contribution.objects.all(), values.get("parent"), "parent", _("The comment you reply to is not available.")
-        )
-        twin_feature = _named(
-            TwinFeature.objects.all(),
-            values.get("twin_feature"),
-            "twin_feature",
-            _("There is no such object in the twin."),
-        )
         try:
             contribution = services.post_contribution(
                 author=request.user,
                 consultation=consultation,
-                proposal=proposal,
-                parent=parent,
                 text=values["text"],
                 latitude=location.get("latitude"),
                 longitude=location.get("longitude"),
                 geometry=values.get("geometry"),
-                twin_feature=twin_feature,
+                **_references(values),
             )
         except ServiceError as error:
             _raise_service_error(request, error)
         return Response(ContributionSerializer(contribution).data, status=status.HTTP_201_CREATED)
 
 
-def _named(queryset, pk: int | None, field: str, message: str):
-    """The object ``pk`` names, None if no id was sent; a 400 on ``field`` if it names nothing."""
-    if pk is None:
-        return None
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({field: [message]})
-    return found
+def _published_proposal(*, pk: int):
+    return selectors.published_proposals().filter(pk=pk).first()
+
+
+def _references(values: dict) -> dict:
+    """The proposal, comment and twin object an input names; an id that names nothing is a 400 on its field."""
+    return {
+        "proposal": resolve(
+            _published_proposal, values.get("proposal"), field="proposal", message=_("There is no such proposal.")
+        ),
+        "parent": resolve(
+            selectors.contribution_by_id,
+            values.get("parent"),
+            field="parent",
+            message=_("The comment you reply to is not available."),
+        ),
+        "twin_feature": resolve(
+            selectors.twin_feature,
+            values.get("twin_feature"),
+            field="twin_feature",
+            message=_("There is no such object in the twin."),
+        ),
+    }
 
 
 class GeoJSONRenderer(JSONRenderer):
@@ -226,7 +228,9 @@ class TwinFeatureList(APIView):
     def get(self, request):
         consultation = None
         if (consultation_id := _int_param(request, "consultation")) is not None:
-            consultation = get_object_or_404(ConsultationPage.objects.live(), pk=consultation_id)
+            consultation = selectors.published_consultation(pk=consultation_id)
+            if consultation is None:
+                raise NotFound(_("There is no such consultation."))
         found = selectors.search_twin_features(query=request.query_params.get("q", ""), consultation=consultation)
         return Response(TwinFeatureSearchSerializer(found, many=True).data)
 

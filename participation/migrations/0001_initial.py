@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'consultation',
                 'verbose_name_plural': 'consultations',
             },
-            bases=(participation.models.FormPageMixin, 'wagtailcore.page'),
+            bases=(participation.models.ServedByView, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='ProposalPage',
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'proposal',
                 'verbose_name_plural': 'proposals',
             },
-            bases=(participation.models.FormPageMixin, 'wagtailcore.page'),
+            bases=(participation.models.ServedByView, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='ResultsRevision',

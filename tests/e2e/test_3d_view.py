@@ -43,7 +43,7 @@ def browser(chromium_path, live_server_process, _orm_beside_playwright) -> Itera
     """This module's chromium, with WebGL on SwiftShader (the other modules' has no use for it)."""
     from django.contrib.staticfiles import finders
 
-    from participation.views_3d import MAPLIBRE_SCRIPT
+    from participation.views.scene import MAPLIBRE_SCRIPT
 
     require(finders.find(MAPLIBRE_SCRIPT) is not None, "maplibre-gl", "make install (runs npm ci)")
     before = {alias: connections[alias] for alias in connections}
@@ -75,7 +75,7 @@ def scene(demo) -> Scene:
     to buildings and pinned to them."""
     from participation.models import Contribution, ProposalTwinFeature, TwinFeature, TwinKind, Vote
     from participation.selectors import twin_buildings_in_area
-    from participation.twin.importer import import_twin_file
+    from participation.services import import_twin_file
 
     def build() -> Scene:
         import_twin_file(path=DELFT)

@@ -59,7 +59,7 @@ def twin_object_path(demo) -> str:
 
     def find() -> str:
         from participation.models import ConsultationTwinFeature, TwinFeature
-        from participation.twin.importer import import_twin_file
+        from participation.services import import_twin_file
         from tests.participation.twin.files import DELFT
 
         link = ConsultationTwinFeature.objects.filter(page=demo.consultation).order_by("sort_order").first()

@@ -49,7 +49,7 @@ def _choose_targets(consultation) -> dict[str, Target]:
     from shapely.geometry import shape
 
     from participation.models import ConsultationTwinFeature, TwinFeature
-    from participation.twin.importer import import_twin_file
+    from participation.services import import_twin_file
 
     import_twin_file(path=DELFT)
     area = shape(consultation.area)

@@ -22,6 +22,7 @@ from participation.models import (
     TwinKind,
     Vote,
 )
+from participation.selectors import public_contributions
 
 DEMO_SOURCE = Path(__file__).resolve().parents[2] / "forum" / "demo.py"
 DELFT = Path(__file__).resolve().parents[3] / "shared" / "data" / "twin" / "delft.city.json"
@@ -76,7 +77,7 @@ def test_seed_demo_builds_the_demo_site(db, var_dir):
         assert consultation.get_parent().pk == home.pk
         assert consultation.area_min_lon is not None
         assert ProposalPage.objects.child_of(consultation).live().count() >= 2
-        located = Contribution.objects.visible().located().filter(consultation=consultation)
+        located = public_contributions(consultation_id=consultation.pk).filter(latitude__isnull=False)
         assert located.exists()
     assert Vote.objects.filter(proposal__in=ProposalPage.objects.child_of(consultations[0])).exists()
     screen = Screen.objects.get(slug="foyer")
@@ -88,7 +89,7 @@ def test_seed_demo_puts_every_pin_inside_its_consultations_area(db, var_dir):
 
     seed()
 
-    for comment in Contribution.objects.located().select_related("consultation"):
+    for comment in Contribution.objects.filter(latitude__isnull=False).select_related("consultation"):
         assert contains_point(comment.consultation.area, latitude=comment.latitude, longitude=comment.longitude)
 
 

@@ -306,7 +306,7 @@ def test_unverified_user_vote_is_403(unverified_user, proposal):
     response = post_json(api_client(unverified_user), vote_url(proposal), {"choice": "support"})
 
     assert response.status_code == 403
-    assert "confirmed email" in response.json()["detail"]
+    assert "confirm your email address" in response.json()["detail"]
     assert not Vote.objects.exists()
 
 

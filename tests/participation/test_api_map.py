@@ -304,7 +304,7 @@ def test_the_twin_comes_in_clusters_when_zoomed_out_or_too_many(anonymous, db, m
         factories.twin_feature(box(4.3625 + n * 0.0005, 52.0112, 4.3627 + n * 0.0005, 52.0114))
 
     zoomed_out = twin_geojson(anonymous, bbox=AREA_BBOX, zoom=12)
-    monkeypatch.setattr(selectors, "TWIN_MAP_LIMIT", 3)
+    monkeypatch.setattr(selectors.map, "TWIN_MAP_LIMIT", 3)
     too_many = twin_geojson(anonymous, bbox=AREA_BBOX, zoom=18)
 
     for body in (zoomed_out, too_many):

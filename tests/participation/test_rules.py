@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
 
 from participation.errors import NotAllowed, PhaseClosed
-from participation.rules import allows, is_moderator, require
+from participation.rules import allows, is_moderator, refusal, require
 from tests.support import factories
 
 # Tests read the messages users get; they are written in English and translated.
@@ -50,9 +50,12 @@ def outcome(permission: str, user, consultation):
 @pytest.mark.parametrize("permission", ACTIONS)
 def test_visitors_and_unverified_users_may_not_take_part_in_any_phase(actor, phase, permission):
     consultation = factories.consultation(phase)
+    # While the phase is open they are told to log in or confirm; when it is closed, that it is closed
+    # (logging in would not help).
+    expected = NotAllowed if (permission, phase) in OPEN_FOR_CITIZENS else PhaseClosed
 
     assert allows(permission, actor, consultation) is False
-    assert outcome(permission, actor, consultation) is NotAllowed
+    assert outcome(permission, actor, consultation) is expected
 
 
 @pytest.mark.parametrize("actor", ["citizen", "moderator"], indirect=True)
@@ -78,6 +81,21 @@ def test_an_unconfirmed_email_address_does_not_count(db):
     EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
 
     assert allows("participation.comment", user, factories.consultation("participate")) is False
+    with pytest.raises(NotAllowed, match="confirm your email address"):
+        require("participation.comment", user, factories.consultation("participate"))
+
+
+def test_a_closed_phase_is_reported_before_logging_in(db):
+    with pytest.raises(PhaseClosed, match="only while the voting phase is open"):
+        require("participation.vote", AnonymousUser(), factories.consultation("participate"))
+
+
+@pytest.mark.parametrize("permission", ACTIONS)
+def test_refusal_names_the_requirement_a_page_shows(db, permission, citizen):
+    consultation = factories.consultation("vote")
+
+    assert refusal(permission, AnonymousUser(), consultation).needs_login
+    assert refusal(permission, citizen, consultation) is None
 
 
 def test_a_deactivated_citizen_may_not_take_part(citizen):

@@ -73,84 +73,86 @@ def test_consultation_of_a_proposal_takes_one_query(proposal, voting_consultatio
         assert selectors.consultation_of(proposal) == voting_consultation
 
 
-def test_visible_contributions_leave_out_pending_hidden_and_deleted(participating_consultation):
+def test_comment_threads_leave_out_pending_hidden_and_deleted(participating_consultation):
     shown = factories.comment(participating_consultation)
     for state in (ModerationState.PENDING, ModerationState.HIDDEN):
         factories.comment(participating_consultation, moderation_state=state)
     factories.comment(participating_consultation, deleted_at=timezone.now())
 
-    assert list(selectors.visible_contributions(consultation=participating_consultation)) == [shown]
+    assert list(selectors.comment_threads(consultation=participating_consultation)) == [shown]
 
 
-def test_visible_contributions_nest_only_visible_replies_oldest_first(participating_consultation):
+def test_comment_threads_nest_only_visible_replies_oldest_first(participating_consultation):
     comment = factories.comment(participating_consultation)
     later = factories.comment(participating_consultation, parent=comment, created_at=timezone.now() + timedelta(1))
     earlier = factories.comment(participating_consultation, parent=comment)
     factories.comment(participating_consultation, parent=comment, moderation_state=ModerationState.HIDDEN)
 
-    (shown,) = selectors.visible_contributions(consultation=participating_consultation)
+    (shown,) = selectors.comment_threads(consultation=participating_consultation)
 
     assert shown == comment
     assert shown.visible_replies == [earlier, later]
 
 
-def test_visible_contributions_of_a_proposal_leave_out_the_rest(participating_consultation):
+def test_comment_threads_of_a_proposal_leave_out_the_rest(participating_consultation):
     proposal = factories.proposal(participating_consultation)
     on_proposal = factories.comment(participating_consultation, proposal=proposal)
     factories.comment(participating_consultation)
     factories.comment(factories.consultation("participate"), proposal=None)
 
-    assert list(selectors.visible_contributions(consultation=participating_consultation, proposal=proposal)) == [
-        on_proposal
-    ]
-    assert len(selectors.visible_contributions(consultation=participating_consultation)) == 2
+    assert list(selectors.comment_threads(consultation=participating_consultation, proposal=proposal)) == [on_proposal]
+    assert len(selectors.comment_threads(consultation=participating_consultation)) == 2
 
 
-def test_visible_contributions_read_in_a_fixed_number_of_queries(
+def test_comment_threads_read_in_a_fixed_number_of_queries(
     participating_consultation, citizen, django_assert_num_queries
 ):
     factories.bulk_comments(participating_consultation, 60, author=citizen, replies_every=3)
 
     with django_assert_num_queries(2):  # comments with authors and proposals, then their replies
-        comments = list(selectors.visible_contributions(consultation=participating_consultation))
+        comments = list(selectors.comment_threads(consultation=participating_consultation))
         texts = [(c.author.username, [r.author.username for r in c.visible_replies]) for c in comments]
 
     assert len(texts) == 60
     assert sum(len(replies) for _author, replies in texts) == 40
 
 
-def test_located_contributions_are_visible_pins_only(participating_consultation):
+def test_map_contributions_are_public_ones_with_a_place(participating_consultation):
     pinned = factories.comment(participating_consultation, latitude=52.012, longitude=4.364)
     factories.comment(participating_consultation)
     factories.comment(participating_consultation, latitude=52.012, longitude=4.364, moderation_state="hidden")
 
-    assert list(selectors.located_contributions()) == [pinned]
+    assert list(selectors.map_contributions().order_by("id")) == [pinned]
 
 
-def test_located_contributions_leave_out_withdrawn_consultations(participating_consultation):
+def test_map_contributions_leave_out_withdrawn_consultations(participating_consultation):
     factories.comment(participating_consultation, latitude=52.012, longitude=4.364)
     participating_consultation.unpublish()
 
-    assert list(selectors.located_contributions()) == []
+    assert list(selectors.map_contributions()) == []
 
 
-def test_located_contributions_filter_by_consultation_and_bbox(participating_consultation):
+def test_map_contributions_filter_by_consultation_and_bbox(participating_consultation):
     inside = factories.comment(participating_consultation, latitude=52.012, longitude=4.364)
     east = factories.comment(participating_consultation, latitude=52.012, longitude=4.380)
     elsewhere = factories.comment(factories.consultation("participate", area=None), latitude=52.012, longitude=4.364)
+    public = selectors.map_contributions().order_by("id")
 
-    assert list(selectors.located_contributions(consultation_id=participating_consultation.pk)) == [inside, east]
-    assert list(selectors.located_contributions(bbox=(4.36, 52.0, 4.37, 52.02))) == [inside, elsewhere]
-    assert list(selectors.located_contributions(bbox=(4.379, 52.011, 4.380, 52.012))) == [east]  # edges count
+    assert list(selectors.map_contributions(consultation_id=participating_consultation.pk).order_by("id")) == [
+        inside,
+        east,
+    ]
+    assert list(public.filter(selectors.point_in((4.36, 52.0, 4.37, 52.02)))) == [inside, elsewhere]
+    assert list(public.filter(selectors.point_in((4.379, 52.011, 4.380, 52.012)))) == [east]  # edges count
 
 
-def test_a_feature_carries_the_comment_but_no_personal_data(participating_consultation, citizen):
+def test_a_map_feature_carries_the_comment_but_no_personal_data(participating_consultation, citizen):
     proposal = factories.proposal(participating_consultation)
     comment = factories.comment(
         participating_consultation, author=citizen, proposal=proposal, latitude=52.012, longitude=4.364
     )
 
-    feature = selectors.contribution_feature(comment)
+    (feature,) = selectors.contribution_map(consultation_id=participating_consultation.pk)["features"]
 
     assert feature["geometry"] == {"type": "Point", "coordinates": [4.364, 52.012]}  # GeoJSON: lon, lat
     assert feature["id"] == comment.pk
@@ -158,15 +160,16 @@ def test_a_feature_carries_the_comment_but_no_personal_data(participating_consul
         "text": comment.text,
         "consultation": participating_consultation.pk,
         "proposal": proposal.pk,
+        "twin_feature": None,
         "created_at": comment.created_at.isoformat(),
     }
     assert citizen.username not in str(feature) and citizen.email not in str(feature)
 
 
-def test_feature_collection_wraps_the_features(participating_consultation):
+def test_the_map_is_a_feature_collection_in_id_order(participating_consultation):
     comments = [factories.comment(participating_consultation, latitude=52.012, longitude=4.364) for _ in range(2)]
 
-    collection = selectors.feature_collection(comments)
+    collection = selectors.contribution_map(consultation_id=participating_consultation.pk)
 
     assert collection["type"] == "FeatureCollection"
     assert [f["id"] for f in collection["features"]] == [c.pk for c in comments]

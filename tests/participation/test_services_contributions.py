@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from participation import services
 from participation.errors import InvalidInput, NotAllowed, PhaseClosed
 from participation.models import Contribution, ModerationState, ResultsRevision
-from participation.selectors import visible_contributions
+from participation.selectors import comment_threads
 from tests.support import factories
 from tests.support.factories import INSIDE, OUTSIDE
 
@@ -46,7 +46,7 @@ def test_citizen_comments_on_the_consultation(citizen, consultation):
     assert stored.text == "Mehr Bäume bitte"
     assert stored.channel == "online"
     assert stored.moderation_state == ModerationState.APPROVED
-    assert list(visible_contributions(consultation=consultation)) == [stored]
+    assert list(comment_threads(consultation=consultation)) == [stored]
 
 
 def test_a_published_comment_bumps_the_results_revision(citizen, consultation):
@@ -62,7 +62,7 @@ def test_citizen_comments_on_a_proposal(citizen, consultation):
     comment = post(citizen, consultation, proposal=proposal)
 
     assert Contribution.objects.get(pk=comment.pk).proposal_id == proposal.pk
-    assert list(visible_contributions(consultation=consultation, proposal=proposal)) == [comment]
+    assert list(comment_threads(consultation=consultation, proposal=proposal)) == [comment]
 
 
 def test_a_reply_is_stored_under_its_comment_and_on_its_proposal(citizen, consultation):
@@ -72,7 +72,7 @@ def test_a_reply_is_stored_under_its_comment_and_on_its_proposal(citizen, consul
     reply = post(citizen, consultation, text="Sehe ich auch so", parent=comment)
 
     assert (reply.parent_id, reply.proposal_id) == (comment.pk, proposal.pk)
-    (shown,) = visible_contributions(consultation=consultation)
+    (shown,) = comment_threads(consultation=consultation)
     assert shown.visible_replies == [reply]
 
 
@@ -83,7 +83,7 @@ def test_a_reply_to_a_reply_joins_the_top_thread(citizen, consultation):
     reply_to_reply = post(citizen, consultation, parent=reply)
 
     assert reply_to_reply.parent_id == comment.pk
-    (shown,) = visible_contributions(consultation=consultation)
+    (shown,) = comment_threads(consultation=consultation)
     assert shown.visible_replies == [reply, reply_to_reply]
 
 
@@ -249,7 +249,7 @@ def test_premoderated_comment_is_pending_and_not_visible(citizen):
     comment = post(citizen, consultation)
 
     assert Contribution.objects.get(pk=comment.pk).moderation_state == ModerationState.PENDING
-    assert list(visible_contributions(consultation=consultation)) == []
+    assert list(comment_threads(consultation=consultation)) == []
     assert not ResultsRevision.objects.filter(consultation=consultation, value__gt=0).exists()
 
 

@@ -3,7 +3,7 @@ import pytest
 from participation import services
 from participation.errors import NotAllowed
 from participation.models import Contribution, ModerationState
-from participation.selectors import visible_contributions
+from participation.selectors import comment_threads
 from tests.support import factories
 
 
@@ -15,11 +15,11 @@ def premoderated(db):
 def test_premoderated_comment_waits_until_a_moderator_publishes_it(citizen, moderator, premoderated):
     comment = services.post_contribution(author=citizen, consultation=premoderated, text="Mehr Bänke")
     assert comment.moderation_state == ModerationState.PENDING
-    assert list(visible_contributions(consultation=premoderated)) == []
+    assert list(comment_threads(consultation=premoderated)) == []
 
     services.moderate_contribution(moderator=moderator, contribution=comment, state=ModerationState.APPROVED)
 
-    assert list(visible_contributions(consultation=premoderated)) == [comment]
+    assert list(comment_threads(consultation=premoderated)) == [comment]
 
 
 def test_hiding_keeps_the_contribution(citizen, moderator, participating_consultation):
@@ -28,7 +28,7 @@ def test_hiding_keeps_the_contribution(citizen, moderator, participating_consult
     services.moderate_contribution(moderator=moderator, contribution=comment, state=ModerationState.HIDDEN)
 
     assert Contribution.objects.get(pk=comment.pk).moderation_state == ModerationState.HIDDEN
-    assert list(visible_contributions(consultation=participating_consultation)) == []
+    assert list(comment_threads(consultation=participating_consultation)) == []
 
 
 def test_citizens_may_not_moderate(citizen, participating_consultation):

@@ -8,7 +8,7 @@ from shapely.geometry import Point, shape
 from participation import geometry, services
 from participation.errors import InvalidInput, NotAllowed
 from participation.models import ConsultationTwinFeature, Contribution, ProposalTwinFeature, TwinFeature
-from participation.twin.importer import import_twin_file
+from participation.services import import_twin_file
 from tests.participation.twin import files
 from tests.support import factories
 from tests.support.factories import DELFT_AREA, INSIDE, box

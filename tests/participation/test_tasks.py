@@ -23,9 +23,8 @@ from django.db import connection, transaction
 
 from forum.celery import app as celery_app
 from participation.models import TwinFeature, TwinImportJob, TwinImportStatus
+from participation.services import import_twin_file, twin_imports
 from participation.tasks import run_twin_import
-from participation.twin import jobs
-from participation.twin.importer import import_twin_file
 from participation.twin.scan import count_objects
 from tests.conftest import require_postgresql, require_redis
 from tests.participation.twin import files
@@ -163,8 +162,8 @@ def test_a_file_that_cannot_be_counted_has_no_total(tmp_path):
 def test_progress_is_written_at_most_every_half_second(monkeypatch):
     clock = iter([100.0, 100.1, 100.6, 100.8, 101.2, 101.3])
     written = []
-    monkeypatch.setattr(jobs.ProgressRecorder, "_write", lambda self, done: written.append(done))
-    recorder = jobs.ProgressRecorder(1, clock=lambda: next(clock))  # created at 100.0
+    monkeypatch.setattr(twin_imports.ProgressRecorder, "_write", lambda self, done: written.append(done))
+    recorder = twin_imports.ProgressRecorder(1, clock=lambda: next(clock))  # created at 100.0
     try:
         for done in (500, 1000, 1500, 2000, 2500):  # at 100.1, 100.6, 100.8, 101.2, 101.3
             recorder(done)
@@ -190,7 +189,7 @@ def test_on_postgresql_progress_shows_while_the_import_transaction_is_open(media
         TwinFeature.objects.create(
             source="s", twin_id="t", geometry={}, latitude=0, longitude=0, min_lon=0, min_lat=0, max_lon=0, max_lat=0
         )  # the import's transaction holds writes
-        recorder = jobs.ProgressRecorder(job.pk, interval=0)
+        recorder = twin_imports.ProgressRecorder(job.pk, interval=0)
         recorder(1234)
         recorder.close()
         reader = threading.Thread(target=read_elsewhere)
@@ -235,7 +234,7 @@ def test_an_unexpected_error_fails_the_job_and_says_where_to_look(db, media, eag
     def crash(**options):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(jobs, "import_twin_file", crash)
+    monkeypatch.setattr(twin_imports, "import_twin_file", crash)
     job = queued_job(TUM, user=staff)
 
     run_twin_import.delay(job.pk)
@@ -250,13 +249,13 @@ def test_an_unexpected_error_fails_the_job_and_says_where_to_look(db, media, eag
 
 def test_running_the_task_twice_imports_once(db, media, eager, staff, monkeypatch):
     calls = []
-    real_import = jobs.import_twin_file
+    real_import = twin_imports.import_twin_file
 
     def counted(**options):
         calls.append(options["path"])
         return real_import(**options)
 
-    monkeypatch.setattr(jobs, "import_twin_file", counted)
+    monkeypatch.setattr(twin_imports, "import_twin_file", counted)
     job = queued_job(DELFT, user=staff)
 
     assert run_twin_import.delay(job.pk).get() is True
@@ -299,7 +298,7 @@ def test_upload_to_summary_in_process(db, media, eager, staff, django_capture_on
     upload = SimpleUploadedFile("delft.city.json", DELFT.read_bytes())
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        job = jobs.start_twin_import(user=staff, upload=upload, source="Delft")
+        job = twin_imports.start_twin_import(user=staff, upload=upload, source="Delft")
 
     assert len(callbacks) == 1
     job = fresh(job)
@@ -373,7 +372,7 @@ def test_a_celery_worker_runs_the_import(media, tmp_path, staff):
             wait_until_ready(worker, f"{queue}@{socket.gethostname()}", log)
             started = time.monotonic()
             with transaction.atomic():  # as a view would: queued when the job row is committed
-                job = jobs.start_twin_import(
+                job = twin_imports.start_twin_import(
                     user=staff, upload=SimpleUploadedFile("delft.city.json", DELFT.read_bytes())
                 )
             seen = []

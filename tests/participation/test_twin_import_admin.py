@@ -18,7 +18,7 @@ from forum.celery import app as celery_app
 from participation.errors import InvalidInput, NotAllowed
 from participation.models import TwinFeature, TwinImportJob, TwinImportStatus
 from participation.rules import allows
-from participation.twin.jobs import start_twin_import
+from participation.services import start_twin_import
 from tests.participation.twin import files
 from tests.participation.twin.files import DELFT, TUM
 from tests.support import factories

@@ -13,7 +13,7 @@ from django.utils import timezone
 from shapely.geometry import box, shape
 from wagtail.models import PageViewRestriction
 
-from participation import selectors, views_3d
+from participation import selectors
 from participation.models import (
     ModerationState,
     ProposalTwinFeature,
@@ -21,7 +21,8 @@ from participation.models import (
     TwinKind,
     Vote,
 )
-from participation.twin.importer import import_twin_file
+from participation.services import import_twin_file
+from participation.views import scene as views_3d
 from tests.conftest import require
 from tests.participation.twin.files import DELFT
 from tests.support import factories

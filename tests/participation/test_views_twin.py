@@ -15,7 +15,7 @@ from participation.models import (
     TwinFeature,
     Vote,
 )
-from participation.twin.importer import import_twin_file
+from participation.services import import_twin_file
 from tests.participation.test_views import browser, comment_form, queries_for, textarea_content
 from tests.participation.twin.files import DELFT
 from tests.support import factories

@@ -6,14 +6,14 @@ from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
 
+from cms import services as cms_services
 from cms.models import HomePage, StandardPage
+from forum import services as forum_services
 from forum.models import Screen
+from participation import services
 from participation.models import ConsultationPage, Contribution, ProposalPage, TwinFeature
 
 DELFT_AREA = {
@@ -47,17 +47,8 @@ class CitizenFactory(UserFactory):
 
 
 def home_page() -> HomePage:
-    home = HomePage.objects.first()
-    if home is not None:
-        return home
-    # Transactional tests flush what Wagtail's migrations created: make it again.
-    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-    home = root.add_child(instance=HomePage(title="Bürgerforum", slug="buergerforum"))
-    Site.objects.update_or_create(
-        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
-    )
-    return home
+    """The site's home page, made as the demo makes it (transactional tests flush what migrations made)."""
+    return cms_services.ensure_home_page(title="Bürgerforum", slug="buergerforum")[0]
 
 
 def consultation(phase: str = "vote", **fields) -> ConsultationPage:
@@ -82,7 +73,7 @@ def consultation(phase: str = "vote", **fields) -> ConsultationPage:
         "voting_ends": v_end,
         **fields,
     }
-    return home_page().add_child(instance=ConsultationPage(**values))
+    return services.add_consultation(parent=home_page(), **values)
 
 
 def proposal(consultation_page: ConsultationPage, **fields) -> ProposalPage:
@@ -92,11 +83,11 @@ def proposal(consultation_page: ConsultationPage, **fields) -> ProposalPage:
         "summary": "Was vorgeschlagen wird.",
         **fields,
     }
-    return consultation_page.add_child(instance=ProposalPage(**values))
+    return services.add_proposal(consultation=consultation_page, **values)
 
 
 def screen(consultation_page: ConsultationPage, slug: str = "foyer") -> Screen:
-    return Screen.objects.create(name=slug.title(), slug=slug, consultation=consultation_page)
+    return forum_services.ensure_screen(name=slug.title(), slug=slug, consultation=consultation_page)[0]
 
 
 def standard_page(parent=None, **fields) -> StandardPage:

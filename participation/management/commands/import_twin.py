@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from participation.twin.importer import import_twin_file
+from participation.services import import_twin_file
 from participation.twin.records import TwinImportError
 
 

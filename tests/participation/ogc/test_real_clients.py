@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from shapely.geometry import box, shape
 
 from participation.models import ProposalTwinFeature, TwinFeature, Vote, VoteChoice
-from participation.twin.importer import import_twin_file
+from participation.services import import_twin_file
 from tests.conftest import require
 from tests.participation.twin.files import DELFT
 from tests.support import factories

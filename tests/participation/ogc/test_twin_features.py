@@ -4,7 +4,7 @@ filtered by bounding box overlap, in a fixed number of queries."""
 import pytest
 
 from participation.models import Contribution, ModerationState, ProposalTwinFeature, TwinFeature, Vote, VoteChoice
-from participation.twin.importer import import_twin_file
+from participation.services import import_twin_file
 from tests.participation.ogc.helpers import ITEMS, OGC, all_pages, bbox, client, link_of, twin, twin_grid
 from tests.participation.twin.files import DELFT
 from tests.support import factories

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from participation.models import TwinFeature
-from participation.twin.importer import BATCH_SIZE, import_twin_file
+from participation.services.twin_features import BATCH_SIZE, import_twin_file
 from participation.twin.records import TwinImportError
 from tests.participation.twin import files
 from tests.participation.twin.files import RECTANGLE

@@ -5,7 +5,7 @@ import pytest
 from shapely.geometry import shape
 
 from participation.models import TwinFeature, TwinKind
-from participation.twin.importer import import_twin_file
+from participation.services import import_twin_file
 from tests.participation.twin import files
 from tests.participation.twin.files import RECTANGLE
 

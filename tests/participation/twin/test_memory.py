@@ -25,7 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings")
 import django
 django.setup()
 from django.core.management import call_command
-import participation.twin.importer
+import participation.services.twin_features
 def rss_mb():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from participation.models import TwinFeature
-from participation.twin.importer import import_twin_file
+from participation.services import import_twin_file
 from tests.participation.twin import files
 
 pytestmark = pytest.mark.django_db

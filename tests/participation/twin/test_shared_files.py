@@ -7,7 +7,7 @@ from pyproj import Geod, Transformer
 from shapely.geometry import Point, shape
 
 from participation.models import TwinFeature, TwinKind
-from participation.twin.importer import import_twin_file
+from participation.services import import_twin_file
 from tests.participation.twin.files import DELFT, GARCHING, TUM
 
 pytestmark = pytest.mark.django_db

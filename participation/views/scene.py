@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
-from wagtail.models import Page, PageViewRestriction
 
+from participation import selectors
 from participation.models import ConsultationPage
-from participation.selectors import Scene, consultation_scene, located_contributions, scene_feature_collection
+from participation.selectors import Scene, consultation_scene, scene_feature_collection
 
 MAPLIBRE_SCRIPT = "vendor/maplibre-gl/maplibre-gl.mjs"
 MAPLIBRE_STYLESHEET = "vendor/maplibre-gl/maplibre-gl.css"
@@ -34,13 +34,11 @@ def maplibre_installed() -> bool:
 
 def _public_consultation(request, page_pk: int) -> ConsultationPage:
     """A published consultation the request may see (Wagtail's privacy settings included), or 404."""
-    consultation = ConsultationPage.objects.live().filter(pk=page_pk).first()
+    consultation = selectors.published_consultation(pk=page_pk)
     if consultation is None:
         raise Http404
-    # Its own and its ancestors' restrictions, as Wagtail checks them before serving the page: one query.
-    paths = [consultation.path[:end] for end in range(Page.steplen, len(consultation.path) + 1, Page.steplen)]
-    restrictions = PageViewRestriction.objects.filter(page__path__in=paths)
-    if any(not restriction.accept_request(request) for restriction in restrictions):
+    # Its own and its ancestors' restrictions, as Wagtail checks them before serving the page.
+    if any(not restriction.accept_request(request) for restriction in selectors.view_restrictions(consultation)):
         raise Http404
     return consultation
 
@@ -99,7 +97,7 @@ def _scene_config(consultation: ConsultationPage, scene: Scene, pin_count: int) 
 def consultation_3d(request, page_pk: int):
     consultation = _public_consultation(request, page_pk)
     scene = consultation_scene(consultation=consultation)
-    pin_count = located_contributions(consultation_id=consultation.pk).count()
+    pin_count = selectors.map_contributions(consultation_id=consultation.pk).count()
     installed = maplibre_installed()
     context = {
         # ``page`` as on the consultation's own page: the title, the content language, the user bar.

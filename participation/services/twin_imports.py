@@ -1,9 +1,9 @@
 """Twin imports started from the admin: an uploaded file, a job row, a Celery task that runs the importer.
 
 ``start_twin_import`` checks who asks and what was sent, stores the file in
-the default storage (under ``twin-imports/``) and queues
-``participation.tasks.run_twin_import`` once the job row is committed.
-``run_import`` is what that task does: it claims the job with a conditional
+the default storage (under ``twin-imports/``) and queues the task
+``participation.tasks.run_twin_import`` (by name) once the job row is committed.
+``run_twin_import_job`` is what that task does: it claims the job with a conditional
 UPDATE (a job is imported once, however often its message is delivered),
 counts the file's objects (the total of the progress bar), imports with
 ``import_twin_file`` and stores the summary or the importer's message.
@@ -15,7 +15,6 @@ import logging
 import shutil
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -29,14 +28,17 @@ from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from participation.errors import InvalidInput
 from participation.models import TwinImportJob, TwinImportStatus
 from participation.rules import require
+from participation.services.queue import queue_task
+from participation.services.twin_features import import_twin_file
 from participation.twin import crs as crs_module
 from participation.twin import scan
-from participation.twin.importer import ImportSummary, import_twin_file
 from participation.twin.records import TwinImportError
+from participation.twin.summary import ImportSummary, summary_to_json
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ logger = logging.getLogger(__name__)
 SUFFIXES = (".gml", ".xml", ".json", ".city.json", ".geojson")
 # The job row gets the importer's count at most this often (seconds).
 PROGRESS_INTERVAL = 0.5
+RUN_TWIN_IMPORT = "participation.tasks.run_twin_import"
 
 
 def start_twin_import(*, user, upload, source: str = "", crs: str = "", prune: bool = False) -> TwinImportJob:
@@ -90,18 +93,14 @@ def start_twin_import(*, user, upload, source: str = "", crs: str = "", prune: b
 
 
 def _enqueue(job_id: int) -> None:
-    from kombu.exceptions import OperationalError
-
-    from participation import tasks
-
     try:
-        tasks.run_twin_import.delay(job_id)
+        queue_task(RUN_TWIN_IMPORT, job_id)
     except OperationalError:
         logger.exception("twin import %s: cannot reach the task queue", job_id)
         _finish(job_id, TwinImportStatus.FAILED, error=_("The import could not be queued: the task queue is down."))
 
 
-def run_import(job_id: int) -> bool:
+def run_twin_import_job(*, job_id: int) -> bool:
     """Import a queued job's file; False, doing nothing, if the job is not queued (already run or running)."""
     claimed = TwinImportJob.objects.filter(pk=job_id, status=TwinImportStatus.QUEUED).update(
         status=TwinImportStatus.RUNNING, started_at=timezone.now()
@@ -217,88 +216,3 @@ def _local_file(field: FieldFile) -> Iterator[Path]:
             shutil.copyfileobj(stored, copy, length=1024 * 1024)
         copy.flush()
         yield Path(copy.name)
-
-
-# --- Reading jobs back --------------------------------------------------------------------
-
-
-def recent_jobs(limit: int = 20) -> list[TwinImportJob]:
-    return list(TwinImportJob.objects.select_related("started_by")[:limit])
-
-
-def summary_to_json(summary: ImportSummary) -> dict[str, Any]:
-    return {
-        "source": summary.source,
-        "format": summary.format,
-        "crs": list(summary.crs),
-        "created": dict(summary.created),
-        "updated": dict(summary.updated),
-        "skipped": dict(summary.skipped),
-        "skip_reasons": dict(summary.skip_reasons),
-        "missing": summary.missing,
-        "removed": summary.removed,
-        "seconds": summary.seconds,
-        "done": summary.done,
-    }
-
-
-def summary_of(job: TwinImportJob) -> ImportSummary | None:
-    """The stored summary as the importer's ImportSummary (its rows() label kinds in the reader's language)."""
-    data = job.summary
-    if not data:
-        return None
-    return ImportSummary(
-        source=data.get("source", ""),
-        format=data.get("format", ""),
-        crs=list(data.get("crs") or []),
-        created=Counter(data.get("created") or {}),
-        updated=Counter(data.get("updated") or {}),
-        skipped=Counter(data.get("skipped") or {}),
-        skip_reasons=Counter(data.get("skip_reasons") or {}),
-        missing=data.get("missing", 0),
-        removed=data.get("removed", 0),
-        seconds=data.get("seconds", 0.0),
-    )
-
-
-def summary_table(job: TwinImportJob) -> dict[str, Any] | None:
-    """The stored summary as the admin shows it: rows per kind (labels in the reader's language) and totals."""
-    summary = summary_of(job)
-    if summary is None:
-        return None
-    rows = summary.rows()
-    return {
-        "summary": summary,
-        "rows": rows,
-        "totals": [sum(row[column] for row in rows) for column in (1, 2, 3)],
-        "skip_reasons": sorted(summary.skip_reasons.items(), key=lambda item: (-item[1], item[0])),
-    }
-
-
-def progress_text(job: TwinImportJob) -> str:
-    """The progress in words, beside the bar (and for screen readers)."""
-    values = {"done": job.progress_done, "total": job.progress_total or 0, "percent": job.percent or 0}
-    if job.status == TwinImportStatus.QUEUED:
-        return _("Waiting for a worker to start the import.")
-    if job.status == TwinImportStatus.FAILED:
-        return _("The import stopped; nothing was changed.")
-    if job.status == TwinImportStatus.DONE:
-        return _("%(done)d of %(total)d objects (100 %%).") % values
-    if not job.progress_total:
-        return _("Reading the file…") if not job.progress_done else _("%(done)d objects so far.") % values
-    return _("%(done)d of %(total)d objects (%(percent)d %%).") % values
-
-
-def status_of(job: TwinImportJob) -> dict[str, Any]:
-    """What the job page polls: state, counts, the progress in words and the message of a failure."""
-    return {
-        "id": job.pk,
-        "status": job.status,
-        "status_label": str(job.get_status_display()),
-        "done": job.progress_done,
-        "total": job.progress_total,
-        "percent": job.percent,
-        "progress_text": progress_text(job),
-        "finished": job.is_finished,
-        "error": job.error,
-    }

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +27,7 @@ from participation.models import TwinFeature, TwinKind
 from participation.twin import crs as crs_module
 from participation.twin.readers import detect, reader_for
 from participation.twin.records import Skipped, TwinImportError, TwinRecord
+from participation.twin.summary import ImportSummary
 
 BATCH_SIZE = 500
 PROGRESS_STEP = 25  # records between progress reports (the job writer throttles its writes)
@@ -51,52 +50,6 @@ UPDATE_FIELDS = [
     "updated_at",
 ]
 _LIMITS = {name: TwinFeature._meta.get_field(name).max_length for name in ("name", "address", "function", "roof_type")}
-
-
-@dataclass
-class ImportSummary:
-    """What an import did, per kind, with the reasons for what it skipped."""
-
-    source: str
-    format: str = ""
-    crs: list[str] = field(default_factory=list)
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-    skipped: Counter = field(default_factory=Counter)
-    skip_reasons: Counter = field(default_factory=Counter)
-    missing: int = 0  # in the database from an earlier import, no longer in the file
-    removed: int = 0  # ... and removed because of prune
-    seconds: float = 0.0
-
-    @property
-    def done(self) -> int:
-        return sum(self.created.values()) + sum(self.updated.values()) + sum(self.skipped.values())
-
-    def rows(self) -> list[tuple[str, int, int, int]]:
-        """(kind label, created, updated, skipped) for every kind that occurred, in the order of TwinKind."""
-        labels = dict(TwinKind.choices) | {"": _("not a feature")}
-        kinds = [
-            kind for kind in [*TwinKind.values, ""] if self.created[kind] + self.updated[kind] + self.skipped[kind]
-        ]
-        return [(str(labels[k]), self.created[k], self.updated[k], self.skipped[k]) for k in kinds]
-
-    def table(self) -> str:
-        """The summary as plain text, for the command line and logs."""
-        head = (_("kind"), _("created"), _("updated"), _("skipped"))
-        rows = [*self.rows(), (_("total"), *(sum(row[i] for row in self.rows()) for i in (1, 2, 3)))]
-        widths = [max(len(str(row[column])) for row in [head, *rows]) for column in range(4)]
-        lines = [
-            "  ".join([f"{row[0]!s:<{widths[0]}}", *(f"{row[c]!s:>{widths[c]}}" for c in (1, 2, 3))])
-            for row in [head, *rows]
-        ]
-        lines += [
-            _("skipped: %(reason)s (%(count)d)") % {"count": n, "reason": r} for r, n in self.skip_reasons.items()
-        ]
-        if self.removed:
-            lines.append(_("removed (no longer in the file): %(count)d") % {"count": self.removed})
-        elif self.missing:
-            lines.append(_("no longer in the file, kept (use --prune to remove): %(count)d") % {"count": self.missing})
-        return "\n".join(lines)
 
 
 def import_twin_file(

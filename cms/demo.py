@@ -1,0 +1,39 @@
+"""The website's part of the demo: the home page, imprint, privacy and "about the data" pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from cms import services
+from cms.models import HomePage
+
+PAGES = [
+    ("impressum", "Impressum", "Angaben gemäß § 5 DDG: Stadtverwaltung, Anschrift, Kontakt. Bitte im CMS ergänzen."),
+    (
+        "datenschutz",
+        "Datenschutz",
+        "Wir speichern nur, was für die Beteiligung nötig ist: Ihre E-Mail-Adresse, Ihren öffentlichen Namen "
+        "und Ihre Beiträge. IP-Adressen werden nicht gespeichert.",
+    ),
+]
+
+
+def seed_website(*, data_credit: str, created: list[str]) -> HomePage:
+    """The home page and the legal pages; what is made is named in ``created``. Idempotent."""
+    home, made = services.ensure_home_page(
+        title="Bürgerforum",
+        slug="buergerforum",
+        intro=f"Reden Sie mit über die Zukunft von {settings.CITY_NAME}: online und im Bürgerforum vor Ort.",
+        site_name="Bürgerforum",
+    )
+    if made:
+        created.append("home page")
+    pages = {}
+    for slug, title, intro in [*PAGES, ("ueber-die-daten", "Über die Daten", data_credit)]:
+        pages[slug], made = services.ensure_standard_page(
+            parent=home, slug=slug, title=title, intro=intro, show_in_menus=slug == "ueber-die-daten"
+        )
+        if made:
+            created.append(f"page {slug}")
+    services.set_legal_pages(imprint=pages["impressum"], privacy=pages["datenschutz"])
+    return home

@@ -1,0 +1,61 @@
+"""Writes of the website: the home page as the site's root, and plain content pages.
+
+Staff do these in the admin; the demo and the tests call them to build the same site.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
+
+from cms.models import HomePage, SiteSettings, StandardPage
+
+
+@transaction.atomic
+def ensure_home_page(*, title: str, slug: str, intro: str = "", site_name: str = "") -> tuple[HomePage, bool]:
+    """The one home page, made the default site's root; ``(page, created)``. An existing one is left as it is.
+
+    On a fresh database (or after ``flush``, which removes what Wagtail's migrations made) the tree's
+    root and the content locale are made first; Wagtail's "Welcome" page gives way to the home page.
+    """
+    home = HomePage.objects.first()
+    if home is not None:
+        return home, False
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.add_child(instance=HomePage(title=title, slug=slug, intro=intro))
+    site = Site.objects.filter(is_default_site=True).first()
+    welcome = site.root_page if site else None
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=site_name)
+    else:
+        site.root_page = home
+        site.site_name = site_name or site.site_name
+        site.save()
+    if welcome is not None and welcome.specific_class is Page and welcome.depth == 2:
+        welcome.delete()
+    return home, True
+
+
+@transaction.atomic
+def ensure_standard_page(
+    *, parent: Page, slug: str, title: str, intro: str = "", **fields
+) -> tuple[StandardPage, bool]:
+    """The standard page with ``slug`` (anywhere), else a new one under ``parent``; ``(page, created)``."""
+    page = StandardPage.objects.filter(slug=slug).first()
+    if page is not None:
+        return page, False
+    return parent.add_child(instance=StandardPage(title=title, slug=slug, intro=intro, **fields)), True
+
+
+@transaction.atomic
+def set_legal_pages(*, imprint: Page, privacy: Page) -> bool:
+    """The default site's footer links to these, unless staff chose some already; True if set now."""
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    if site_settings.imprint_page_id is not None:
+        return False
+    site_settings.imprint_page, site_settings.privacy_page = imprint, privacy
+    site_settings.save()
+    return True

@@ -1,0 +1,1 @@
+"""Staff pages in the Wagtail admin (moderation, twin import), registered by ``participation.wagtail_hooks``."""

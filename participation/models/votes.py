@@ -1,0 +1,56 @@
+"""Votes on proposals, and the revision counter of a consultation's results."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from participation.models.contributions import Channel
+from participation.models.pages import ConsultationPage, ProposalPage
+
+
+class VoteChoice(models.TextChoices):
+    SUPPORT = "support", _("Support")
+    OPPOSE = "oppose", _("Oppose")
+    ABSTAIN = "abstain", _("Abstain")
+
+
+class Vote(models.Model):
+    """One vote per citizen per proposal; changing it updates the same row."""
+
+    proposal = models.ForeignKey(ProposalPage, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    choice = models.CharField(_("choice"), max_length=10, choices=VoteChoice.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "voter"], name="one_vote_per_voter_and_proposal"),
+            models.CheckConstraint(condition=models.Q(choice__in=VoteChoice.values), name="vote_choice_is_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.choice} ({self.proposal_id})"
+
+
+class ResultsRevision(models.Model):
+    """A counter bumped in every transaction that changes a consultation's results.
+
+    Live frames carry it so screens can drop frames older than what they show,
+    whichever server process sent them. Kept apart from the page so that
+    publishing a page revision never rewinds it.
+    """
+
+    consultation = models.OneToOneField(
+        ConsultationPage, on_delete=models.CASCADE, primary_key=True, related_name="results_revision"
+    )
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.value}"

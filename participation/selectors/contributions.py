@@ -1,0 +1,80 @@
+"""Which contributions are public, and the lists built on that: the one visibility rule.
+
+A contribution is public when all of this holds:
+
+- a moderator has not hidden it and it is not waiting for review (``approved``), and it is not deleted;
+- its consultation is published;
+- it is about no proposal, or about a published one;
+- it is no reply, or a reply to a public contribution (a hidden thread hides its replies).
+
+Every public surface (pages, maps, the JSON and OGC APIs, the 3D scene, kiosk counts, twin object
+pages, exports) reads contributions through ``public_contributions``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from participation.models import ConsultationPage, Contribution, ModerationState, ProposalPage
+
+# Keep in step with the partial index "contribution_not_shown" (models.contributions).
+_SHOWN = Q(moderation_state=ModerationState.APPROVED, deleted_at__isnull=True)
+
+
+def _not_shown_ids() -> QuerySet:
+    return Contribution.objects.exclude(_SHOWN).values("pk")
+
+
+def public_contributions(*, consultation_id: int | None = None, proposal_id: int | None = None) -> QuerySet:
+    """Every public contribution (see the module), optionally of one consultation or one proposal."""
+    contributions = (
+        Contribution.objects.filter(_SHOWN, consultation__live=True)
+        # Unpublished proposals and hidden parents are few: excluded by id, no join per row.
+        .exclude(proposal__in=ProposalPage.objects.filter(live=False).values("pk"))
+        .exclude(parent__in=_not_shown_ids())
+    )
+    if consultation_id is not None:
+        contributions = contributions.filter(consultation_id=consultation_id)
+    if proposal_id is not None:
+        contributions = contributions.filter(proposal_id=proposal_id)
+    return contributions
+
+
+def comment_threads(*, consultation: ConsultationPage, proposal: ProposalPage | None = None) -> QuerySet:
+    """Public top-level comments of a page, oldest first, each with its public replies (``visible_replies``)."""
+    replies = Contribution.objects.filter(_SHOWN).select_related("author").order_by("created_at", "id")
+    threads = (
+        public_contributions(consultation_id=consultation.pk, proposal_id=proposal.pk if proposal else None)
+        .filter(parent__isnull=True)
+        .select_related("author", "proposal", "twin_feature")
+        .defer("twin_feature__geometry", "twin_feature__attributes")
+        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
+    )
+    return threads.order_by("created_at", "id")
+
+
+def public_contribution_list(*, consultation_id: int | None = None, proposal_id: int | None = None) -> QuerySet:
+    """Public contributions in the order they were written: the open API's list."""
+    return public_contributions(consultation_id=consultation_id, proposal_id=proposal_id).order_by("created_at", "id")
+
+
+def located(contributions: QuerySet) -> QuerySet:
+    """Those with a place on the map: a point, line or area of their own, or a twin object."""
+    return contributions.filter(Q(geometry__isnull=False) | Q(latitude__isnull=False) | Q(twin_feature__isnull=False))
+
+
+def contributions_for_moderation(*, state: str | None = None) -> QuerySet:
+    """Contributions for the moderation queue, newest first, with what a moderator needs to judge them."""
+    contributions = (
+        Contribution.objects.filter(deleted_at__isnull=True)
+        .select_related("author", "consultation", "proposal", "parent")
+        .order_by("-created_at", "-id")
+    )
+    if state:
+        contributions = contributions.filter(moderation_state=state)
+    return contributions
+
+
+def contribution_by_id(*, pk: int) -> Contribution | None:
+    """A contribution whatever its state: what a reply or a moderator names (services decide what may be done)."""
+    return Contribution.objects.filter(pk=pk).first()

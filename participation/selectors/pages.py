@@ -1,0 +1,67 @@
+"""Consultations and proposals: which are published, and how a proposal finds its consultation."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
+
+from participation.models import ConsultationPage, ProposalPage
+
+
+def parent_path(page: Page) -> str:
+    return page.path[: -Page.steplen]
+
+
+def consultation_of(proposal: ProposalPage) -> ConsultationPage:
+    """The consultation a proposal belongs to: one query, remembered on the proposal."""
+    if getattr(proposal, "_consultation", None) is None:
+        proposal._consultation = ConsultationPage.objects.get(path=parent_path(proposal))
+    return proposal._consultation
+
+
+def proposals_of(consultation: ConsultationPage, *, live_only: bool = True) -> QuerySet:
+    pages = ProposalPage.objects.child_of(consultation).order_by("path")
+    return pages.live() if live_only else pages
+
+
+def published_consultations() -> QuerySet:
+    """Published consultations, newest first."""
+    return ConsultationPage.objects.live().order_by("-participation_starts", "pk")
+
+
+def published_consultation(*, pk: int) -> ConsultationPage | None:
+    return ConsultationPage.objects.live().filter(pk=pk).first()
+
+
+def open_consultations() -> QuerySet:
+    """Published consultations whose participation or voting is open now or ahead, soonest ending first."""
+    now = timezone.now()
+    return (
+        ConsultationPage.objects.live()
+        .filter(Q(participation_ends__gt=now) | Q(voting_ends__gt=now))
+        .order_by("participation_ends", "pk")
+    )
+
+
+def published_proposals(*, consultation_id: int | None = None) -> QuerySet:
+    """Live proposals of live consultations (Wagtail does not unpublish children with their parent)."""
+    proposals = (
+        ProposalPage.objects.live()
+        .annotate(parent_path=Substr("path", 1, Length("path") - Page.steplen))
+        .filter(parent_path__in=ConsultationPage.objects.live().values("path"))
+        .order_by("path")
+    )
+    if consultation_id is not None:
+        consultation = ConsultationPage.objects.filter(pk=consultation_id).first()
+        if consultation is None:
+            return proposals.none()
+        proposals = proposals.child_of(consultation)
+    return proposals
+
+
+def view_restrictions(page: Page) -> list[PageViewRestriction]:
+    """The privacy restrictions of a page and its ancestors (password, login, groups): one query."""
+    paths = [page.path[:end] for end in range(Page.steplen, len(page.path) + 1, Page.steplen)]
+    return list(PageViewRestriction.objects.filter(page__path__in=paths))

@@ -1,0 +1,169 @@
+"""Twin objects: their pages, the search, the links staff made, and what citizens said about each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+
+from participation.geometry import intersects as shapes_meet
+from participation.models import (
+    ConsultationPage,
+    ConsultationTwinFeature,
+    ProposalPage,
+    ProposalTwinFeature,
+    TwinFeature,
+)
+from participation.selectors.boxes import BBox, area_box, box_meets, point_in
+from participation.selectors.contributions import located, public_contributions
+from participation.selectors.pages import parent_path, published_proposals
+from participation.selectors.results import empty_totals, proposal_results
+
+TWIN_SEARCH_LIMIT = 20
+TWIN_SEARCH_CANDIDATES = 200  # read at most this many before checking them against an area
+# Columns of a twin object a list or the map needs; the attributes (often large) stay in the database.
+TWIN_HEAVY_FIELDS = ("attributes",)
+TWIN_FEATURE_FIELDS = ("id", "twin_id", "source", "kind", "name", "address", "height", "storeys", "geometry")
+
+
+def twin_feature(*, pk: int) -> TwinFeature | None:
+    return TwinFeature.objects.filter(pk=pk).first()
+
+
+def twin_feature_choice(*, pk: int) -> TwinFeature | None:
+    """A twin object for a list or a form, without its (often large) attributes."""
+    return TwinFeature.objects.filter(pk=pk).defer(*TWIN_HEAVY_FIELDS).first()
+
+
+def twin_feature_is_linked(*, feature: TwinFeature, consultation: ConsultationPage, proposal=None) -> bool:
+    """True if staff tied the object to the consultation or to the proposal."""
+    if ConsultationTwinFeature.objects.filter(page=consultation, twin_feature=feature).exists():
+        return True
+    return proposal is not None and ProposalTwinFeature.objects.filter(page=proposal, twin_feature=feature).exists()
+
+
+def linked_twin_features(page) -> list[TwinFeature]:
+    """The twin objects staff tied to a consultation or proposal, in their order: one query."""
+    links = page.twin_feature_links.select_related("twin_feature").defer(
+        *(f"twin_feature__{name}" for name in TWIN_HEAVY_FIELDS)
+    )
+    return [link.twin_feature for link in links.order_by("sort_order")]
+
+
+def search_twin_features(
+    *, query: str, consultation: ConsultationPage | None = None, limit: int = TWIN_SEARCH_LIMIT
+) -> list[TwinFeature]:
+    """Twin objects whose name, address or twin id contains ``query``; with a consultation, only those a
+    comment on it may be about (meeting its area, or tied to it), the tied ones first. Two queries."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    features = TwinFeature.objects.filter(
+        Q(name__icontains=query) | Q(address__icontains=query) | Q(twin_id__icontains=query)
+    ).defer(*TWIN_HEAVY_FIELDS)
+    bbox = area_box(consultation) if consultation is not None and consultation.area else None
+    if bbox is None:
+        return list(features.order_by("name", "address", "twin_id")[:limit])
+    linked = set(ConsultationTwinFeature.objects.filter(page=consultation).values_list("twin_feature_id", flat=True))
+    candidates = features.filter(Q(pk__in=linked) | box_meets(bbox)).order_by("name", "address", "twin_id")
+    found = [
+        f for f in candidates[:TWIN_SEARCH_CANDIDATES] if f.pk in linked or shapes_meet(consultation.area, f.geometry)
+    ]
+    found.sort(key=lambda f: f.pk not in linked)  # stable: the tied ones first, each part in name order
+    return found[:limit]
+
+
+def twin_feature_contributions(*, feature: TwinFeature) -> QuerySet:
+    """Public comments about a twin object in any consultation, newest first."""
+    return (
+        public_contributions()
+        .filter(twin_feature=feature)
+        .select_related("author", "consultation", "proposal")
+        .defer("consultation__body", "proposal__body")
+        .order_by("-created_at", "-id")
+    )
+
+
+def twin_feature_proposals(*, feature: TwinFeature) -> list[ProposalPage]:
+    """Published proposals tied to a twin object, each with ``.totals`` and its consultation: three queries."""
+    proposals = list(published_proposals().filter(twin_feature_links__twin_feature=feature).defer("body"))
+    parents = ConsultationPage.objects.filter(path__in={parent_path(p) for p in proposals}).defer("body")
+    by_path = {consultation.path: consultation for consultation in parents}
+    results = proposal_results(proposal_ids=[p.pk for p in proposals])
+    for proposal in proposals:
+        proposal.totals = results[proposal.pk]
+        proposal.consultation = proposal._consultation = by_path[parent_path(proposal)]
+    return proposals
+
+
+def twin_feature_consultations(*, feature: TwinFeature) -> list[ConsultationPage]:
+    """Published consultations about a twin object: tied to it, or with an area it meets. One query."""
+    tied = ConsultationTwinFeature.objects.filter(twin_feature=feature).values("page_id")
+    feature_box = (feature.min_lon, feature.min_lat, feature.max_lon, feature.max_lat)
+    candidates = (
+        ConsultationPage.objects.live()
+        .filter(Q(pk__in=tied) | box_meets(feature_box, prefix="area_"))
+        .annotate(is_tied=Exists(tied.filter(page_id=OuterRef("pk"))))
+        .defer("body")
+        .order_by("-participation_starts", "pk")
+    )
+    return [c for c in candidates if c.is_tied or shapes_meet(c.area, feature.geometry)]
+
+
+def twin_feature_rows(*, bbox: BBox | None = None) -> QuerySet:
+    """Every twin object as plain rows (TWIN_FEATURE_FIELDS), ordered by id: one query.
+
+    ``bbox`` keeps those whose own bounding box (indexed columns) overlaps the box.
+    """
+    rows = TwinFeature.objects.all() if bbox is None else TwinFeature.objects.filter(box_meets(bbox))
+    return rows.order_by("id").values(*TWIN_FEATURE_FIELDS)
+
+
+def twin_features_extent() -> BBox | None:
+    """The bounding box of every twin object, or None if there are none: one query."""
+    found = TwinFeature.objects.aggregate(
+        west=Min("min_lon"), south=Min("min_lat"), east=Max("max_lon"), north=Max("max_lat")
+    )
+    return None if found["west"] is None else (found["west"], found["south"], found["east"], found["north"])
+
+
+def twin_feature_participation(*, twin_feature_ids: Iterable[int]) -> dict[int, dict]:
+    """What citizens said about each twin object: three queries, whatever the number of objects.
+
+    ``{id: {"contributions": n, "votes": {"support": s, "oppose": o, "abstain": a}}}``: the public
+    contributions tied to it, and the votes on the published proposals tied to it, summed.
+    """
+    ids = list(twin_feature_ids)
+    participation = {pk: {"contributions": 0, "votes": empty_totals()} for pk in ids}
+    if not ids:
+        return participation
+    counts = (
+        located(public_contributions())
+        .filter(twin_feature_id__in=ids)
+        .values("twin_feature_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    for row in counts:
+        participation[row["twin_feature_id"]]["contributions"] = row["count"]
+    links = list(
+        ProposalTwinFeature.objects.filter(
+            twin_feature_id__in=ids, page__in=published_proposals().values("pk")
+        ).values_list("twin_feature_id", "page_id")
+    )
+    results = proposal_results(proposal_ids={proposal_id for _, proposal_id in links})
+    for twin_feature_id, proposal_id in links:
+        votes = participation[twin_feature_id]["votes"]
+        for choice, count in results[proposal_id].items():
+            votes[choice] += count
+    return participation
+
+
+def twin_source_imported_at(*, source: str):
+    """When the objects of a source were last imported (or updated), None if it has none."""
+    return TwinFeature.objects.filter(source=source).aggregate(latest=Max("updated_at"))["latest"]
+
+
+def twin_features_of_source(*, source: str, bbox: BBox) -> QuerySet:
+    """A source's objects whose centroid lies in ``bbox``, by twin id."""
+    return TwinFeature.objects.filter(point_in(bbox), source=source).order_by("twin_id")

@@ -1,0 +1,113 @@
+"""Writes of contributions: a citizen comments or replies, a moderator publishes or hides."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from participation.errors import InvalidInput
+from participation.models import (
+    Channel,
+    ConsultationPage,
+    Contribution,
+    ModerationMode,
+    ModerationState,
+    ProposalPage,
+    TwinFeature,
+)
+from participation.rules import require
+from participation.services.places import check_twin_feature, clean_place
+from participation.services.results import publish_after_commit
+from participation.services.texts import clean_text
+
+
+@transaction.atomic
+def post_contribution(
+    *,
+    author,
+    consultation: ConsultationPage,
+    text: str,
+    proposal: ProposalPage | None = None,
+    parent: Contribution | None = None,
+    latitude: float | str | None = None,
+    longitude: float | str | None = None,
+    geometry: dict | None = None,
+    twin_feature: TwinFeature | None = None,
+    channel: str = Channel.ONLINE,
+) -> Contribution:
+    """A citizen comments on a consultation or one of its proposals, or replies to a comment.
+
+    The comment may have a place: a point (``latitude``/``longitude``, or a GeoJSON Point), a line or an
+    area (``geometry``, GeoJSON in WGS84), and/or a twin object; all of it must lie in the consultation's area.
+    """
+    require("participation.comment", author, consultation)
+    text = clean_text(text)
+    if proposal is not None and not proposal.path.startswith(consultation.path):
+        raise InvalidInput(_("This proposal belongs to another consultation."), field="proposal")
+    if parent is not None:
+        if (
+            parent.consultation_id != consultation.pk
+            or parent.deleted_at
+            or parent.moderation_state != ModerationState.APPROVED
+        ):
+            raise InvalidInput(_("The comment you reply to is not available."), field="parent")
+        # Threads stay one level deep: a reply to a reply joins its thread.
+        parent = parent.parent or parent
+        proposal = parent.proposal
+    place = clean_place(
+        consultation,
+        proposal,
+        latitude=latitude,
+        longitude=longitude,
+        geometry_value=geometry,
+        twin_feature=twin_feature,
+    )
+    if place["latitude"] is not None or place["twin_feature"] is not None:
+        require("participation.pin_to_map", author, consultation)
+    state = ModerationState.PENDING if consultation.moderation_mode == ModerationMode.PRE else ModerationState.APPROVED
+    contribution = Contribution.objects.create(
+        consultation=consultation,
+        proposal=proposal,
+        parent=parent,
+        author=author,
+        channel=channel,
+        text=text,
+        **place,
+        moderation_state=state,
+    )
+    if state == ModerationState.APPROVED:
+        publish_after_commit(consultation.pk)
+    return contribution
+
+
+@transaction.atomic
+def moderate_contribution(*, moderator, contribution: Contribution, state: str) -> Contribution:
+    """A moderator publishes or hides a contribution; hiding never deletes it."""
+    require("participation.moderate", moderator)
+    if state not in ModerationState.values:
+        raise InvalidInput(_("Unknown moderation state."), field="state")
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    was_visible = contribution.moderation_state == ModerationState.APPROVED
+    if contribution.moderation_state != state:
+        contribution.moderation_state = state
+        contribution.save(update_fields=["moderation_state"])
+    if was_visible != (state == ModerationState.APPROVED):
+        publish_after_commit(contribution.consultation_id)
+    return contribution
+
+
+@transaction.atomic
+def tie_to_twin_feature(*, contribution: Contribution, twin_feature: TwinFeature) -> Contribution:
+    """Name the twin object a contribution is about, after the fact (the demo, once its twin is imported).
+
+    Only for code run by the operator (management commands): no public entry point calls it. The object
+    must meet the consultation's area or be tied to the page, as for a new comment.
+    """
+    contribution = (
+        Contribution.objects.select_for_update().select_related("consultation", "proposal").get(pk=contribution.pk)
+    )
+    check_twin_feature(contribution.consultation, contribution.proposal, twin_feature)
+    if contribution.twin_feature_id != twin_feature.pk:
+        contribution.twin_feature = twin_feature
+        contribution.save(update_fields=["twin_feature"])
+    return contribution

@@ -1,0 +1,19 @@
+"""Results changed: the revision bumped in the writing transaction, a live frame asked for after the commit."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+
+from participation import live
+from participation.models import ResultsRevision
+
+
+def bump_results_revision(consultation_id: int) -> None:
+    revision, _created = ResultsRevision.objects.get_or_create(consultation_id=consultation_id)
+    ResultsRevision.objects.filter(pk=revision.pk).update(value=F("value") + 1)
+
+
+def publish_after_commit(consultation_id: int) -> None:
+    bump_results_revision(consultation_id)
+    transaction.on_commit(lambda: live.publisher.request(consultation_id))

@@ -1,0 +1,1 @@
+"""Public pages of the participation app: consultation and proposal pages, twin objects, the 3D view."""

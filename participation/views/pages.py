@@ -1,0 +1,170 @@
+"""Consultation and proposal pages (Wagtail pages, served through ``ServedByView``): read, comment, vote.
+
+GET renders the page; POST goes through ``participation.submissions`` and, when
+refused, renders the page again with the form bound, nothing lost.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from participation import selectors
+from participation.forms import CommentForm, VoteForm
+from participation.models import ConsultationPage, ModerationState, ProposalPage, TwinFeature
+from participation.rules import allows, refusal
+from participation.submissions import submit_comment, submit_vote
+from participation.views.maps import map_context
+
+COMMENTS_PER_PAGE = 50
+
+
+def comment_page(request, contributions):
+    return Paginator(contributions, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _permissions(request, consultation: ConsultationPage) -> dict:
+    """What the visitor may do here, and, for what not, the reason ``rules`` gives."""
+    user = request.user
+    return {
+        "can_comment": allows("participation.comment", user, consultation),
+        "can_pin": allows("participation.pin_to_map", user, consultation),
+        "can_vote": allows("participation.vote", user, consultation),
+        "comment_refusal": refusal("participation.comment", user, consultation),
+        "vote_refusal": refusal("participation.vote", user, consultation),
+    }
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _twin_picker(form: CommentForm, consultation: ConsultationPage, linked: list[TwinFeature]) -> dict:
+    """The choices of the comment form's twin object: the page's objects, what the search found, and the one
+    chosen (also by ``?twin_feature=`` from an object's page). At most two queries, only when searched or chosen."""
+    values = form.data if form.is_bound else form.initial
+    query = (values.get("twin_q") or "").strip()
+    results = selectors.search_twin_features(query=query, consultation=consultation) if query else []
+    selected = _int_or_none(values.get("twin_feature"))
+    choices = list({feature.pk: feature for feature in [*results, *linked]}.values())  # what was found first
+    if selected is not None and selected not in {feature.pk for feature in choices}:
+        chosen = selectors.twin_feature_choice(pk=selected)
+        choices += [chosen] if chosen else []
+    return {"twin_choices": choices, "twin_selected": selected, "twin_query": query, "twin_results": results}
+
+
+def _empty_comment_form(request, proposals=()) -> CommentForm:
+    """The empty comment form; an object's page may link here with the object chosen (``?twin_feature=``)."""
+    initial = {name: request.GET[name] for name in ("twin_feature", "twin_q") if request.GET.get(name)}
+    return CommentForm(proposals=proposals, initial=initial)
+
+
+def _place_context(request, consultation: ConsultationPage, page, comment_form: CommentForm) -> dict:
+    linked = selectors.linked_twin_features(page)
+    context = {"twin_links": linked, **map_context(consultation, linked)}
+    if allows("participation.pin_to_map", request.user, consultation):
+        context.update(_twin_picker(comment_form, consultation, linked))
+    return context
+
+
+def consultation_context(request, consultation: ConsultationPage, *, comment_form=None) -> dict:
+    proposals = selectors.proposals_with_results(consultation=consultation)
+    comment_form = comment_form or _empty_comment_form(request, proposals)
+    return {
+        "consultation": consultation,
+        "proposals": proposals,
+        "comments": comment_page(request, selectors.comment_threads(consultation=consultation)),
+        "comment_form": comment_form,
+        **_permissions(request, consultation),
+        **_place_context(request, consultation, consultation, comment_form),
+    }
+
+
+def proposal_context(request, proposal: ProposalPage, *, comment_form=None, vote_form=None) -> dict:
+    consultation = selectors.consultation_of(proposal)
+    own_vote = selectors.own_vote(voter=request.user, proposal=proposal)
+    comment_form = comment_form or _empty_comment_form(request)
+    threads = selectors.comment_threads(consultation=consultation, proposal=proposal)
+    return {
+        "consultation": consultation,
+        "proposal": proposal,
+        "totals": selectors.proposal_results(proposal_ids=[proposal.pk])[proposal.pk],
+        "own_vote": own_vote,
+        "vote_form": vote_form or VoteForm(initial={"choice": own_vote}),
+        "comments": comment_page(request, threads),
+        "comment_form": comment_form,
+        **_permissions(request, consultation),
+        **_place_context(request, consultation, proposal, comment_form),
+    }
+
+
+def _render(request, page, extra: dict, *, status: int = 200) -> TemplateResponse:
+    context = {**page.get_context(request), **extra}
+    return TemplateResponse(request, page.get_template(request), context, status=status)
+
+
+def _render_page(request, page, *, status: int = 200, **forms) -> TemplateResponse:
+    if isinstance(page, ProposalPage):
+        return _render(request, page, proposal_context(request, page, **forms), status=status)
+    return _render(request, page, consultation_context(request, page, **forms), status=status)
+
+
+def _json_or_none(value):
+    try:
+        return json.loads(value) if value else None
+    except ValueError:
+        return None
+
+
+def _post_comment(request, *, consultation: ConsultationPage, page):
+    proposals = selectors.proposals_with_results(consultation=consultation) if page is consultation else ()
+    if request.POST.get("twin_search"):
+        # "Search" in the form (without JavaScript): the page again with what was found, nothing lost, nothing sent.
+        initial = {**request.POST.dict(), "geometry": _json_or_none(request.POST.get("geometry"))}
+        return _render_page(request, page, comment_form=CommentForm(initial=initial, proposals=proposals))
+    proposal = page if isinstance(page, ProposalPage) else None
+    outcome = submit_comment(request, consultation=consultation, proposal=proposal, proposals=proposals)
+    if not outcome.ok:
+        return _render_page(request, page, comment_form=outcome.form, status=outcome.status)
+    if outcome.saved.moderation_state == ModerationState.APPROVED:
+        messages.success(request, _("Thank you! Your comment is published."))
+        anchor = f"#comment-{outcome.saved.pk}"
+    else:
+        messages.info(request, _("Thank you! Your comment will be published once a moderator has reviewed it."))
+        anchor = "#comments"
+    return HttpResponseRedirect(page.url + anchor)
+
+
+def _post_vote(request, *, proposal: ProposalPage):
+    outcome = submit_vote(request, proposal=proposal)
+    if not outcome.ok:
+        return _render_page(request, proposal, vote_form=outcome.form, status=outcome.status)
+    messages.success(request, _("Thank you! Your vote is counted. You can change it while voting is open."))
+    return HttpResponseRedirect(proposal.url + "#vote")
+
+
+def consultation_page(request, consultation: ConsultationPage):
+    if request.method == "POST":
+        return _post_comment(request, consultation=consultation, page=consultation)
+    return _render_page(request, consultation)
+
+
+def proposal_page(request, proposal: ProposalPage):
+    # Wagtail routes to a live child of an unpublished page; the proposal
+    # is public only while its consultation is (previews stay possible).
+    consultation = selectors.consultation_of(proposal)
+    if not consultation.live and not getattr(request, "is_preview", False):
+        raise Http404
+    if request.method == "POST":
+        if request.POST.get("action") == "vote":
+            return _post_vote(request, proposal=proposal)
+        return _post_comment(request, consultation=consultation, page=proposal)
+    return _render_page(request, proposal)

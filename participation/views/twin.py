@@ -1,0 +1,30 @@
+"""The page of one object of the twin: what it is, where, and everything people said and voted about it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404
+from django.template.response import TemplateResponse
+from wagtail.coreutils import get_supported_content_language_variant
+
+from participation import selectors
+from participation.twin.credits import source_credit
+from participation.views.maps import base_map_config, twin_outline
+from participation.views.pages import comment_page
+
+
+def twin_feature(request, pk: int):
+    feature = selectors.twin_feature(pk=pk)
+    if feature is None:
+        raise Http404
+    context = {
+        "feature": feature,
+        "credit": source_credit(feature.source),
+        "comments": comment_page(request, selectors.twin_feature_contributions(feature=feature)),
+        "proposals": selectors.twin_feature_proposals(feature=feature),
+        "consultations": selectors.twin_feature_consultations(feature=feature),
+        "map_config": {**base_map_config(), "feature": twin_outline(feature)},
+        # What staff wrote (titles) is in the site's content language, whatever the interface's.
+        "content_language": get_supported_content_language_variant(settings.LANGUAGE_CODE),
+    }
+    return TemplateResponse(request, "participation/twin_feature.html", context)
