@@ -104,7 +104,9 @@ def tie_to_twin_feature(*, contribution: Contribution, twin_feature: TwinFeature
     must meet the consultation's area or be tied to the page, as for a new comment.
     """
     contribution = (
-        Contribution.objects.select_for_update().select_related("consultation", "proposal").get(pk=contribution.pk)
+        Contribution.objects.select_for_update(of=("self",))
+        .select_related("consultation", "proposal")
+        .get(pk=contribution.pk)
     )
     check_twin_feature(contribution.consultation, contribution.proposal, twin_feature)
     if contribution.twin_feature_id != twin_feature.pk:
