@@ -10,9 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from cms.demo import seed_website
@@ -43,12 +41,8 @@ def seed_demo() -> DemoReport:
 
 
 def _citizen(name: str, report: DemoReport):
-    user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(username=name, defaults={"email": f"{name}@example.org"})
+    user, created = services.ensure_verified_account(username=name, email=f"{name}@example.org")
     if created:
-        user.set_unusable_password()  # demo voices only; nobody logs in as them
-        user.save()
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         report.created.append(f"citizen {name}")
     return user
 
@@ -57,12 +51,12 @@ def _admin(report: DemoReport) -> None:
     """A demo admin with a generated password, kept in var/ so `make run` can show it again."""
     credentials = Path(settings.VAR_DIR) / "demo-admin.txt"
     report.credentials_file = credentials
-    user_model = get_user_model()
-    if user_model.objects.filter(username="admin").exists():
-        return
     password = secrets.token_urlsafe(12)
-    admin = user_model.objects.create_superuser("admin", "admin@example.org", password)
-    EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
+    _admin_user, created = services.ensure_verified_account(
+        username="admin", email="admin@example.org", password=password, superuser=True
+    )
+    if not created:
+        return
     credentials.write_text(f"admin\n{password}\n")
     credentials.chmod(0o600)
     report.admin_password = password

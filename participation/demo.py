@@ -127,7 +127,7 @@ def seed_participation(*, home: Page, citizens: list, report: Seeded) -> list[Co
 
 
 def _consultation(home: Page, spec: dict, citizens: list, report: Seeded) -> ConsultationPage:
-    existing = ConsultationPage.objects.filter(slug=spec["slug"]).first()
+    existing = selectors.consultation_by_slug(slug=spec["slug"])
     if existing is not None:
         return existing
     now = timezone.now()

@@ -23,6 +23,7 @@ from participation.selectors.map import (
     twin_feature_map,
 )
 from participation.selectors.pages import (
+    consultation_by_slug,
     consultation_of,
     open_consultations,
     proposals_of,
@@ -84,6 +85,7 @@ __all__ = [
     "area_box",
     "box_meets",
     "comment_threads",
+    "consultation_by_slug",
     "consultation_of",
     "consultation_scene",
     "contribution_by_id",

@@ -35,6 +35,11 @@ def published_consultation(*, pk: int) -> ConsultationPage | None:
     return ConsultationPage.objects.live().filter(pk=pk).first()
 
 
+def consultation_by_slug(*, slug: str) -> ConsultationPage | None:
+    """A consultation, published or not (the demo finds its own by slug)."""
+    return ConsultationPage.objects.filter(slug=slug).first()
+
+
 def open_consultations() -> QuerySet:
     """Published consultations whose participation or voting is open now or ahead, soonest ending first."""
     now = timezone.now()
