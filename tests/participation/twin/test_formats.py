@@ -1,4 +1,4 @@
-"""The variants the readers meet beyond the three shared files: LoD1 solids, building parts, xAL with
+"""The variants the readers meet beyond the three real files: LoD1 solids, building parts, xAL with
 numbers, generic attributes, CityJSON 1.0/1.1 layouts, GeoJSON with a crs member, --crs."""
 
 import pytest

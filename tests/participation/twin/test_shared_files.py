@@ -1,4 +1,4 @@
-"""The three real files of ../shared/data/twin: counts, places, heights, addresses, names."""
+"""The three real files of data/twin/ (data/SOURCES.md): counts, places, heights, addresses, names."""
 
 import re
 
