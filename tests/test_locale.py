@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import require
+from tests.support.needs import require
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "locale" / "de" / "LC_MESSAGES" / "django.po"

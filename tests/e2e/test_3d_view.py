@@ -12,11 +12,18 @@ import pytest
 from django.db import connections
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import require
-from tests.e2e.conftest import _carry_test_database_state, outside_event_loop
-from tests.e2e.helpers import CHROMIUM_ARGS, FOCUS_STYLE_JS, PageAudit, has_visible_focus, screenshot
-from tests.participation.twin.files import DELFT
 from tests.support import factories
+from tests.support.browser import (
+    CHROMIUM_ARGS,
+    FOCUS_STYLE_JS,
+    PageAudit,
+    carry_test_database_state,
+    has_visible_focus,
+    outside_event_loop,
+    screenshot,
+)
+from tests.support.needs import require
+from tests.support.twin_files import DELFT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -48,7 +55,7 @@ def browser(chromium_path, live_server_process, _orm_beside_playwright) -> Itera
     require(finders.find(MAPLIBRE_SCRIPT) is not None, "maplibre-gl", "make install (runs npm ci)")
     before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
-        _carry_test_database_state(before)
+        carry_test_database_state(before)
         browser = playwright.chromium.launch(executable_path=chromium_path, args=WEBGL_ARGS, timeout=30_000)
         yield browser
         browser.close()

@@ -22,9 +22,9 @@ from participation.models import (
     Vote,
 )
 from participation.twin.importer import import_twin_file
-from tests.conftest import require
-from tests.participation.twin.files import DELFT
 from tests.support import factories
+from tests.support.needs import require
+from tests.support.twin_files import DELFT
 
 pytestmark = pytest.mark.django_db
 

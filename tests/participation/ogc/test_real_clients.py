@@ -18,10 +18,10 @@ from shapely.geometry import box, shape
 
 from participation.models import ProposalTwinFeature, TwinFeature, Vote, VoteChoice
 from participation.twin.importer import import_twin_file
-from tests.conftest import require
-from tests.participation.twin.files import DELFT
 from tests.support import factories
+from tests.support.needs import require
 from tests.support.server import ServerProcess, new_channel_prefix
+from tests.support.twin_files import DELFT
 
 # Transactional, so that the server process sees the data; without serialized_rollback on purpose:
 # restoring the migrated rows fails (UNIQUE content types) after a transactional test without it,

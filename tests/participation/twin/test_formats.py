@@ -6,8 +6,8 @@ from shapely.geometry import shape
 
 from participation.models import TwinFeature, TwinKind
 from participation.twin.importer import import_twin_file
-from tests.participation.twin import files
-from tests.participation.twin.files import RECTANGLE
+from tests.support import twin_files as files
+from tests.support.twin_files import RECTANGLE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-TUM = Path(__file__).resolve().parents[3] / "data" / "twin" / "DEBY_LOD2_4959457_TUM.gml"
+from tests.support.twin_files import TUM
+
 MEMBER_START, MEMBER_END = "<core:cityObjectMember>", "</core:cityObjectMember>"
 _POSLIST = re.compile(r"(<gml:posList[^>]*>)([^<]*)(</gml:posList>)")
 _GML_ID = re.compile(r'gml:id="([^"]+)"')

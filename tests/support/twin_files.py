@@ -1,4 +1,5 @@
-"""Small twin files for tests, written to tmp_path: CityGML, CityJSON and GeoJSON."""
+"""Twin files for tests: the paths of the real ones in data/twin/ (data/SOURCES.md), and writers of small
+ones to tmp_path: CityGML, CityJSON and GeoJSON."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 from pathlib import Path
 
 # The real city-model files kept in the repository (data/SOURCES.md: origin and licence of each).
-DATA = Path(__file__).resolve().parents[3] / "data" / "twin"
+DATA = Path(__file__).resolve().parents[2] / "data" / "twin"
 TUM = DATA / "DEBY_LOD2_4959457_TUM.gml"
 DELFT = DATA / "delft.city.json"
 GARCHING = DATA / "garching-streets.geojson"
