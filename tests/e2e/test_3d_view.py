@@ -22,7 +22,7 @@ from tests.support.browser import (
     outside_event_loop,
     screenshot,
 )
-from tests.support.needs import require
+from tests.support.needs import require_maplibre
 from tests.support.twin_files import DELFT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -48,11 +48,7 @@ NO_WEBGL = """(() => {
 @pytest.fixture(scope="module")
 def browser(chromium_path, live_server_process, _orm_beside_playwright) -> Iterator[Browser]:
     """This module's chromium, with WebGL on SwiftShader (the other modules' has no use for it)."""
-    from django.contrib.staticfiles import finders
-
-    from participation.views_3d import MAPLIBRE_SCRIPT
-
-    require(finders.find(MAPLIBRE_SCRIPT) is not None, "maplibre-gl", "make install (runs npm ci)")
+    require_maplibre()
     before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
         carry_test_database_state(before)
