@@ -95,7 +95,7 @@ def test_the_checks_see_the_ways_a_folder_beside_the_clone_was_read():
         'DATA = ROOT.parent / "data"',
     ]
     for line in old:
-        assert outside_references("tests/participation/twin/files.py", line), line
+        assert outside_references("tests/participation/twin/test_real_files.py", line), line
     assert outside_references("Makefile", "DATA ?= ../shared/data")
     now = [
         'DATA = Path(__file__).resolve().parents[3] / "data" / "twin"',
@@ -105,7 +105,7 @@ def test_the_checks_see_the_ways_a_folder_beside_the_clone_was_read():
         'start = None if start_text in ("", "..") else _moment(start_text, end_of_day=False)',
     ]
     for line in now:
-        assert not outside_references("tests/participation/twin/files.py", line), line
+        assert not outside_references("tests/participation/twin/test_real_files.py", line), line
     assert not outside_references(".ci/run", 'cd "$(dirname "$0")/.."')
 
 
