@@ -256,8 +256,8 @@ MAP_ZOOM = int(os.environ.get("MAP_ZOOM", "16"))
 # Empty means no base map: areas, pins and (later) the twin are drawn alone.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
-# The twin that `manage.py seed_demo` imports (the Delft model beside the repository); empty: none.
-TWIN_DEMO_FILE = os.environ.get("TWIN_DEMO_FILE", str(BASE_DIR.parent / "shared" / "data" / "twin" / "delft.city.json"))
+# The twin that `manage.py seed_demo` imports (the Delft model in data/twin/, see data/SOURCES.md); empty: none.
+TWIN_DEMO_FILE = os.environ.get("TWIN_DEMO_FILE", str(BASE_DIR / "data" / "twin" / "delft.city.json"))
 # Twin files uploaded in the admin (Twin import): a Bavarian LoD2 tile is 10-150 MB.
 TWIN_IMPORT_MAX_BYTES = 200 * 1024 * 1024
 LEAFLET_CONFIG = {

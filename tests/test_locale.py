@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import require
+from tests.support.needs import require_gettext
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "locale" / "de" / "LC_MESSAGES" / "django.po"
@@ -70,7 +70,7 @@ def test_compiled_catalogue_matches_the_po_file():
 
 
 def test_no_marked_string_is_missing_from_the_catalogue(tmp_path):
-    require(shutil.which("xgettext") is not None, "gettext", "apt-get install gettext")
+    require_gettext()
     for name in ["manage.py", "forum", "participation", "cms", "templates", "static", "locale"]:
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)

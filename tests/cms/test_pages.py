@@ -2,8 +2,6 @@
 
 import re
 
-import pytest
-from django.test import Client
 from wagtail.models import Site
 
 from cms.models import SiteSettings
@@ -12,11 +10,6 @@ from tests.support import factories
 
 def link(content: str, href: str, text: str) -> bool:
     return re.search(rf'<a href="{re.escape(href)}"[^>]*>\s*{re.escape(text)}\s*</a>', content) is not None
-
-
-@pytest.fixture
-def visitor(db):
-    return Client(headers={"accept-language": "en"})
 
 
 def test_a_standard_page_renders_title_intro_and_body(visitor, home):

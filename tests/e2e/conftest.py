@@ -17,7 +17,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +25,16 @@ from django.db import connections
 from django.test import Client, override_settings
 from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 
-from tests.conftest import require_chromium
-from tests.e2e.helpers import CHROMIUM_ARGS, BrowserSession, close_session, open_session
 from tests.support import factories
+from tests.support.browser import (
+    CHROMIUM_ARGS,
+    BrowserSession,
+    carry_test_database_state,
+    close_session,
+    open_session,
+    outside_event_loop,
+)
+from tests.support.needs import require_chromium
 from tests.support.server import ROOT, ServerProcess, new_channel_prefix
 
 # Servers never inherit the test process' permission to call the ORM from a running event loop.
@@ -109,20 +115,6 @@ def production_server(chromium_path, django_db_setup, tmp_path_factory) -> Itera
     process.stop()
 
 
-def outside_event_loop(function, *args, **kwargs):
-    """Run ``function`` in a worker thread, where no event loop runs: writes that publish live
-    frames (async_to_sync) cannot run in the thread Playwright's loop runs in."""
-
-    def call():
-        try:
-            return function(*args, **kwargs)
-        finally:
-            connections.close_all()  # this thread's connections; a left-open one blocks the flush
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(call).result(timeout=60)
-
-
 @pytest.fixture(scope="module")
 def _orm_beside_playwright() -> Iterator[None]:
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -138,23 +130,12 @@ def _orm_beside_playwright() -> Iterator[None]:
 def browser(chromium_path, live_server_process, _orm_beside_playwright) -> Iterator[Browser]:
     before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
-        _carry_test_database_state(before)
+        carry_test_database_state(before)
         # launch() gives every run a fresh, temporary user data dir.
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, timeout=30_000)
         yield browser
         browser.close()
         connections.close_all()  # the ones opened inside Playwright's context; a left-open one blocks DROP DATABASE
-
-
-def _carry_test_database_state(before: dict) -> None:
-    """Inside Playwright's sync API, Django's per-context connection handler hands out new
-    connection objects, which lack what the test run put on the originals: the serialized
-    migrated state. Without it, serialized_rollback restores nothing and the flush after each
-    test re-creates content types, which breaks later tests that restore that state."""
-    for alias, original in before.items():
-        current = connections[alias]
-        if current is not original and hasattr(original, "_test_serialized_contents"):
-            current._test_serialized_contents = original._test_serialized_contents
 
 
 @dataclass

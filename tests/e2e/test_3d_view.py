@@ -12,11 +12,18 @@ import pytest
 from django.db import connections
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import require
-from tests.e2e.conftest import _carry_test_database_state, outside_event_loop
-from tests.e2e.helpers import CHROMIUM_ARGS, FOCUS_STYLE_JS, PageAudit, has_visible_focus, screenshot
-from tests.participation.twin.files import DELFT
 from tests.support import factories
+from tests.support.browser import (
+    CHROMIUM_ARGS,
+    FOCUS_STYLE_JS,
+    PageAudit,
+    carry_test_database_state,
+    has_visible_focus,
+    outside_event_loop,
+    screenshot,
+)
+from tests.support.needs import require_maplibre
+from tests.support.twin_files import DELFT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -41,14 +48,10 @@ NO_WEBGL = """(() => {
 @pytest.fixture(scope="module")
 def browser(chromium_path, live_server_process, _orm_beside_playwright) -> Iterator[Browser]:
     """This module's chromium, with WebGL on SwiftShader (the other modules' has no use for it)."""
-    from django.contrib.staticfiles import finders
-
-    from participation.views.scene import MAPLIBRE_SCRIPT
-
-    require(finders.find(MAPLIBRE_SCRIPT) is not None, "maplibre-gl", "make install (runs npm ci)")
+    require_maplibre()
     before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
-        _carry_test_database_state(before)
+        carry_test_database_state(before)
         browser = playwright.chromium.launch(executable_path=chromium_path, args=WEBGL_ARGS, timeout=30_000)
         yield browser
         browser.close()

@@ -14,12 +14,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import outside_event_loop
-from tests.e2e.helpers import (
+from tests.support import factories
+from tests.support.browser import (
     PageAudit,
     close_session,
     has_visible_focus,
     open_session,
+    outside_event_loop,
     screenshot,
     tab_through,
     wait_for_kiosk,
@@ -27,7 +28,6 @@ from tests.e2e.helpers import (
     wait_for_twin,
     wait_for_twin_map,
 )
-from tests.support import factories
 
 # serialized_rollback: every test starts from the migrated state (the same site and content type ids,
 # which the long-lived server caches) and leaves the database empty for the next one that restores it.
@@ -60,7 +60,7 @@ def twin_object_path(demo) -> str:
     def find() -> str:
         from participation.models import ConsultationTwinFeature, TwinFeature
         from participation.services import import_twin_file
-        from tests.participation.twin.files import DELFT
+        from tests.support.twin_files import DELFT
 
         link = ConsultationTwinFeature.objects.filter(page=demo.consultation).order_by("sort_order").first()
         if link is None:  # a demo without the twin: tie an object of the model to the consultation

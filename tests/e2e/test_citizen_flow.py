@@ -13,7 +13,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import confirmation_link, wait_for_kiosk, wait_for_map
+from tests.support.browser import confirmation_link, wait_for_kiosk, wait_for_map
 
 # serialized_rollback: every test starts from the migrated state (the same site and content type ids,
 # which the long-lived server caches) and leaves the database empty for the next one that restores it.

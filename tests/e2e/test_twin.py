@@ -10,10 +10,9 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import outside_event_loop
-from tests.e2e.helpers import PageAudit, wait_for_map, wait_for_twin, wait_for_twin_map
-from tests.participation.twin.files import DELFT
 from tests.support import factories
+from tests.support.browser import PageAudit, outside_event_loop, wait_for_map, wait_for_twin, wait_for_twin_map
+from tests.support.twin_files import DELFT
 
 # serialized_rollback: every test starts from the migrated state (the same site and content type ids,
 # which the long-lived server caches) and leaves the database empty for the next one that restores it.
@@ -240,7 +239,7 @@ def test_without_javascript_the_search_button_finds_the_object_and_keeps_the_tex
     with what was found and with what was written; the object is chosen from the list."""
     from django.test import Client
 
-    from tests.e2e.helpers import close_session, open_session
+    from tests.support.browser import close_session, open_session
 
     session = open_session(browser, live_server_process.url, java_script_enabled=False)
     try:

@@ -23,8 +23,8 @@ from forum.asgi import application, router
 from participation import services
 from participation.live import publisher, results_group, snapshot_message
 from participation.models import ResultsRevision
-from tests.conftest import require_redis
 from tests.support import factories
+from tests.support.needs import require_redis
 from tests.support.server import new_channel_prefix, totals_of
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.timeout(60)]

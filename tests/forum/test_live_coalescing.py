@@ -12,11 +12,11 @@ from types import SimpleNamespace
 import pytest
 
 from participation.models import ResultsRevision
-from tests.conftest import require_redis
 from tests.support import factories
+from tests.support.needs import require_redis
 from tests.support.server import (
+    FRAME_INTERVAL,
     KioskSocket,
-    ServerPool,
     csrf_cookie,
     new_channel_prefix,
     session_cookie,
@@ -32,16 +32,6 @@ pytestmark = [
 
 VOTES = 200
 CLIENTS = 10
-FRAME_INTERVAL = 0.2
-
-
-@pytest.fixture
-def start_server(tmp_path, transactional_db):
-    """Starts uvicorn processes; every one is stopped when the test ends, pass or fail."""
-    pool = ServerPool(tmp_path, LIVE_FRAME_INTERVAL=str(FRAME_INTERVAL))
-    yield pool.start
-    errors = pool.stop_all()
-    assert not errors, "the servers logged errors:\n" + "\n".join(errors)
 
 
 @pytest.fixture

@@ -19,11 +19,11 @@ from urllib.request import urlopen
 import pytest
 
 from participation.models import ResultsRevision
-from tests.conftest import require_redis
 from tests.support import factories
+from tests.support.needs import require_redis
 from tests.support.server import (
+    FRAME_INTERVAL,
     KioskSocket,
-    ServerPool,
     ServerProcess,
     csrf_cookie,
     new_channel_prefix,
@@ -37,17 +37,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.timeout(180),
 ]
-
-FRAME_INTERVAL = 0.2
-
-
-@pytest.fixture
-def start_server(tmp_path, transactional_db):
-    """Starts uvicorn processes; every one is stopped when the test ends, pass or fail."""
-    pool = ServerPool(tmp_path, LIVE_FRAME_INTERVAL=str(FRAME_INTERVAL))
-    yield pool.start
-    errors = pool.stop_all()
-    assert not errors, "the servers logged errors:\n" + "\n".join(errors)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from participation.models import (
 from participation.selectors import public_contributions
 
 DEMO_SOURCE = Path(__file__).resolve().parents[2] / "forum" / "demo.py"
-DELFT = Path(__file__).resolve().parents[3] / "shared" / "data" / "twin" / "delft.city.json"
+DELFT = Path(__file__).resolve().parents[2] / "data" / "twin" / "delft.city.json"
 # The Delft model's extent (WGS84): the demo consultations' areas lie inside it.
 DELFT_EXTENT = (4.3620, 52.0107, 4.3696, 52.0137)
 

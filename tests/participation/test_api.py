@@ -1,32 +1,13 @@
 """The JSON API v1: what it shows, what it refuses, and that it carries no personal data."""
 
 import json
-import secrets
 
 import pytest
-from django.test import Client
 
 from participation.models import Contribution, ModerationState, Vote
 from tests.support import factories
+from tests.support.api import API, api_client, post_json
 from tests.support.factories import INSIDE, OUTSIDE
-
-API = "/api/v1"
-
-
-def api_client(user=None) -> Client:
-    """A browser-like client: CSRF enforced, English messages, logged in as ``user`` if given."""
-    client = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
-    if user is not None:
-        client.force_login(user)
-    token = secrets.token_hex(16)
-    client.cookies["csrftoken"] = token
-    client.csrf = token
-    return client
-
-
-def post_json(client: Client, url: str, data: dict, *, csrf: bool = True):
-    headers = {"X-CSRFToken": client.csrf} if csrf else {}
-    return client.post(url, json.dumps(data), content_type="application/json", headers=headers)
 
 
 @pytest.fixture

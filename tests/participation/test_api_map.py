@@ -7,8 +7,8 @@ from shapely.geometry import Point, shape
 
 from participation import selectors
 from participation.models import ConsultationTwinFeature, Contribution
-from tests.participation.test_api import API, api_client, post_json
 from tests.support import factories
+from tests.support.api import API, api_client, post_json
 from tests.support.factories import DELFT_AREA, INSIDE, box
 
 pytestmark = pytest.mark.usefixtures("english")

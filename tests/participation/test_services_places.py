@@ -9,8 +9,8 @@ from participation import geometry, services
 from participation.errors import InvalidInput, NotAllowed
 from participation.models import ConsultationTwinFeature, Contribution, ProposalTwinFeature, TwinFeature
 from participation.services import import_twin_file
-from tests.participation.twin import files
 from tests.support import factories
+from tests.support import twin_files as files
 from tests.support.factories import DELFT_AREA, INSIDE, box
 
 # Tests read the messages users get; they are written in English and translated.

@@ -26,28 +26,13 @@ from participation.models import TwinFeature, TwinImportJob, TwinImportStatus
 from participation.services import import_twin_file, twin_imports
 from participation.tasks import run_twin_import
 from participation.twin.scan import count_objects
-from tests.conftest import require_postgresql, require_redis
-from tests.participation.twin import files
-from tests.participation.twin.files import DELFT, GARCHING, TUM
 from tests.support import factories
+from tests.support import twin_files as files
+from tests.support.needs import require_postgresql, require_redis
 from tests.support.server import ROOT, database_url
+from tests.support.twin_files import DELFT, GARCHING, TUM
 
 BOW_TIE = [(598500, 5286750), (598520, 5286760), (598520, 5286750), (598500, 5286760)]
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def eager():
-    """Tasks run in this process, also in a run whose settings send them to Redis."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture

@@ -14,31 +14,16 @@ from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from forum.celery import app as celery_app
 from participation.errors import InvalidInput, NotAllowed
 from participation.models import TwinFeature, TwinImportJob, TwinImportStatus
 from participation.rules import allows
 from participation.services import start_twin_import
-from tests.participation.twin import files
-from tests.participation.twin.files import DELFT, TUM
 from tests.support import factories
+from tests.support import twin_files as files
+from tests.support.twin_files import DELFT, TUM
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = pytest.mark.usefixtures("english", "media", "eager")
 BOW_TIE = [(598500, 5286750), (598520, 5286760), (598520, 5286750), (598500, 5286760)]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
-def eager():
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 def admin_user(username: str, *codenames: str):

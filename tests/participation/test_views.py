@@ -1,24 +1,15 @@
 """The public pages: home, consultation and proposal; writing through their forms; query counts."""
 
-import html
 import re
 import secrets
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from participation.models import Contribution, ModerationState, Vote
 from tests.support import factories
 from tests.support.factories import INSIDE, OUTSIDE
-
-
-def browser(user=None, *, language: str = "en", **kwargs) -> Client:
-    client = Client(headers={"accept-language": language}, **kwargs)
-    if user is not None:
-        client.force_login(user)
-    return client
+from tests.support.pages import browser, comment_form, queries_for, textarea_content
 
 
 @pytest.fixture
@@ -29,24 +20,6 @@ def visitor(db):
 @pytest.fixture
 def as_citizen(citizen):
     return browser(citizen)
-
-
-def comment_form(**fields) -> dict:
-    return {"action": "comment", "text": "Mehr Bäume am Ufer", **fields}
-
-
-def textarea_content(response) -> str:
-    """What the comment form's textarea shows again, unescaped."""
-    match = re.search(r'<textarea[^>]*\bid="id_text"[^>]*>(.*?)</textarea>', response.content.decode(), re.DOTALL)
-    assert match, "the page shows the comment form"
-    return html.unescape(match.group(1)).strip("\n")
-
-
-def queries_for(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -23,9 +23,9 @@ from participation.models import (
 )
 from participation.services import import_twin_file
 from participation.views import scene as views_3d
-from tests.conftest import require
-from tests.participation.twin.files import DELFT
 from tests.support import factories
+from tests.support.needs import require_maplibre
+from tests.support.twin_files import DELFT
 
 pytestmark = pytest.mark.django_db
 
@@ -250,6 +250,7 @@ def scene_config(response) -> dict:
 
 
 def test_page_lists_what_the_view_shows_as_text(consultation, citizen):
+    require_maplibre()  # without it the page says the view is not installed (the test after the next)
     tall = TwinFeature.objects.get(twin_id=TALL)
     proposal = factories.proposal(consultation, title="Ein Markt am Wasser")
     ProposalTwinFeature.objects.create(page=proposal, twin_feature=tall)
@@ -301,8 +302,11 @@ def test_page_takes_a_fixed_number_of_queries(consultation, citizen):
     assert queries() == first
 
 
-def test_page_says_so_when_maplibre_is_not_installed(consultation, monkeypatch):
-    monkeypatch.setattr(views_3d, "maplibre_installed", lambda: False)
+def test_page_says_so_when_maplibre_is_not_installed(consultation, settings, tmp_path):
+    # A server where `npm ci` never ran: MapLibre's files neither among the static folders nor collected.
+    settings.STATICFILES_DIRS = [entry for entry in settings.STATICFILES_DIRS if not isinstance(entry, tuple)]
+    settings.STATIC_ROOT = tmp_path / "static"
+    assert not views_3d.maplibre_installed()
     response = browser().get(page_url(consultation))
     content = response.content.decode()
     assert response.status_code == 200
@@ -314,8 +318,8 @@ def test_page_says_so_when_maplibre_is_not_installed(consultation, monkeypatch):
 def test_maplibre_is_installed_and_served_from_its_npm_package():
     from django.contrib.staticfiles import finders
 
-    found = finders.find(views_3d.MAPLIBRE_SCRIPT)
-    require(found is not None, "maplibre-gl", "make install (runs npm ci: Node.js and npm at set-up)")
+    found = require_maplibre()
+    assert found == finders.find(views_3d.MAPLIBRE_SCRIPT)
     assert found.endswith("node_modules/maplibre-gl/dist/maplibre-gl.mjs")
     assert views_3d.maplibre_installed()
 

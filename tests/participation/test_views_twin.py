@@ -16,10 +16,10 @@ from participation.models import (
     Vote,
 )
 from participation.services import import_twin_file
-from tests.participation.test_views import browser, comment_form, queries_for, textarea_content
-from tests.participation.twin.files import DELFT
 from tests.support import factories
 from tests.support.factories import INSIDE, box
+from tests.support.pages import browser, comment_form, queries_for, textarea_content
+from tests.support.twin_files import DELFT
 
 LINE = {"type": "LineString", "coordinates": [[4.3630, 52.0115], [4.3640, 52.0120], [4.3650, 52.0128]]}
 

@@ -24,6 +24,8 @@ from django.db import connection
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
+# LIVE_FRAME_INTERVAL of the servers the live tests start (tests/forum/conftest.py: start_server), in seconds.
+FRAME_INTERVAL = 0.2
 
 
 def free_port() -> int:

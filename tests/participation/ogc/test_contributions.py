@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from participation.models import Contribution, ModerationState, ProposalTwinFeature, Vote, VoteChoice
 from participation.ogc.features import rfc3339
-from tests.participation.ogc.helpers import (
+from tests.support import factories
+from tests.support.ogc import (
     ITEMS,
     OGC,
     PERSONAL_KEYS,
@@ -21,7 +22,6 @@ from tests.participation.ogc.helpers import (
     square,
     twin,
 )
-from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from participation.ogc.features import rfc3339
 from participation.ogc.params import CRS84, DEFAULT_LIMIT, MAX_LIMIT
 from participation.ogc.views import CONFORMANCE_CLASSES
-from tests.participation.ogc.helpers import ITEMS, OGC, client, link_of, square, twin, twin_grid
 from tests.support import factories
+from tests.support.ogc import ITEMS, OGC, client, link_of, square, twin, twin_grid
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from types import SimpleNamespace
 
@@ -18,10 +17,10 @@ from shapely.geometry import box, shape
 
 from participation.models import ProposalTwinFeature, TwinFeature, Vote, VoteChoice
 from participation.services import import_twin_file
-from tests.conftest import require
-from tests.participation.twin.files import DELFT
 from tests.support import factories
+from tests.support.needs import require_gdal
 from tests.support.server import ServerProcess, new_channel_prefix
+from tests.support.twin_files import DELFT
 
 # Transactional, so that the server process sees the data; without serialized_rollback on purpose:
 # restoring the migrated rows fails (UNIQUE content types) after a transactional test without it,
@@ -55,8 +54,7 @@ def server(django_db_setup, tmp_path_factory):
 
 @pytest.fixture
 def ogrinfo():
-    path = shutil.which("ogrinfo")
-    require(path is not None, "gdal", "apt-get install gdal-bin (GDAL's ogrinfo with the OAPIF driver)")
+    path = require_gdal()
 
     def run(*args: str) -> subprocess.CompletedProcess:
         done = subprocess.run([path, *args], capture_output=True, text=True, timeout=240, env=CLIENT_ENV, check=False)

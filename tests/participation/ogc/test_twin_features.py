@@ -5,9 +5,9 @@ import pytest
 
 from participation.models import Contribution, ModerationState, ProposalTwinFeature, TwinFeature, Vote, VoteChoice
 from participation.services import import_twin_file
-from tests.participation.ogc.helpers import ITEMS, OGC, all_pages, bbox, client, link_of, twin, twin_grid
-from tests.participation.twin.files import DELFT
 from tests.support import factories
+from tests.support.ogc import ITEMS, OGC, all_pages, bbox, client, link_of, twin, twin_grid
+from tests.support.twin_files import DELFT
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from participation.models import TwinFeature
 from participation.services.twin_features import BATCH_SIZE, import_twin_file
 from participation.twin.records import TwinImportError
-from tests.participation.twin import files
-from tests.participation.twin.files import RECTANGLE
+from tests.support import twin_files as files
+from tests.support.twin_files import RECTANGLE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from participation.models import TwinFeature
-from tests.participation.twin import files
+from tests.support import twin_files as files
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

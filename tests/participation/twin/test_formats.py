@@ -1,4 +1,4 @@
-"""The variants the readers meet beyond the three shared files: LoD1 solids, building parts, xAL with
+"""The variants the readers meet beyond the three real files: LoD1 solids, building parts, xAL with
 numbers, generic attributes, CityJSON 1.0/1.1 layouts, GeoJSON with a crs member, --crs."""
 
 import pytest
@@ -6,8 +6,8 @@ from shapely.geometry import shape
 
 from participation.models import TwinFeature, TwinKind
 from participation.services import import_twin_file
-from tests.participation.twin import files
-from tests.participation.twin.files import RECTANGLE
+from tests.support import twin_files as files
+from tests.support.twin_files import RECTANGLE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

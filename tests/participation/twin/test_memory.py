@@ -11,8 +11,8 @@ import pytest
 
 from participation.models import TwinFeature
 from participation.twin.readers import citygml
-from tests.participation.twin.synthetic import write_synthetic_citygml
 from tests.support.server import database_url
+from tests.support.synthetic_twin import write_synthetic_citygml
 
 ROOT = Path(__file__).resolve().parents[3]
 MB = 1_000_000

@@ -6,7 +6,7 @@ import pytest
 
 from participation.models import TwinFeature
 from participation.services import import_twin_file
-from tests.participation.twin import files
+from tests.support import twin_files as files
 
 pytestmark = pytest.mark.django_db
 

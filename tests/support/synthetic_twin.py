@@ -1,4 +1,4 @@
-"""A synthetic Bavarian LoD2 tile of any size: the shared TUM building repeated.
+"""A synthetic Bavarian LoD2 tile of any size: the real TUM building (data/twin/) repeated.
 
 Each copy gets new gml:ids and is shifted on a 150 m grid, so the file looks
 like a survey office's tile with thousands of buildings. Written as a stream,
@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-TUM = Path(__file__).resolve().parents[4] / "shared" / "data" / "twin" / "DEBY_LOD2_4959457_TUM.gml"
+from tests.support.twin_files import TUM
+
 MEMBER_START, MEMBER_END = "<core:cityObjectMember>", "</core:cityObjectMember>"
 _POSLIST = re.compile(r"(<gml:posList[^>]*>)([^<]*)(</gml:posList>)")
 _GML_ID = re.compile(r'gml:id="([^"]+)"')

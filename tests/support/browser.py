@@ -1,14 +1,17 @@
-"""Helpers of the browser tests: axe-core runs, the mail folder, keyboard focus."""
+"""Helpers of the browser tests (tests/e2e/): Debian's chromium, sessions, axe-core runs, the mail folder,
+keyboard focus, and the ORM beside Playwright's event loop."""
 
 from __future__ import annotations
 
 import contextlib
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+from django.db import connections
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
@@ -223,3 +226,28 @@ def close_session(session: BrowserSession, *, failed_test: str | None = None) ->
     session.context.close()
     assert not session.blocked, f"pages asked for something not on 127.0.0.1: {session.blocked}"
     assert not session.errors, "errors in the browser:\n" + "\n".join(session.errors)
+
+
+def outside_event_loop(function, *args, **kwargs):
+    """Run ``function`` in a worker thread, where no event loop runs: writes that publish live
+    frames (async_to_sync) cannot run in the thread Playwright's loop runs in."""
+
+    def call():
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connections.close_all()  # this thread's connections; a left-open one blocks the flush
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result(timeout=60)
+
+
+def carry_test_database_state(before: dict) -> None:
+    """Inside Playwright's sync API, Django's per-context connection handler hands out new
+    connection objects, which lack what the test run put on the originals: the serialized
+    migrated state. Without it, serialized_rollback restores nothing and the flush after each
+    test re-creates content types, which breaks later tests that restore that state."""
+    for alias, original in before.items():
+        current = connections[alias]
+        if current is not original and hasattr(original, "_test_serialized_contents"):
+            current._test_serialized_contents = original._test_serialized_contents

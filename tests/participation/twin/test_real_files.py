@@ -1,4 +1,4 @@
-"""The three real files of ../shared/data/twin: counts, places, heights, addresses, names."""
+"""The three real files of data/twin/ (data/SOURCES.md): counts, places, heights, addresses, names."""
 
 import re
 
@@ -8,7 +8,7 @@ from shapely.geometry import Point, shape
 
 from participation.models import TwinFeature, TwinKind
 from participation.services import import_twin_file
-from tests.participation.twin.files import DELFT, GARCHING, TUM
+from tests.support.twin_files import DELFT, GARCHING, TUM
 
 pytestmark = pytest.mark.django_db
 GEOD = Geod(ellps="WGS84")

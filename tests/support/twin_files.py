@@ -1,15 +1,16 @@
-"""Small twin files for tests, written to tmp_path: CityGML, CityJSON and GeoJSON."""
+"""Twin files for tests: the paths of the real ones in data/twin/ (data/SOURCES.md), and writers of small
+ones to tmp_path: CityGML, CityJSON and GeoJSON."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-# The shared data lies beside the repository (as in CI's clean clone).
-SHARED = Path(__file__).resolve().parents[4] / "shared" / "data" / "twin"
-TUM = SHARED / "DEBY_LOD2_4959457_TUM.gml"
-DELFT = SHARED / "delft.city.json"
-GARCHING = SHARED / "garching-streets.geojson"
+# The real city-model files kept in the repository (data/SOURCES.md: origin and licence of each).
+DATA = Path(__file__).resolve().parents[2] / "data" / "twin"
+TUM = DATA / "DEBY_LOD2_4959457_TUM.gml"
+DELFT = DATA / "delft.city.json"
+GARCHING = DATA / "garching-streets.geojson"
 
 NAMESPACES = (
     'xmlns:core="http://www.opengis.net/citygml/2.0" xmlns:bldg="http://www.opengis.net/citygml/building/2.0" '
