@@ -7,6 +7,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from participation import geojson
 from participation.ogc import links, openapi
 from participation.ogc.collections import COLLECTIONS, Collection
 from participation.ogc.features import rfc3339
@@ -111,27 +112,24 @@ def items(request, collection_id: str):
     page = list(rows[query.offset : query.offset + query.limit]) if query.offset < matched else []
     params = {"bbox": request.GET.get("bbox"), "datetime": query.raw_datetime, "f": request.GET.get("f")}
     address = links.url(request, "items", collection_id=found.id)
-    return json_response(
-        {
-            "type": "FeatureCollection",
-            "features": found.features(page),
-            "links": [
-                *links.page_links(
-                    address=address,
-                    params=params,
-                    offset=query.offset,
-                    limit=query.limit,
-                    returned=len(page),
-                    matched=matched,
-                ),
-                link(links.url(request, "collection", collection_id=found.id), "collection", JSON, found.title),
-            ],
-            "timeStamp": rfc3339(timezone.now()),
-            "numberMatched": matched,
-            "numberReturned": len(page),
-        },
-        media_type,
+    collection = geojson.feature_collection(
+        found.features(page),
+        links=[
+            *links.page_links(
+                address=address,
+                params=params,
+                offset=query.offset,
+                limit=query.limit,
+                returned=len(page),
+                matched=matched,
+            ),
+            link(links.url(request, "collection", collection_id=found.id), "collection", JSON, found.title),
+        ],
+        timeStamp=rfc3339(timezone.now()),
+        numberMatched=matched,
+        numberReturned=len(page),
     )
+    return json_response(collection, media_type)
 
 
 def _feature_pk(feature_id: str) -> int | None:

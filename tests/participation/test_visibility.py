@@ -53,7 +53,13 @@ def world(db, citizen, moderator):
     unpublished.unpublish()
     withdrawn.unpublish()
     factories.screen(consultation)
-    return {"consultation": consultation, "proposal": published, "building": building}
+    return {
+        "consultation": consultation,
+        "proposal": published,
+        "building": building,
+        "unpublished": unpublished,
+        "withdrawn": withdrawn,
+    }
 
 
 def texts_in(html: str) -> set[str]:
@@ -84,6 +90,8 @@ def test_the_pages_show_only_public_contributions(world, http):
     assert texts_in(page(http, world["consultation"].url)) == PUBLIC
     assert texts_in(page(http, world["proposal"].url)) == PUBLIC
     assert texts_in(page(http, f"/twin/{world['building'].pk}/")) == PUBLIC
+    for gone in (world["unpublished"], world["withdrawn"]):
+        assert http.get(gone.url or f"/{gone.slug}/").status_code == 404
 
 
 def test_the_site_map_and_the_json_api_agree(world, http):
