@@ -1,11 +1,13 @@
-"""Input handling that every entry point shares (pages, the room's phone and terminal pages, the API):
-ids that must name something, and the rate limits of public writes."""
+"""Input handling that every entry point shares (pages, the room's phone and terminal pages, the APIs):
+ids that must name something, map views sent as ``bbox``, and the rate limits of public writes."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
 from participation.errors import InvalidInput
@@ -33,3 +35,33 @@ def rate_limited(request, *, group: str, rate: str) -> bool:
     The address is only hashed into a cache key by django-ratelimit, never stored.
     """
     return is_ratelimited(request, group=group, key="user_or_ip", rate=rate, method="POST", increment=True)
+
+
+def parse_bbox(value: str) -> tuple[float, float, float, float]:
+    """``west,south,east,north`` (or six numbers with heights, which are ignored) in CRS84.
+
+    West greater than east is a box across the antimeridian. Longitudes beyond ±180° (a map
+    scrolled around the world) are wrapped; a box 360° wide or more is the whole world.
+    """
+    message = _("Give four numbers, west,south,east,north, in longitude/latitude (WGS 84).")
+    try:
+        numbers = [float(part) for part in value.split(",")]
+    except ValueError:
+        raise InvalidInput(message, field="bbox") from None
+    if len(numbers) not in (4, 6) or not all(map(math.isfinite, numbers)):
+        raise InvalidInput(message, field="bbox")
+    west, south, east, north = numbers if len(numbers) == 4 else (numbers[0], numbers[1], numbers[3], numbers[4])
+    if south > north:
+        raise InvalidInput(_("The south edge lies north of the north edge."), field="bbox")
+    if not (-90 <= south <= 90 and -90 <= north <= 90):
+        raise InvalidInput(_("Latitudes lie between -90 and 90."), field="bbox")
+    if west <= east and east - west >= 360:
+        return (-180.0, south, 180.0, north)
+    if not (-180 <= west <= 180 and -180 <= east <= 180):
+        west, east = _wrap(west), _wrap(east)
+    return (west, south, east, north)
+
+
+def _wrap(longitude: float) -> float:
+    wrapped = (longitude + 180) % 360 - 180
+    return 180.0 if wrapped == -180 and longitude > 0 else wrapped

@@ -19,7 +19,7 @@ from participation import selectors, services
 from participation.errors import ServiceError
 from participation.forms import CommentForm, VoteForm
 from participation.inputs import rate_limited, resolve
-from participation.models import ConsultationPage, ProposalPage
+from participation.models import Channel, ConsultationPage, ProposalPage
 
 
 @dataclass
@@ -48,7 +48,7 @@ def submit_comment(
     consultation: ConsultationPage,
     proposal: ProposalPage | None = None,
     proposals: list[ProposalPage] | tuple = (),
-    channel: str | None = None,
+    channel: str = Channel.ONLINE,
 ) -> Outcome:
     """A comment or reply from a page's form; ``proposals`` are the ones the form offers to choose from."""
     form = CommentForm(request.POST, proposals=proposals)
@@ -81,14 +81,14 @@ def submit_comment(
             longitude=data.get("longitude"),
             geometry=data.get("geometry"),
             twin_feature=twin_feature,
-            **({"channel": channel} if channel else {}),
+            channel=channel,
         )
     except ServiceError as error:
         return refuse(form, error)
     return Outcome(form=form, saved=contribution)
 
 
-def submit_vote(request, *, proposal: ProposalPage, channel: str | None = None) -> Outcome:
+def submit_vote(request, *, proposal: ProposalPage, channel: str = Channel.ONLINE) -> Outcome:
     form = VoteForm(request.POST)
     if rate_limited(request, group="vote", rate=settings.RATELIMIT_VOTES):
         form.add_error(None, _("Too many votes in a short time. Please wait a minute and try again."))
@@ -100,7 +100,7 @@ def submit_vote(request, *, proposal: ProposalPage, channel: str | None = None) 
             voter=request.user,
             proposal=proposal,
             choice=form.cleaned_data["choice"],
-            **({"channel": channel} if channel else {}),
+            channel=channel,
         )
     except ServiceError as error:
         return refuse(form, error)

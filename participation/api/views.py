@@ -1,7 +1,5 @@
 """JSON API v1: thin views over selectors and services."""
 
-import math
-
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -25,7 +23,7 @@ from participation.api.serializers import (
     VoteResultSerializer,
 )
 from participation.errors import NotAllowed, ServiceError
-from participation.inputs import rate_limited, resolve
+from participation.inputs import parse_bbox, rate_limited, resolve
 from participation.rules import LOGGED_IN
 
 
@@ -265,9 +263,6 @@ def _bbox_param(request) -> tuple[float, float, float, float] | None:
     if not value:
         return None
     try:
-        min_lon, min_lat, max_lon, max_lat = (float(part) for part in value.split(","))
-    except ValueError:
-        raise ValidationError({"bbox": _("Give four numbers: min_lon,min_lat,max_lon,max_lat.")}) from None
-    if not all(map(math.isfinite, (min_lon, min_lat, max_lon, max_lat))):  # float() reads "nan" and "inf"
-        raise ValidationError({"bbox": _("Give four numbers: min_lon,min_lat,max_lon,max_lat.")})
-    return min_lon, min_lat, max_lon, max_lat
+        return parse_bbox(value)
+    except ServiceError as error:
+        raise ValidationError({"bbox": error.message}) from None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+
+from participation import inputs
+from participation.errors import InvalidInput
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
@@ -95,33 +97,10 @@ def parse_offset(value: str | None) -> int:
 
 
 def parse_bbox(value: str) -> tuple[float, float, float, float]:
-    """``west,south,east,north`` (or six numbers with heights, which are ignored) in CRS84.
-
-    West greater than east is a box across the antimeridian. Longitudes beyond ±180° (a map
-    scrolled around the world) are wrapped; a box 360° wide or more is the whole world.
-    """
-    message = _("Give four numbers, west,south,east,north, in longitude/latitude (WGS 84).")
     try:
-        numbers = [float(part) for part in value.split(",")]
-    except ValueError:
-        raise invalid("bbox", message) from None
-    if len(numbers) not in (4, 6) or not all(map(math.isfinite, numbers)):
-        raise invalid("bbox", message)
-    west, south, east, north = numbers if len(numbers) == 4 else (numbers[0], numbers[1], numbers[3], numbers[4])
-    if south > north:
-        raise invalid("bbox", _("The south edge lies north of the north edge."))
-    if not (-90 <= south <= 90 and -90 <= north <= 90):
-        raise invalid("bbox", _("Latitudes lie between -90 and 90."))
-    if west <= east and east - west >= 360:
-        return (-180.0, south, 180.0, north)
-    if not (-180 <= west <= 180 and -180 <= east <= 180):
-        west, east = _wrap(west), _wrap(east)
-    return (west, south, east, north)
-
-
-def _wrap(longitude: float) -> float:
-    wrapped = (longitude + 180) % 360 - 180
-    return 180.0 if wrapped == -180 and longitude > 0 else wrapped
+        return inputs.parse_bbox(value)
+    except InvalidInput as error:
+        raise invalid("bbox", error.message) from None
 
 
 def parse_datetime_range(value: str) -> tuple[dt.datetime | None, dt.datetime | None]:

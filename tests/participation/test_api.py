@@ -199,6 +199,22 @@ def test_geojson_bbox_keeps_only_pins_inside(anonymous, participating_consultati
     assert [f["id"] for f in body["features"]] == [inside.pk]
 
 
+def test_geojson_bbox_is_read_as_the_ogc_api_reads_it(anonymous, participating_consultation):
+    """One parser for both APIs: a map scrolled once around the world is wrapped back, and a box
+    with west east of east crosses the antimeridian (here: everything but a narrow band)."""
+    inside = factories.comment(participating_consultation, **INSIDE)
+    east = factories.comment(participating_consultation, latitude=52.012, longitude=4.38)
+
+    def ids(bbox: str) -> list[int]:
+        return [f["id"] for f in anonymous.get(f"{API}/contributions/geojson/", {"bbox": bbox}).json()["features"]]
+
+    assert ids("364.36,52.01,364.37,52.015") == [inside.pk]
+    assert ids("4.37,52.0,4.36,52.02") == [east.pk]
+    response = anonymous.get(f"{API}/contributions/geojson/", {"bbox": "4.36,52.02,4.37,52.01"})
+    assert response.status_code == 400
+    assert "south edge" in response.json()["bbox"]
+
+
 def test_geojson_filters_by_consultation(anonymous, participating_consultation):
     mine = factories.comment(participating_consultation, **INSIDE)
     factories.comment(factories.consultation("participate"), **INSIDE)

@@ -10,6 +10,9 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parents[2] / "data" / "twin"
 TUM = DATA / "DEBY_LOD2_4959457_TUM.gml"
 DELFT = DATA / "delft.city.json"
+# What data/SOURCES.md says the Delft model holds (160 Building, 143 Road, 81 LandUse, 126 PlantCover,
+# 3 WaterBody, 3 Bridge, 54 GenericCityObject), as the importer's kinds.
+DELFT_KINDS = {"building": 160, "road": 143, "land_use": 81, "plant_cover": 126, "water": 3, "bridge": 3, "other": 54}
 GARCHING = DATA / "garching-streets.geojson"
 
 NAMESPACES = (

@@ -8,7 +8,7 @@ from shapely.geometry import Point, shape
 
 from participation.models import TwinFeature, TwinKind
 from participation.services import import_twin_file
-from tests.support.twin_files import DELFT, GARCHING, TUM
+from tests.support.twin_files import DELFT, DELFT_KINDS, GARCHING, TUM
 
 pytestmark = pytest.mark.django_db
 GEOD = Geod(ellps="WGS84")
@@ -32,19 +32,9 @@ def nonzero(table: dict[str, int]) -> dict[str, int]:
 def test_delft_cityjson_gives_every_object_with_its_kind():
     summary = import_twin_file(path=DELFT)
 
-    # SOURCES.md: 160 Building, 143 Road, 81 LandUse, 126 PlantCover, 3 WaterBody, 3 Bridge, 54 GenericCityObject.
-    expected = {
-        "building": 160,
-        "road": 143,
-        "land_use": 81,
-        "plant_cover": 126,
-        "water": 3,
-        "bridge": 3,
-        "other": 54,
-        "total": 570,
-    }
+    expected = {**DELFT_KINDS, "total": 570}
     assert nonzero(counts("delft.city.json")) == expected
-    assert dict(summary.created) == {k: v for k, v in expected.items() if k != "total"}
+    assert dict(summary.created) == DELFT_KINDS
     assert summary.crs == ["EPSG:7415"]
     assert not summary.skipped
     assert all(f.geometry["type"] in {"Polygon", "MultiPolygon"} for f in TwinFeature.objects.all())
