@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from participation.errors import NotAllowed, PhaseClosed, ServiceError
-from participation.models import VotingMethod
+from participation.models import Participant, PollState, VotingMethod
 
 MODERATORS_GROUP = "Moderators"
 
@@ -38,13 +38,28 @@ class Requirement(NamedTuple):
         return self.name == "logged_in"
 
 
+def account_of(actor):
+    """The account behind an actor: a user, or a participant that stands for one (else None)."""
+    if isinstance(actor, Participant):
+        return actor.user
+    return actor
+
+
 @rules.predicate
-def is_logged_in(user) -> bool:
+def is_room_participant(actor) -> bool:
+    """A phone in the room or a walk-in at a terminal: known by a key, not by an account."""
+    return isinstance(actor, Participant) and not actor.is_account
+
+
+@rules.predicate
+def is_logged_in(actor) -> bool:
+    user = account_of(actor)
     return bool(user and user.is_authenticated and user.is_active)
 
 
 @rules.predicate
-def has_confirmed_email(user) -> bool:
+def has_confirmed_email(actor) -> bool:
+    user = account_of(actor)
     if not is_logged_in(user):
         return False
     # Memoised on the user object: a page asks several times.
@@ -57,7 +72,8 @@ is_verified_citizen = is_logged_in & has_confirmed_email
 
 
 @rules.predicate
-def is_moderator(user) -> bool:
+def is_moderator(actor) -> bool:
+    user = account_of(actor)
     if not is_logged_in(user):
         return False
     return user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
@@ -103,10 +119,30 @@ def consultation_is_published(user, consultation) -> bool:
     return consultation.live
 
 
-LOGGED_IN = Requirement("logged_in", is_logged_in, NotAllowed, _("Please log in to take part."))
+@rules.predicate
+def may_enter_paper(actor) -> bool:
+    """Staff who type in paper results: moderators, or admin users granted "Can add paper entry"."""
+    user = account_of(actor)
+    if is_moderator(user):
+        return True
+    return is_logged_in(user) and user.has_perm("participation.add_analogentry")
+
+
+@rules.predicate
+def poll_consultation_is_published(user, poll) -> bool:
+    return poll.consultation.live
+
+
+@rules.predicate
+def poll_is_open(user, poll) -> bool:
+    return poll.state == PollState.OPEN
+
+
+# In the room a phone or a terminal takes part without an account; online, an account with a confirmed address.
+LOGGED_IN = Requirement("logged_in", is_room_participant | is_logged_in, NotAllowed, _("Please log in to take part."))
 CONFIRMED = Requirement(
     "confirmed_email",
-    has_confirmed_email,
+    is_room_participant | has_confirmed_email,
     NotAllowed,
     _("Please confirm your email address to take part. We have sent you a link."),
 )
@@ -146,6 +182,20 @@ REQUIREMENTS: dict[str, list[Requirement]] = {
         ),
         LOGGED_IN,
         CONFIRMED,
+    ],
+    "participation.answer_poll": [
+        Requirement("published", poll_consultation_is_published, NotAllowed, _("This consultation is not published.")),
+        Requirement("poll_open", poll_is_open, PhaseClosed, _("This poll is not open.")),
+        LOGGED_IN,
+        CONFIRMED,
+    ],
+    "participation.enter_paper": [
+        Requirement(
+            "paper_clerk", may_enter_paper, NotAllowed, _("Only staff who may enter paper results can do this.")
+        ),
+    ],
+    "participation.present": [
+        Requirement("presenter", is_moderator, NotAllowed, _("Only moderators can run the room.")),
     ],
     "participation.moderate": [
         Requirement("moderator", is_moderator, NotAllowed, _("Only moderators can do this.")),

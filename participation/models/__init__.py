@@ -1,4 +1,5 @@
-"""The domain's data: consultations and proposals, contributions, votes, the twin and its imports.
+"""The domain's data: consultations and proposals, participants, contributions, votes, polls, paper
+entries, the twin and its imports.
 
 Models hold data and the invariants the database can keep (constraints,
 field validation). Who may do what lives in ``participation.rules``, every
@@ -6,6 +7,7 @@ write in ``participation.services``, every read in ``participation.selectors``.
 One module per topic; every model is importable from here.
 """
 
+from participation.models.analog import AnalogCount, AnalogEntry
 from participation.models.contributions import Channel, Contribution, ModerationState
 from participation.models.pages import (
     ConsultationPage,
@@ -14,6 +16,19 @@ from participation.models.pages import (
     ProposalPage,
     ServedByView,
     VotingMethod,
+)
+from participation.models.participants import Participant, ParticipantKind
+from participation.models.polls import (
+    SCALE_VALUES,
+    WORD_ANSWER_MAX_LENGTH,
+    Poll,
+    PollAnswer,
+    PollChoice,
+    PollKind,
+    PollOption,
+    PollState,
+    Question,
+    Upvote,
 )
 from participation.models.twin import (
     ConsultationTwinFeature,
@@ -26,15 +41,28 @@ from participation.models.twin_imports import TwinImportJob, TwinImportStatus, _
 from participation.models.votes import ResultsRevision, Vote, VoteChoice
 
 __all__ = [
+    "SCALE_VALUES",
+    "WORD_ANSWER_MAX_LENGTH",
+    "AnalogCount",
+    "AnalogEntry",
     "Channel",
     "ConsultationPage",
     "ConsultationTwinFeature",
     "Contribution",
     "ModerationMode",
     "ModerationState",
+    "Participant",
+    "ParticipantKind",
     "Phase",
+    "Poll",
+    "PollAnswer",
+    "PollChoice",
+    "PollKind",
+    "PollOption",
+    "PollState",
     "ProposalPage",
     "ProposalTwinFeature",
+    "Question",
     "ResultsRevision",
     "ServedByView",
     "TwinFeature",
@@ -42,6 +70,7 @@ __all__ = [
     "TwinImportJob",
     "TwinImportStatus",
     "TwinKind",
+    "Upvote",
     "Vote",
     "VoteChoice",
     "VotingMethod",

@@ -11,9 +11,12 @@ from participation.models.pages import ConsultationPage, ProposalPage
 
 
 class Channel(models.TextChoices):
+    """Where a vote, an answer or a contribution was made; every total is split by it and summed."""
+
     ONLINE = "online", _("online")
+    PHONE = "phone", _("phone in the room")
     TERMINAL = "terminal", _("room terminal")
-    ANALOG = "analog", _("analog entry")
+    ANALOG = "analog", _("on paper")
 
 
 class ModerationState(models.TextChoices):
@@ -47,7 +50,27 @@ class Contribution(models.Model):
         related_name="contributions",
         verbose_name=_("author"),
     )
+    # Who wrote it, whatever the channel: an account, a room phone (audience
+    # questions) or a terminal session. Staff transcribing paper leave it empty.
+    participant = models.ForeignKey(
+        "participation.Participant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("participant"),
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    # Typed in from paper: where the card came from, and who typed it (staff, not shown in public).
+    paper_source = models.CharField(_("paper source"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
     text = models.TextField(_("text"), max_length=settings.CONTRIBUTION_MAX_LENGTH)
     # Where the contribution is: a point, line or area as GeoJSON (WGS84), and
     # its representative point in latitude/longitude for map queries; or, as

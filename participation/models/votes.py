@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participation.models.contributions import Channel
 from participation.models.pages import ConsultationPage, ProposalPage
+from participation.models.participants import Participant
 
 
 class VoteChoice(models.TextChoices):
@@ -18,10 +18,14 @@ class VoteChoice(models.TextChoices):
 
 
 class Vote(models.Model):
-    """One vote per citizen per proposal; changing it updates the same row."""
+    """One vote per participant per proposal, whatever the channel; changing it updates the same row.
+
+    An account that votes online and again on a phone in the room keeps one
+    row: the latest choice, with the channel it came from.
+    """
 
     proposal = models.ForeignKey(ProposalPage, on_delete=models.CASCADE, related_name="votes")
-    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
     choice = models.CharField(_("choice"), max_length=10, choices=VoteChoice.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     created_at = models.DateTimeField(default=timezone.now)
@@ -31,7 +35,7 @@ class Vote(models.Model):
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
         constraints = [
-            models.UniqueConstraint(fields=["proposal", "voter"], name="one_vote_per_voter_and_proposal"),
+            models.UniqueConstraint(fields=["proposal", "participant"], name="one_vote_per_participant_and_proposal"),
             models.CheckConstraint(condition=models.Q(choice__in=VoteChoice.values), name="vote_choice_is_known"),
         ]
 

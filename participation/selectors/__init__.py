@@ -4,6 +4,7 @@ Each selector runs a fixed number of queries, whatever the number of rows.
 One module per topic; the names are re-exported here.
 """
 
+from participation.selectors.analog import current_paper_entries, paper_entries, paper_entry
 from participation.selectors.boxes import BBox, area_box, box_meets, point_in
 from participation.selectors.contributions import (
     comment_threads,
@@ -32,13 +33,25 @@ from participation.selectors.pages import (
     published_proposals,
     view_restrictions,
 )
+from participation.selectors.polls import (
+    answered,
+    poll_by_id,
+    poll_options,
+    poll_results,
+    polls_of,
+    questions_waiting,
+    shown_questions,
+)
 from participation.selectors.results import (
+    ChannelTotals,
     Totals,
     empty_totals,
     own_vote,
+    proposal_channel_results,
     proposal_results,
     proposals_with_results,
     results_snapshot,
+    summed,
     with_results,
 )
 from participation.selectors.scene import (
@@ -80,8 +93,10 @@ __all__ = [
     "TWIN_HEAVY_FIELDS",
     "TWIN_SEARCH_LIMIT",
     "BBox",
+    "ChannelTotals",
     "Scene",
     "Totals",
+    "answered",
     "area_box",
     "box_meets",
     "comment_threads",
@@ -91,6 +106,7 @@ __all__ = [
     "contribution_by_id",
     "contribution_map",
     "contributions_for_moderation",
+    "current_paper_entries",
     "empty_totals",
     "linked_twin_features",
     "located",
@@ -99,8 +115,15 @@ __all__ = [
     "map_contributions_extent",
     "open_consultations",
     "own_vote",
+    "paper_entries",
+    "paper_entry",
     "point_in",
+    "poll_by_id",
+    "poll_options",
+    "poll_results",
+    "polls_of",
     "progress_text",
+    "proposal_channel_results",
     "proposal_results",
     "proposals_of",
     "proposals_with_results",
@@ -109,11 +132,14 @@ __all__ = [
     "published_consultation",
     "published_consultations",
     "published_proposals",
+    "questions_waiting",
     "recent_twin_imports",
     "results_snapshot",
     "scene_feature_collection",
     "search_twin_features",
+    "shown_questions",
     "summary_table",
+    "summed",
     "twin_buildings_in_area",
     "twin_feature",
     "twin_feature_choice",

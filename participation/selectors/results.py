@@ -1,43 +1,87 @@
-"""Vote totals and the live aggregate of a consultation that kiosk screens draw."""
+"""Vote totals, split by channel and summed, and the live aggregate of a consultation that kiosk screens draw.
+
+Every surface (pages, the API, the OGC API, screens, exports) reads totals
+here: votes online, from phones in the room and at terminals, and the counts
+typed in from paper, which a correction replaces.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count
+from django.db.models import CharField, Count, F, Sum, Value
 
-from participation.models import ConsultationPage, ProposalPage, ResultsRevision, Vote, VoteChoice
+from participation.models import (
+    AnalogCount,
+    Channel,
+    ConsultationPage,
+    Participant,
+    ProposalPage,
+    ResultsRevision,
+    Vote,
+    VoteChoice,
+)
 from participation.selectors.contributions import public_contributions
 from participation.selectors.pages import parent_path, proposals_of
 
 Totals = dict[str, int]
+ChannelTotals = dict[str, Totals]
 
 
 def empty_totals() -> Totals:
     return dict.fromkeys(VoteChoice.values, 0)
 
 
-def proposal_results(*, proposal_ids: Iterable[int]) -> dict[int, Totals]:
-    """Vote totals per proposal, e.g. ``{7: {"support": 3, "oppose": 1, "abstain": 0}}``."""
+def empty_channel_totals() -> ChannelTotals:
+    return {channel: empty_totals() for channel in Channel.values}
+
+
+def summed(by_channel: ChannelTotals) -> Totals:
+    totals = empty_totals()
+    for channel_totals in by_channel.values():
+        for choice, count in channel_totals.items():
+            totals[choice] += count
+    return totals
+
+
+def proposal_channel_results(*, proposal_ids: Iterable[int]) -> dict[int, ChannelTotals]:
+    """Vote totals per proposal and channel, paper included: ``{7: {"online": {"support": 3, ...}, ...}}``.
+
+    One query: the votes counted per channel, and the paper counts of the
+    entries no correction has replaced, summed by the database.
+    """
     proposal_ids = list(proposal_ids)
-    results = {pk: empty_totals() for pk in proposal_ids}
-    rows = (
+    results = {pk: empty_channel_totals() for pk in proposal_ids}
+    votes = (
         Vote.objects.filter(proposal_id__in=proposal_ids)
-        .values("proposal_id", "choice")
+        .values_list("proposal_id", "channel", "choice")
         .annotate(count=Count("id"))
         .order_by()
     )
-    for row in rows:
-        results[row["proposal_id"]][row["choice"]] = row["count"]
+    paper = (
+        AnalogCount.objects.filter(entry__proposal_id__in=proposal_ids, entry__superseded_by__isnull=True)
+        .annotate(proposal=F("entry__proposal_id"), paper=Value(Channel.ANALOG.value, output_field=CharField()))
+        .values_list("proposal", "paper", "choice")
+        .annotate(count=Sum("count"))
+        .order_by()
+    )
+    for proposal_id, channel, choice, count in votes.union(paper, all=True):
+        results[proposal_id][channel][choice] += count
     return results
+
+
+def proposal_results(*, proposal_ids: Iterable[int]) -> dict[int, Totals]:
+    """Vote totals per proposal, all channels summed, e.g. ``{7: {"support": 3, "oppose": 1, "abstain": 0}}``."""
+    return {pk: summed(by_channel) for pk, by_channel in proposal_channel_results(proposal_ids=proposal_ids).items()}
 
 
 def proposals_with_results(*, consultation: ConsultationPage) -> list[ProposalPage]:
     """The consultation's published proposals, each with ``.totals`` set."""
     proposals = list(proposals_of(consultation))
-    results = proposal_results(proposal_ids=[p.pk for p in proposals])
+    results = proposal_channel_results(proposal_ids=[p.pk for p in proposals])
     for proposal in proposals:
-        proposal.totals = results[proposal.pk]
+        proposal.by_channel = results[proposal.pk]
+        proposal.totals = summed(proposal.by_channel)
     return proposals
 
 
@@ -55,10 +99,14 @@ def with_results(proposals: Iterable[ProposalPage]) -> list[ProposalPage]:
 
 
 def own_vote(*, voter, proposal: ProposalPage) -> str | None:
-    """The choice a citizen made on a proposal, or None (also for visitors)."""
-    if not voter.is_authenticated:
+    """The choice an account or a participant made on a proposal, or None (also for visitors)."""
+    if isinstance(voter, Participant):
+        votes = Vote.objects.filter(participant=voter)
+    elif voter.is_authenticated:
+        votes = Vote.objects.filter(participant__user=voter)
+    else:
         return None
-    return Vote.objects.filter(proposal=proposal, voter=voter).values_list("choice", flat=True).first()
+    return votes.filter(proposal=proposal).values_list("choice", flat=True).first()
 
 
 def results_snapshot(*, consultation_id: int) -> dict:
@@ -73,6 +121,13 @@ def results_snapshot(*, consultation_id: int) -> dict:
         "title": consultation.title,
         "comments": comment_count,
         "proposals": [
-            {"id": p.pk, "title": p.title, "totals": p.totals, "total": sum(p.totals.values())} for p in proposals
+            {
+                "id": p.pk,
+                "title": p.title,
+                "totals": p.totals,
+                "by_channel": p.by_channel,
+                "total": sum(p.totals.values()),
+            }
+            for p in proposals
         ],
     }

@@ -5,21 +5,54 @@ schedules its side effects (live broadcasts, tasks) to run after the commit.
 One module per topic; the names are re-exported here.
 """
 
+from participation.services.analog import enter_paper_counts, transcribe_postcard
 from participation.services.contributions import moderate_contribution, post_contribution, tie_to_twin_feature
 from participation.services.pages import add_consultation, add_proposal, tie_twin_features
+from participation.services.participants import (
+    device_participant,
+    new_participant_key,
+    participant_of,
+    start_terminal_session,
+)
+from participation.services.polls import (
+    add_poll,
+    answer_poll,
+    answer_question_now,
+    ask_question,
+    moderate_question,
+    reset_poll,
+    reveal_poll,
+    set_poll_state,
+    upvote_question,
+)
 from participation.services.twin_features import import_twin_file
 from participation.services.twin_imports import run_twin_import_job, start_twin_import
 from participation.services.votes import cast_vote
 
 __all__ = [
     "add_consultation",
+    "add_poll",
     "add_proposal",
+    "answer_poll",
+    "answer_question_now",
+    "ask_question",
     "cast_vote",
+    "device_participant",
+    "enter_paper_counts",
     "import_twin_file",
     "moderate_contribution",
+    "moderate_question",
+    "new_participant_key",
+    "participant_of",
     "post_contribution",
+    "reset_poll",
+    "reveal_poll",
     "run_twin_import_job",
+    "set_poll_state",
+    "start_terminal_session",
     "start_twin_import",
     "tie_to_twin_feature",
     "tie_twin_features",
+    "transcribe_postcard",
+    "upvote_question",
 ]

@@ -15,7 +15,8 @@ from participation.models import (
     ProposalPage,
     TwinFeature,
 )
-from participation.rules import require
+from participation.rules import account_of, require
+from participation.services.participants import participant_of
 from participation.services.places import check_twin_feature, clean_place
 from participation.services.results import publish_after_commit
 from participation.services.texts import clean_text
@@ -36,6 +37,8 @@ def post_contribution(
     channel: str = Channel.ONLINE,
 ) -> Contribution:
     """A citizen comments on a consultation or one of its proposals, or replies to a comment.
+
+    ``author`` is an account, or a participant (a walk-in at a terminal).
 
     The comment may have a place: a point (``latitude``/``longitude``, or a GeoJSON Point), a line or an
     area (``geometry``, GeoJSON in WGS84), and/or a twin object; all of it must lie in the consultation's area.
@@ -69,7 +72,8 @@ def post_contribution(
         consultation=consultation,
         proposal=proposal,
         parent=parent,
-        author=author,
+        author=account_of(author),
+        participant=participant_of(author),
         channel=channel,
         text=text,
         **place,

@@ -14,13 +14,14 @@ from participation.errors import InvalidInput
 _KEPT_CONTROLS = "\n\t\u200c\u200d"
 
 
-def clean_text(text: str) -> str:
+def clean_text(text: str, *, limit: int | None = None) -> str:
+    """Text without stray control characters, not empty, at most ``limit`` characters (contributions' by default)."""
     # Keep line breaks, tabs and joiners; drop other control characters a paste may carry.
     text = "".join(ch for ch in (text or "") if ch in _KEPT_CONTROLS or unicodedata.category(ch)[0] != "C")
     text = text.strip()
     if not text:
         raise InvalidInput(_("Please write something."), field="text")
-    limit = settings.CONTRIBUTION_MAX_LENGTH
+    limit = limit or settings.CONTRIBUTION_MAX_LENGTH
     if len(text) > limit:
         raise InvalidInput(
             _("Please keep it to %(limit)d characters (you wrote %(length)d).") % {"limit": limit, "length": len(text)},

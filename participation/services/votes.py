@@ -1,4 +1,4 @@
-"""Votes: one row per voter and proposal, changed in place while voting is open."""
+"""Votes: one row per participant and proposal, changed in place while voting is open."""
 
 from __future__ import annotations
 
@@ -7,26 +7,44 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participation.errors import InvalidInput
-from participation.models import Channel, ProposalPage, Vote, VoteChoice
+from participation.models import Channel, Participant, ProposalPage, Vote, VoteChoice
 from participation.rules import require
 from participation.selectors import consultation_of
+from participation.services.participants import participant_of
 from participation.services.results import publish_after_commit
 
 
 @transaction.atomic
 def cast_vote(*, voter, proposal: ProposalPage, choice: str, channel: str = Channel.ONLINE) -> Vote:
-    """Record or change a citizen's vote on a proposal; one row per voter and proposal."""
+    """Record or change a vote on a proposal; one row per participant and proposal, whatever the channel.
+
+    ``voter`` is an account (online, or logged in on a phone) or a participant
+    (a room phone, a terminal session). The latest vote counts, with the
+    channel it came from.
+    """
     consultation = consultation_of(proposal)
     require("participation.vote", voter, consultation)
     if choice not in VoteChoice.values:
         raise InvalidInput(_("Please choose support, oppose or abstain."), field="choice")
+    if channel not in Channel.values or channel == Channel.ANALOG:
+        raise InvalidInput(_("Paper votes are entered as counts."), field="channel")
+    participant: Participant = participant_of(voter)
     now = timezone.now()
-    # One upsert: concurrent votes of the same citizen end in one row, never an error.
+    # One upsert: concurrent votes of the same participant end in one row, never an error.
     Vote.objects.bulk_create(
-        [Vote(proposal=proposal, voter=voter, choice=choice, channel=channel, created_at=now, updated_at=now)],
+        [
+            Vote(
+                proposal=proposal,
+                participant=participant,
+                choice=choice,
+                channel=channel,
+                created_at=now,
+                updated_at=now,
+            )
+        ],
         update_conflicts=True,
-        unique_fields=["proposal", "voter"],
+        unique_fields=["proposal", "participant"],
         update_fields=["choice", "channel", "updated_at"],
     )
     publish_after_commit(consultation.pk)
-    return Vote.objects.get(proposal=proposal, voter=voter)
+    return Vote.objects.get(proposal=proposal, participant=participant)

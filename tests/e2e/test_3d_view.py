@@ -100,7 +100,8 @@ def scene(demo) -> Scene:
             for building in chosen[index * 3 : index * 3 + 3]:
                 ProposalTwinFeature.objects.create(page=proposal, twin_feature=building)
             Vote.objects.bulk_create(
-                Vote(proposal=proposal, voter=v, choice=c) for v, c in zip(voters, choices, strict=True)
+                Vote(proposal=proposal, participant=factories.participant(v), choice=c)
+                for v, c in zip(voters, choices, strict=True)
             )
         commented = [*chosen[9:12], chosen[0]]
         for number, building in enumerate(commented):

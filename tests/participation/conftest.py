@@ -12,13 +12,7 @@ def unverified_user(db):
 
 @pytest.fixture
 def moderator(db):
-    from django.contrib.auth.models import Group
-
-    from participation.rules import MODERATORS_GROUP
-
-    user = factories.CitizenFactory(username="moderator")
-    user.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
-    return user
+    return factories.moderator()
 
 
 @pytest.fixture

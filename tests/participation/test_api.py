@@ -74,8 +74,8 @@ def test_proposals_of_a_consultation_with_results(anonymous, voting_consultation
     first = factories.proposal(voting_consultation, title="Bäume")
     second = factories.proposal(voting_consultation, title="Bänke")
     factories.proposal(factories.consultation("vote"))
-    Vote.objects.create(proposal=first, voter=citizen, choice="support")
-    Vote.objects.create(proposal=first, voter=factories.CitizenFactory(), choice="abstain")
+    Vote.objects.create(proposal=first, participant=factories.participant(citizen), choice="support")
+    Vote.objects.create(proposal=first, participant=factories.participant(factories.CitizenFactory()), choice="abstain")
 
     response = anonymous.get(f"{API}/proposals/", {"consultation": voting_consultation.pk})
 
@@ -110,7 +110,7 @@ def test_a_consultation_filter_that_is_not_a_number_is_400(anonymous, db):
 
 
 def test_proposal_detail_with_results(anonymous, proposal, citizen):
-    Vote.objects.create(proposal=proposal, voter=citizen, choice="oppose")
+    Vote.objects.create(proposal=proposal, participant=factories.participant(citizen), choice="oppose")
 
     body = anonymous.get(f"{API}/proposals/{proposal.pk}/").json()
 
@@ -278,7 +278,7 @@ def test_a_citizen_votes_and_gets_the_new_totals(as_citizen, citizen, proposal):
 
     assert response.status_code == 200
     assert response.json() == {"choice": "support", "results": {"support": 1, "oppose": 0, "abstain": 0}}
-    assert Vote.objects.get(voter=citizen, proposal=proposal).choice == "support"
+    assert Vote.objects.get(participant__user=citizen, proposal=proposal).choice == "support"
 
 
 def test_a_citizen_changes_the_vote(as_citizen, proposal):

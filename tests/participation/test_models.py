@@ -140,15 +140,15 @@ def test_saving_an_invalid_consultation_through_wagtail_is_refused(home):
 
 
 def test_one_vote_per_voter_and_proposal_is_kept_by_the_database(citizen, proposal):
-    Vote.objects.create(proposal=proposal, voter=citizen, choice="support")
+    Vote.objects.create(proposal=proposal, participant=factories.participant(citizen), choice="support")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Vote.objects.create(proposal=proposal, voter=citizen, choice="oppose")
+        Vote.objects.create(proposal=proposal, participant=factories.participant(citizen), choice="oppose")
 
 
 def test_the_database_refuses_an_unknown_vote_choice(citizen, proposal):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Vote.objects.create(proposal=proposal, voter=citizen, choice="maybe")
+        Vote.objects.create(proposal=proposal, participant=factories.participant(citizen), choice="maybe")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ NO_VOTES = {"support": 0, "oppose": 0, "abstain": 0}
 
 def votes(proposal, *choices):
     Vote.objects.bulk_create(
-        Vote(proposal=proposal, voter=voter, choice=choice)
+        Vote(proposal=proposal, participant=factories.participant(voter), choice=choice)
         for voter, choice in zip(factories.citizens(len(choices)), choices, strict=True)
     )
 
@@ -198,6 +198,12 @@ def test_a_consultation_whose_vote_is_still_ahead_stays_open(home):
     assert list(selectors.open_consultations()) == [waiting]
 
 
+def online(totals: dict) -> dict:
+    """Totals by channel where every vote came from the website."""
+    nothing = {"support": 0, "oppose": 0, "abstain": 0}
+    return {"online": totals, "phone": nothing, "terminal": nothing, "analog": nothing}
+
+
 def test_results_snapshot_is_what_screens_draw(voting_consultation, citizen, django_assert_num_queries):
     first = factories.proposal(voting_consultation, title="Bäume")
     second = factories.proposal(voting_consultation, title="Bänke")
@@ -215,8 +221,20 @@ def test_results_snapshot_is_what_screens_draw(voting_consultation, citizen, dja
         "title": voting_consultation.title,
         "comments": 1,
         "proposals": [
-            {"id": first.pk, "title": "Bäume", "totals": {"support": 1, "oppose": 0, "abstain": 0}, "total": 1},
-            {"id": second.pk, "title": "Bänke", "totals": {"support": 0, "oppose": 1, "abstain": 1}, "total": 2},
+            {
+                "id": first.pk,
+                "title": "Bäume",
+                "totals": {"support": 1, "oppose": 0, "abstain": 0},
+                "by_channel": online({"support": 1, "oppose": 0, "abstain": 0}),
+                "total": 1,
+            },
+            {
+                "id": second.pk,
+                "title": "Bänke",
+                "totals": {"support": 0, "oppose": 1, "abstain": 1},
+                "by_channel": online({"support": 0, "oppose": 1, "abstain": 1}),
+                "total": 2,
+            },
         ],
     }
     assert snapshot["revision"] == 1

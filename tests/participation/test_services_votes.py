@@ -18,7 +18,7 @@ def test_changing_a_vote_keeps_one_row(citizen, proposal):
     services.cast_vote(voter=citizen, proposal=proposal, choice="support")
     services.cast_vote(voter=citizen, proposal=proposal, choice="oppose")
 
-    assert Vote.objects.filter(voter=citizen, proposal=proposal).count() == 1
+    assert Vote.objects.filter(participant__user=citizen, proposal=proposal).count() == 1
     assert proposal_results(proposal_ids=[proposal.pk])[proposal.pk] == {"support": 0, "oppose": 1, "abstain": 0}
 
 

@@ -65,7 +65,9 @@ def test_consultation_page_shows_proposals_comments_and_map(request, who, partic
 @pytest.mark.parametrize("who", ["visitor", "as_citizen"])
 def test_proposal_page_shows_totals_and_its_comments(request, who, proposal, voting_consultation):
     client = request.getfixturevalue(who)
-    Vote.objects.create(proposal=proposal, voter=factories.CitizenFactory(), choice="support")
+    Vote.objects.create(
+        proposal=proposal, participant=factories.participant(factories.CitizenFactory()), choice="support"
+    )
     factories.comment(voting_consultation, proposal=proposal, text="Zum Vorschlag")
     factories.comment(voting_consultation, text="Zum Verfahren allgemein")
 
@@ -278,14 +280,14 @@ def test_a_citizen_votes_through_the_page_and_can_change_it(as_citizen, citizen,
 
     assert response.status_code == 302
     assert response["Location"] == f"{proposal.url}#vote"
-    assert Vote.objects.get(voter=citizen, proposal=proposal).choice == "oppose"
+    assert Vote.objects.get(participant__user=citizen, proposal=proposal).choice == "oppose"
 
     page = as_citizen.get(proposal.url).content.decode()
     assert "Change my vote" in page
     assert re.search(r'value="oppose"[^>]*checked', page)
 
     as_citizen.post(proposal.url, {"action": "vote", "choice": "support"})
-    assert Vote.objects.get(voter=citizen, proposal=proposal).choice == "support"
+    assert Vote.objects.get(participant__user=citizen, proposal=proposal).choice == "support"
 
 
 def test_an_unknown_choice_re_renders_with_400(as_citizen, proposal):
@@ -379,7 +381,10 @@ def test_the_proposal_page_runs_the_same_queries_for_10_and_500_comments(
     with_10 = queries_for(reader, proposal.url)
 
     factories.bulk_comments(voting_consultation, 490, author=author, proposal=proposal, replies_every=4)
-    Vote.objects.bulk_create(Vote(proposal=proposal, voter=voter, choice="support") for voter in factories.citizens(20))
+    Vote.objects.bulk_create(
+        Vote(proposal=proposal, participant=factories.participant(voter), choice="support")
+        for voter in factories.citizens(20)
+    )
     with django_assert_max_num_queries(PAGE_QUERY_LIMIT):
         with_500 = queries_for(reader, proposal.url)
 

@@ -85,7 +85,7 @@ def buildings_meeting(bounds) -> set[str]:
 
 def vote(proposal, choices: list[str]) -> None:
     Vote.objects.bulk_create(
-        Vote(proposal=proposal, voter=voter, choice=c)
+        Vote(proposal=proposal, participant=factories.participant(voter), choice=c)
         for voter, c in zip(factories.citizens(len(choices)), choices, strict=True)
     )
 

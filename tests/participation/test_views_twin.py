@@ -82,8 +82,10 @@ def test_the_object_page_gathers_comments_and_votes_from_every_consultation(visi
     first, second = factories.consultation("vote", title="Marktplatz"), factories.consultation("vote", title="Rathaus")
     proposal = factories.proposal(first, title="Neues Dach")
     ProposalTwinFeature.objects.create(page=proposal, twin_feature=hall)
-    Vote.objects.create(proposal=proposal, voter=citizen, choice="support")
-    Vote.objects.create(proposal=proposal, voter=factories.CitizenFactory(), choice="oppose")
+    Vote.objects.create(proposal=proposal, participant=factories.participant(citizen), choice="support")
+    Vote.objects.create(
+        proposal=proposal, participant=factories.participant(factories.CitizenFactory()), choice="oppose"
+    )
     factories.comment(first, author=citizen, twin_feature=hall, proposal=proposal, text="Das Dach ist undicht.")
     factories.comment(second, author=citizen, twin_feature=hall, text="Schöne Fassade.")
     factories.comment(second, twin_feature=hall, text="Verborgen", moderation_state=ModerationState.HIDDEN)
@@ -150,7 +152,7 @@ def test_the_object_page_runs_the_same_queries_for_few_and_many(reader, django_a
             ConsultationTwinFeature.objects.create(page=consultation, twin_feature=hall)
             proposal = factories.proposal(consultation)
             ProposalTwinFeature.objects.create(page=proposal, twin_feature=hall)
-            Vote.objects.create(proposal=proposal, voter=author, choice="support")
+            Vote.objects.create(proposal=proposal, participant=factories.participant(author), choice="support")
             factories.bulk_comments(consultation, comments, author=author, proposal=proposal, twin_feature=hall)
 
     add(1, 3)

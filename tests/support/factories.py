@@ -14,7 +14,7 @@ from cms.models import HomePage, StandardPage
 from forum import services as forum_services
 from forum.models import Screen
 from participation import services
-from participation.models import ConsultationPage, Contribution, ProposalPage, TwinFeature
+from participation.models import ConsultationPage, Contribution, Participant, ProposalPage, TwinFeature
 
 DELFT_AREA = {
     "type": "Polygon",
@@ -116,6 +116,27 @@ def bulk_comments(
             for text in ("Eine Antwort", "Noch eine Antwort")
         )
     return comments
+
+
+def participant(user) -> Participant:
+    """The account's participant, as its first vote would make it."""
+    return services.participant_of(user)
+
+
+def moderator(username: str = "moderator"):
+    """A citizen in the moderators' group: moderates, runs the room's presenter console."""
+    from django.contrib.auth.models import Group
+
+    from participation.rules import MODERATORS_GROUP
+
+    user = CitizenFactory(username=username)
+    user.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
+    return user
+
+
+def device() -> Participant:
+    """A phone in the room, as its first answer would make it."""
+    return services.device_participant(key=services.new_participant_key())
 
 
 def citizens(count: int) -> list:

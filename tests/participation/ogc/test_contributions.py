@@ -116,8 +116,8 @@ def test_properties_say_where_and_about_what_never_who(http, consultation):
     proposal = factories.proposal(consultation, title="Mehr Bäume")
     building = twin("DEBY_LOD2_1", 4.36, 52.01, source="kempten.gml")
     for voter, choice in zip(factories.citizens(3), ["support", "support", "oppose"], strict=True):
-        Vote.objects.create(proposal=proposal, voter=voter, choice=choice)
-    Vote.objects.create(proposal=proposal, voter=author, choice=VoteChoice.ABSTAIN)
+        Vote.objects.create(proposal=proposal, participant=factories.participant(voter), choice=choice)
+    Vote.objects.create(proposal=proposal, participant=factories.participant(author), choice=VoteChoice.ABSTAIN)
     about = factories.comment(
         consultation,
         author=author,
@@ -231,7 +231,7 @@ def _many(consultation, count: int) -> None:
     proposals = [factories.proposal(consultation) for _ in range(5)]
     voter = factories.CitizenFactory()
     for proposal in proposals:
-        Vote.objects.create(proposal=proposal, voter=voter, choice=VoteChoice.OPPOSE)
+        Vote.objects.create(proposal=proposal, participant=factories.participant(voter), choice=VoteChoice.OPPOSE)
     buildings = [twin(f"b{n}", 4.36 + n * 0.001, 52.01) for n in range(3)]
     ProposalTwinFeature.objects.create(page=proposals[0], twin_feature=buildings[0])
     Contribution.objects.bulk_create(

@@ -77,8 +77,8 @@ def delft(transactional_db):
     ProposalTwinFeature.objects.create(page=proposal, twin_feature=building)
     author = factories.CitizenFactory(username="private-person", email="private.person@example.org")
     for voter, choice in zip(factories.citizens(3), ["support", "support", "oppose"], strict=True):
-        Vote.objects.create(proposal=proposal, voter=voter, choice=choice)
-    Vote.objects.create(proposal=proposal, voter=author, choice=VoteChoice.ABSTAIN)
+        Vote.objects.create(proposal=proposal, participant=factories.participant(voter), choice=choice)
+    Vote.objects.create(proposal=proposal, participant=factories.participant(author), choice=VoteChoice.ABSTAIN)
     tied = factories.comment(
         consultation, author=author, text="Dach begrünen", proposal=proposal, twin_feature=building
     )

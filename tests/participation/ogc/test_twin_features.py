@@ -21,7 +21,7 @@ def http():
 
 def votes(proposal, *choices: str) -> None:
     for voter, choice in zip(factories.citizens(len(choices)), choices, strict=True):
-        Vote.objects.create(proposal=proposal, voter=voter, choice=choice)
+        Vote.objects.create(proposal=proposal, participant=factories.participant(voter), choice=choice)
 
 
 def feature_of(http, pk: int) -> dict:
@@ -199,7 +199,7 @@ def _tied_world(count: int) -> None:
         proposal = proposals[n % len(proposals)]
         ProposalTwinFeature.objects.create(page=proposal, twin_feature=building)
     for proposal in proposals:
-        Vote.objects.create(proposal=proposal, voter=voter, choice=VoteChoice.SUPPORT)
+        Vote.objects.create(proposal=proposal, participant=factories.participant(voter), choice=VoteChoice.SUPPORT)
     Contribution.objects.bulk_create(
         Contribution(consultation=consultation, text=f"Zu {b.twin_id}", twin_feature=b) for b in grid
     )

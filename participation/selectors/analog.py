@@ -1,0 +1,25 @@
+"""The paper entries of a consultation, corrections and all: the audit trail staff read."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from participation.models import AnalogCount, AnalogEntry
+
+
+def paper_entries(*, consultation_id: int) -> QuerySet[AnalogEntry]:
+    """Every entry, newest first, with who entered it, what it corrects and what corrected it; three queries."""
+    return (
+        AnalogEntry.objects.filter(consultation_id=consultation_id)
+        .select_related("entered_by", "proposal", "poll", "supersedes", "superseded_by")
+        .prefetch_related(Prefetch("counts", queryset=AnalogCount.objects.select_related("option").order_by("id")))
+    )
+
+
+def current_paper_entries(*, consultation_id: int) -> QuerySet[AnalogEntry]:
+    """The entries that count: those no correction has replaced."""
+    return paper_entries(consultation_id=consultation_id).filter(superseded_by__isnull=True)
+
+
+def paper_entry(*, pk: int) -> AnalogEntry | None:
+    return AnalogEntry.objects.select_related("consultation", "proposal", "poll", "entered_by").filter(pk=pk).first()

@@ -1,0 +1,42 @@
+"""Participants: the identity a vote counts once for, made when it first takes part."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+
+from participation.models import Participant, ParticipantKind
+
+
+def new_participant_key() -> str:
+    """A random key for a phone or a terminal session: 192 bits, nothing derived from the person."""
+    return secrets.token_urlsafe(24)
+
+
+@transaction.atomic
+def participant_of(actor) -> Participant | None:
+    """The participant an actor acts as: itself, or its account's (made on first use); None for a visitor.
+
+    get_or_create retries the read when a concurrent first vote of the same
+    account created the row first, so two tabs end with one participant.
+    """
+    if isinstance(actor, Participant):
+        return actor
+    if actor is None or not actor.is_authenticated:
+        return None
+    participant, _created = Participant.objects.get_or_create(user=actor, defaults={"kind": ParticipantKind.ACCOUNT})
+    return participant
+
+
+@transaction.atomic
+def device_participant(*, key: str) -> Participant:
+    """The phone known by ``key`` (from its signed cookie), made on its first answer."""
+    participant, _created = Participant.objects.get_or_create(key=key, defaults={"kind": ParticipantKind.DEVICE})
+    return participant
+
+
+@transaction.atomic
+def start_terminal_session() -> Participant:
+    """A new walk-in at a terminal: nothing links it to the person before or after."""
+    return Participant.objects.create(kind=ParticipantKind.TERMINAL_SESSION, key=new_participant_key())
