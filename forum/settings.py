@@ -289,9 +289,15 @@ SPECTACULAR_SETTINGS = {
 CONTRIBUTION_MAX_LENGTH = 2000
 RATELIMIT_CONTRIBUTIONS = os.environ.get("RATELIMIT_CONTRIBUTIONS", "10/m")
 RATELIMIT_VOTES = os.environ.get("RATELIMIT_VOTES", "60/m")
+# In the room, per phone (or terminal, or account) and per room session; never per address: a whole room
+# shares one public address behind the venue's Wi-Fi.
+RATELIMIT_ROOM_DEVICE = os.environ.get("RATELIMIT_ROOM_DEVICE", "30/m")
+RATELIMIT_ROOM = os.environ.get("RATELIMIT_ROOM", "6000/m")
 RATELIMIT_VIEW = "forum.views.rate_limited"
 # How often live screens get a new frame at most (seconds between frames per group).
 LIVE_FRAME_INTERVAL = float(os.environ.get("LIVE_FRAME_INTERVAL", "0.2"))
+# How often every socket is told the current revision (a client behind it reloads), in seconds.
+LIVE_HEARTBEAT_INTERVAL = float(os.environ.get("LIVE_HEARTBEAT_INTERVAL", "5"))
 
 # --- Security (production) ----------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG

@@ -28,3 +28,9 @@ class InvalidInput(ServiceError):
     """What was sent is not acceptable (too long, outside the area, unknown choice...)."""
 
     status = 400
+
+
+class NotOpenNow(ServiceError):
+    """What the request is about is not open at this moment (a poll closed, a proposal no longer shown)."""
+
+    status = 409

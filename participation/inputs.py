@@ -29,12 +29,14 @@ def resolve(lookup: Callable[..., T | None], pk: int | None, *, field: str, mess
     return found
 
 
-def rate_limited(request, *, group: str, rate: str) -> bool:
-    """Counts this POST against ``rate`` for its user (or, anonymous, its address); True once over it.
+def rate_limited(request, *, group: str, rate: str, key: str | Callable = "user_or_ip") -> bool:
+    """Counts this POST against ``rate`` for its ``key``; True once over it.
 
-    The address is only hashed into a cache key by django-ratelimit, never stored.
+    The key is the user (or, anonymous, the address) unless the caller names
+    another: the room counts per phone and per room, as a whole room shares
+    one address. An address is only hashed into a cache key by django-ratelimit, never stored.
     """
-    return is_ratelimited(request, group=group, key="user_or_ip", rate=rate, method="POST", increment=True)
+    return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
 
 
 def parse_bbox(value: str) -> tuple[float, float, float, float]:

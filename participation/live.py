@@ -1,4 +1,4 @@
-"""Publishing live results: one coalesced snapshot per consultation group.
+"""Publishing live state: coalesced, versioned frames per consultation, and a heartbeat that heals lost ones.
 
 A committed write calls ``publisher.request(consultation_id)``. Inside an ASGI
 server process the request is handed to the server's event loop, which
@@ -6,16 +6,25 @@ throttles frames per consultation: the first request publishes at once, every
 request that arrives while a frame is being read, sent or cooling down for
 ``LIVE_FRAME_INTERVAL`` seconds is folded into one trailing frame. A burst of
 votes thus becomes a few frames per second, and the last frame always carries
-the final state: a write committed after a frame's read marks the group dirty
-again and is published by the next frame. Outside a server (a management
-command, a worker, a test) there is no loop to wait on, so the snapshot is
-sent at once.
+the final state: a write committed after a frame's read marks the consultation
+dirty again and is published by the next frame. Outside a server (a management
+command, a worker, a test) there is no loop to wait on, so frames are sent at once.
 
-Frames carry the consultation's results revision, bumped in the writing
-transaction, and are read in one consistent view of the database, so a
-frame's totals are exactly those of its revision. Screens (and the kiosk
-consumer, per connection) drop frames older than the one they show, even when
-several server processes publish.
+A consultation's frames come from *frame builders*, one per kind of group:
+this app builds the results frame (``results_group``); the room registers its
+own (the room's state for phones and screens) when it is ready. All builders
+read in one consistent view of the database and every frame carries the
+consultation's revision, bumped in the writing transaction, so a frame's
+content is exactly that of its revision and clients drop older frames,
+whichever server process sent them. The newest frames are also kept in the
+cache, so clients that poll instead of holding a socket cost one small query.
+
+Clients find out by themselves when they missed a frame: consumers ``watch``
+their consultation, and every ``LIVE_HEARTBEAT_INTERVAL`` seconds the server
+reads the revisions of every watched consultation in one query, tells each of
+its sockets the current one (a client behind it reloads the snapshot), and
+publishes a new frame for any consultation whose revision moved past the
+frames its sockets got (a frame lost to a database or Redis outage).
 """
 
 from __future__ import annotations
@@ -25,37 +34,51 @@ import contextlib
 import contextvars
 import json
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
 
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, connections, transaction
 
-from participation.selectors import results_snapshot
+from participation.selectors import results_revision, results_revisions, results_snapshot
 
 logger = logging.getLogger(__name__)
 
-MESSAGE_TYPE = "results.snapshot"
+MESSAGE_TYPE = "live.frame"
+CACHE_PREFIX = "live-frame:"
+
+Frames = dict[str, dict]  # group name -> frame
+FrameBuilder = Callable[[int], Frames]
+
+
+class Listener(Protocol):
+    """A socket of this process that shows a consultation: told the current revision on every heartbeat."""
+
+    def heartbeat(self, revision: int) -> None: ...
 
 
 def results_group(consultation_id: int) -> str:
     return f"consultation.{consultation_id}.results"
 
 
-def snapshot_message(snapshot: dict) -> dict:
-    """The channel-layer message of a snapshot.
+def results_frames(consultation_id: int) -> Frames:
+    """The consultation's results, as kiosk screens draw them."""
+    return {results_group(consultation_id): {"type": "results", **results_snapshot(consultation_id=consultation_id)}}
+
+
+def frame_message(group: str, frame: dict) -> dict:
+    """The channel-layer message of a frame.
 
     Serialised once here, so consumers forward the text without work per
-    connection; the revision rides along so they can drop stale frames
-    without parsing it.
+    connection; the group and revision ride along so they can drop stale
+    frames without parsing it.
     """
-    return {
-        "type": MESSAGE_TYPE,
-        "revision": snapshot["revision"],
-        "text": json.dumps({"type": "results", **snapshot}),
-    }
+    return {"type": MESSAGE_TYPE, "group": group, "revision": frame["revision"], "text": json.dumps(frame)}
 
 
 @contextlib.contextmanager
@@ -90,37 +113,93 @@ def _consistent_read():
         yield
 
 
-def consistent_snapshot(consultation_id: int) -> dict:
-    """``results_snapshot`` with revision and totals from the same view of the database."""
+def read_consistently(function, *args, **kwargs):
+    """``function(*args, **kwargs)`` in one consistent view of the database."""
     with _consistent_read():
-        return results_snapshot(consultation_id=consultation_id)
+        return function(*args, **kwargs)
+
+
+def consistent_snapshot(consultation_id: int) -> dict:
+    """The results frame with revision and totals from the same view of the database."""
+    return read_consistently(results_frames, consultation_id)[results_group(consultation_id)]
+
+
+def _store(frames: Frames) -> None:
+    """Keep the newest frames for clients that poll; the cache is a help, never a must."""
+    try:
+        cache.set_many({CACHE_PREFIX + group: (f["revision"], json.dumps(f)) for group, f in frames.items()})
+    except Exception:  # the cache (Redis) is down: pollers read the database instead
+        logger.warning("live frames could not be cached", exc_info=True)
+
+
+def _cached(group: str) -> tuple[int, str] | None:
+    try:
+        return cache.get(CACHE_PREFIX + group)
+    except Exception:
+        return None
 
 
 class SnapshotPublisher:
     def __init__(self) -> None:
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._busy: set[int] = set()  # a frame is being read/sent, or its interval has not passed
-        self._dirty: set[int] = set()  # a write committed since the last frame's read began
-        self._tasks: set[asyncio.Task] = set()  # strong references: the loop keeps only weak ones
+        self._builders: list[FrameBuilder] = [results_frames]
+        self._heartbeat_hooks: list[Callable[[dict[int, list[Listener]]], None]] = []
+        self._reset(None)
         # Frames are read on a thread of their own, with its own database
         # connection: not queued behind the consumers' lookups, and not on the
         # thread of whichever request happened to ask for the frame.
         self._executor: ThreadPoolExecutor | None = None
 
+    def _reset(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        self._loop = loop
+        self._busy: set[int] = set()  # a frame is being read/sent, or its interval has not passed
+        self._dirty: set[int] = set()  # a write committed since the last frame's read began
+        self._tasks: set[asyncio.Task] = set()  # strong references: the loop keeps only weak ones
+        self._watchers: dict[int, set[Listener]] = {}
+        self._seen: dict[int, int] = {}  # the newest revision this process's sockets were sent
+        self._heartbeat: asyncio.Task | None = None
+
+    # --- set-up ------------------------------------------------------------------------
+
+    def add_builder(self, builder: FrameBuilder) -> None:
+        """Another kind of frame for every consultation (the room's, registered by the forum app)."""
+        if builder not in self._builders:
+            self._builders.append(builder)
+
+    def add_heartbeat_hook(self, hook: Callable[[dict[int, list[Listener]]], None]) -> None:
+        """``hook(watchers)`` runs on every heartbeat, in a worker thread: e.g. to report who is connected."""
+        if hook not in self._heartbeat_hooks:
+            self._heartbeat_hooks.append(hook)
+
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Called by the ASGI application with the server's running loop."""
         if self._loop is not loop:
-            self._loop = loop
-            self._busy = set()
-            self._dirty = set()
-            self._tasks = set()
+            self._reset(loop)
 
     def close(self) -> None:
         """Let go of the reading thread and its database connection (server shutdown, tests)."""
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            self._heartbeat = None
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.submit(connections.close_all)
             executor.shutdown(wait=True)
+
+    def frames(self, consultation_id: int) -> Frames:
+        """Every group's frame for a consultation, read consistently, and kept for polling clients."""
+        frames: Frames = {}
+        with _consistent_read():
+            for builder in self._builders:
+                frames.update(builder(consultation_id))
+        _store(frames)
+        return frames
+
+    def current_frame_text(self, group: str, consultation_id: int) -> str:
+        """The newest frame of ``group`` as JSON: from the cache if it is current (one small query), else read."""
+        cached = _cached(group)
+        if cached is not None and cached[0] >= results_revision(consultation_id=consultation_id):
+            return cached[1]
+        return json.dumps(self.frames(consultation_id)[group])
 
     def _server_loop(self) -> asyncio.AbstractEventLoop | None:
         loop = self._loop
@@ -129,19 +208,71 @@ class SnapshotPublisher:
         return loop
 
     def request(self, consultation_id: int) -> None:
-        """Ask for a frame for this consultation; safe to call from any thread."""
+        """Ask for frames for this consultation; safe to call from any thread."""
         loop = self._server_loop()
         if loop is None:
             try:
                 async_to_sync(self._send_now)(consultation_id)
             except Exception:
-                # The write is committed; a lost frame is healed by the next one
-                # and by screens reloading the snapshot when they reconnect.
+                # The write is committed; a lost frame is healed by the next one,
+                # by the heartbeat, and by clients reloading the snapshot.
                 logger.exception("live frame for consultation %s failed", consultation_id)
         else:
             # A fresh context: the frame must not carry the context of the
             # request that happened to commit first (its thread, its language).
             loop.call_soon_threadsafe(self._schedule, loop, consultation_id, context=contextvars.Context())
+
+    # --- sockets of this process --------------------------------------------------------
+
+    def watch(self, consultation_id: int, listener: Listener) -> None:
+        """A socket of this process shows the consultation (call on the server's loop)."""
+        self._watchers.setdefault(consultation_id, set()).add(listener)
+        loop = self._server_loop()
+        if loop is not None and self._heartbeat is None:
+            self._heartbeat = loop.create_task(self._beat(loop))
+
+    def unwatch(self, consultation_id: int, listener: Listener) -> None:
+        listeners = self._watchers.get(consultation_id)
+        if listeners is not None:
+            listeners.discard(listener)
+            if not listeners:
+                del self._watchers[consultation_id]
+
+    def seen(self, consultation_id: int, revision: int) -> None:
+        """A socket of this process was sent this revision (from whichever process published it)."""
+        if revision > self._seen.get(consultation_id, -1):
+            self._seen[consultation_id] = revision
+
+    def watchers(self) -> dict[int, list[Listener]]:
+        return {pk: list(listeners) for pk, listeners in self._watchers.items()}
+
+    async def _beat(self, loop: asyncio.AbstractEventLoop) -> None:
+        while loop is self._loop:
+            await asyncio.sleep(settings.LIVE_HEARTBEAT_INTERVAL)
+            watched = self.watchers()
+            try:
+                revisions = await self._in_worker(self._heartbeat_read, watched)
+            except Exception:
+                logger.warning("live heartbeat could not read the revisions", exc_info=True)
+                continue
+            for consultation_id, revision in revisions.items():
+                if revision > self._seen.get(consultation_id, -1):
+                    self._schedule(loop, consultation_id)  # a frame was lost, or never sent here
+                for listener in watched.get(consultation_id, ()):
+                    listener.heartbeat(revision)
+
+    def _heartbeat_read(self, watched: dict[int, list[Listener]]) -> dict[int, int]:
+        for hook in self._heartbeat_hooks:
+            try:
+                hook(watched)
+            except Exception:
+                logger.warning("live heartbeat hook %s failed", hook, exc_info=True)
+        return results_revisions(consultation_ids=watched) if watched else {}
+
+    async def _in_worker(self, function, *args):
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-frames")
+        return await database_sync_to_async(function, thread_sensitive=False, executor=self._executor)(*args)
 
     # --- on the server's loop ---------------------------------------------------------
 
@@ -175,12 +306,9 @@ class SnapshotPublisher:
             self._busy.discard(consultation_id)
 
     async def _send_from_server(self, consultation_id: int) -> None:
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-frames")
-        read = database_sync_to_async(consistent_snapshot, thread_sensitive=False, executor=self._executor)
         try:
-            snapshot = await read(consultation_id)
-            await self._send(consultation_id, snapshot)
+            frames = await self._in_worker(self.frames, consultation_id)
+            await self._send(frames)
         except Exception:
             logger.exception("live frame for consultation %s failed", consultation_id)
 
@@ -188,13 +316,14 @@ class SnapshotPublisher:
 
     async def _send_now(self, consultation_id: int) -> None:
         # Same thread and connection as the caller: sees what it just committed.
-        snapshot = await sync_to_async(consistent_snapshot)(consultation_id)
-        await self._send(consultation_id, snapshot)
+        frames = await sync_to_async(self.frames)(consultation_id)
+        await self._send(frames)
 
-    async def _send(self, consultation_id: int, snapshot: dict) -> None:
+    async def _send(self, frames: Frames) -> None:
         layer = get_channel_layer()
         if layer is not None:
-            await layer.group_send(results_group(consultation_id), snapshot_message(snapshot))
+            for group, frame in frames.items():
+                await layer.group_send(group, frame_message(group, frame))
 
 
 publisher = SnapshotPublisher()

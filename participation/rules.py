@@ -207,8 +207,15 @@ REQUIREMENTS: dict[str, list[Requirement]] = {
     ],
 }
 
-for _name, _requirements in REQUIREMENTS.items():
-    rules.add_rule(_name, reduce(and_, [requirement.predicate for requirement in _requirements]))
+
+def add_requirements(table: dict[str, list[Requirement]]) -> None:
+    """Permissions of another app (the room's, in ``forum.rules``), decided and explained here like ours."""
+    for name, requirements in table.items():
+        REQUIREMENTS[name] = requirements
+        rules.set_rule(name, reduce(and_, [requirement.predicate for requirement in requirements]))
+
+
+add_requirements(dict(REQUIREMENTS))
 
 
 def refusal(permission: str, user, obj=None) -> Requirement | None:

@@ -1,6 +1,18 @@
 """Views of the forum room and of the site as a whole, one module per topic."""
 
 from forum.views.kiosk import kiosk, kiosk_snapshot
+from forum.views.live import live_answer, live_join, live_question, live_room, live_state, live_upvote
 from forum.views.site import healthz, rate_limited
 
-__all__ = ["healthz", "kiosk", "kiosk_snapshot", "rate_limited"]
+__all__ = [
+    "healthz",
+    "kiosk",
+    "kiosk_snapshot",
+    "live_answer",
+    "live_join",
+    "live_question",
+    "live_room",
+    "live_state",
+    "live_upvote",
+    "rate_limited",
+]

@@ -1,18 +1,33 @@
-"""Kiosk screens: the page and its snapshot."""
+"""Kiosk screens: the page and its snapshot, opened by the screen's token."""
 
-from django.http import Http404, JsonResponse
-from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from forum.selectors import active_screen
+from forum.cookies import TOKEN_COOKIE, set_token_cookies
+from forum.selectors import screen_access
 from participation.live import consistent_snapshot
 
 
+def _refusal(request, access):
+    return render(request, "forum/device_refused.html", {"access": access}, status=access.refused)
+
+
+@never_cache
 def kiosk(request, slug: str):
-    screen = active_screen(slug=slug)
-    if screen is None:
-        raise Http404(_("There is no active screen at this address."))
+    token = request.GET.get("token")
+    if token is not None:
+        # The address the operator was given: keep the token in a cookie, then drop it from the address bar.
+        access = screen_access(slug=slug, token=token)
+        if not access.granted:
+            return _refusal(request, access)
+        response = redirect("kiosk", slug=slug)
+        set_token_cookies(response, token=token, page_path=request.path, socket_path=f"/ws/kiosk/{slug}/")
+        return response
+    access = screen_access(slug=slug, token=request.COOKIES.get(TOKEN_COOKIE))
+    if not access.granted:
+        return _refusal(request, access)
+    screen = access.device
     snapshot = consistent_snapshot(screen.consultation_id)
     return render(request, "forum/kiosk.html", {"screen": screen, "snapshot": snapshot})
 
@@ -20,7 +35,7 @@ def kiosk(request, slug: str):
 @never_cache
 def kiosk_snapshot(request, slug: str):
     """What a screen draws, for its first paint and after every reconnect."""
-    screen = active_screen(slug=slug)
-    if screen is None:
-        raise Http404(_("There is no active screen at this address."))
-    return JsonResponse({"type": "results", **consistent_snapshot(screen.consultation_id)})
+    access = screen_access(slug=slug, token=request.COOKIES.get(TOKEN_COOKIE))
+    if not access.granted:
+        return JsonResponse({"type": "refused", "status": access.refused}, status=access.refused)
+    return JsonResponse(consistent_snapshot(access.device.consultation_id))

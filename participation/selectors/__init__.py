@@ -33,14 +33,17 @@ from participation.selectors.pages import (
     published_proposals,
     view_restrictions,
 )
+from participation.selectors.participants import known_participant
 from participation.selectors.polls import (
     answered,
     poll_by_id,
     poll_options,
     poll_results,
     polls_of,
+    question_by_id,
     questions_waiting,
     shown_questions,
+    upvoted_questions,
 )
 from participation.selectors.results import (
     ChannelTotals,
@@ -50,6 +53,8 @@ from participation.selectors.results import (
     proposal_channel_results,
     proposal_results,
     proposals_with_results,
+    results_revision,
+    results_revisions,
     results_snapshot,
     summed,
     with_results,
@@ -108,6 +113,7 @@ __all__ = [
     "contributions_for_moderation",
     "current_paper_entries",
     "empty_totals",
+    "known_participant",
     "linked_twin_features",
     "located",
     "map_contribution_rows",
@@ -132,8 +138,11 @@ __all__ = [
     "published_consultation",
     "published_consultations",
     "published_proposals",
+    "question_by_id",
     "questions_waiting",
     "recent_twin_imports",
+    "results_revision",
+    "results_revisions",
     "results_snapshot",
     "scene_feature_collection",
     "search_twin_features",
@@ -155,6 +164,7 @@ __all__ = [
     "twin_import",
     "twin_import_status",
     "twin_source_imported_at",
+    "upvoted_questions",
     "view_restrictions",
     "with_results",
 ]

@@ -15,6 +15,7 @@ from participation.models import (
     PollKind,
     PollOption,
     Question,
+    Upvote,
 )
 
 WORD_CLOUD_SIZE = 60
@@ -87,16 +88,24 @@ def poll_results(*, poll: Poll) -> dict:
     for channel, count in answers.values_list("channel").annotate(count=Count("id")).order_by():
         participants[channel] = count
     results: dict = {"participants": sum(participants.values()), "participants_by_channel": participants}
+    rows: list[dict] = []
     if poll.has_options:
-        results["options"] = _option_results(poll)
+        rows = results["options"] = _option_results(poll)
     elif poll.kind == PollKind.SCALE:
-        scale = _scale_results(poll)
-        marks = sum(row["count"] for row in scale)
-        results["scale"] = scale
-        results["average"] = round(sum(row["value"] * row["count"] for row in scale) / marks, 2) if marks else None
+        rows = results["scale"] = _scale_results(poll)
+        marks = sum(row["count"] for row in rows)
+        results["average"] = round(sum(row["value"] * row["count"] for row in rows) / marks, 2) if marks else None
     elif poll.kind == PollKind.WORDS:
-        results["words"] = _word_results(poll)
+        rows = results["words"] = _word_results(poll)
+    _add_shares(results, rows)
     return results
+
+
+def _add_shares(results: dict, rows: list[dict]) -> None:
+    """Each row's whole-number share of all marks (online, room and paper), so every surface shows the same."""
+    results["marks"] = marks = sum(row["count"] for row in rows)
+    for row in rows:
+        row["share"] = round(100 * row["count"] / marks) if marks else 0
 
 
 def shown_questions(*, poll: Poll) -> list[dict]:
@@ -112,6 +121,15 @@ def shown_questions(*, poll: Poll) -> list[dict]:
     ]
 
 
+def upvoted_questions(*, poll: Poll, participant) -> set[int]:
+    """The questions of a round this participant backs (to show them as backed)."""
+    if participant is None:
+        return set()
+    return set(
+        Upvote.objects.filter(question__poll=poll, participant=participant).values_list("question_id", flat=True)
+    )
+
+
 def questions_waiting(*, poll: Poll) -> int:
     return Question.objects.filter(poll=poll, moderation_state=ModerationState.PENDING).count()
 
@@ -122,6 +140,10 @@ def polls_of(*, consultation_id: int):
 
 def poll_by_id(*, pk: int) -> Poll | None:
     return Poll.objects.filter(pk=pk).select_related("consultation").first()
+
+
+def question_by_id(*, pk: int) -> Question | None:
+    return Question.objects.filter(pk=pk).select_related("poll").first()
 
 
 def poll_options(*, poll: Poll) -> list[dict]:

@@ -109,9 +109,21 @@ def own_vote(*, voter, proposal: ProposalPage) -> str | None:
     return votes.filter(proposal=proposal).values_list("choice", flat=True).first()
 
 
+def results_revision(*, consultation_id: int) -> int:
+    """The revision of a consultation's live state (0 before its first write): one query."""
+    return ResultsRevision.objects.filter(pk=consultation_id).values_list("value", flat=True).first() or 0
+
+
+def results_revisions(*, consultation_ids: Iterable[int]) -> dict[int, int]:
+    """The revision of each consultation: one query, whatever their number."""
+    consultation_ids = list(consultation_ids)
+    found = dict(ResultsRevision.objects.filter(pk__in=consultation_ids).values_list("pk", "value"))
+    return {pk: found.get(pk, 0) for pk in consultation_ids}
+
+
 def results_snapshot(*, consultation_id: int) -> dict:
     """The live aggregate of a consultation: what kiosk screens draw. Five queries."""
-    revision = ResultsRevision.objects.filter(pk=consultation_id).values_list("value", flat=True).first() or 0
+    revision = results_revision(consultation_id=consultation_id)
     consultation = ConsultationPage.objects.get(pk=consultation_id)
     proposals = proposals_with_results(consultation=consultation)
     comment_count = public_contributions(consultation_id=consultation_id).count()

@@ -13,6 +13,7 @@ from participation.services.participants import (
     new_participant_key,
     participant_of,
     start_terminal_session,
+    terminal_participant,
 )
 from participation.services.polls import (
     add_poll,
@@ -25,6 +26,7 @@ from participation.services.polls import (
     set_poll_state,
     upvote_question,
 )
+from participation.services.results import publish_after_commit
 from participation.services.twin_features import import_twin_file
 from participation.services.twin_imports import run_twin_import_job, start_twin_import
 from participation.services.votes import cast_vote
@@ -45,12 +47,14 @@ __all__ = [
     "new_participant_key",
     "participant_of",
     "post_contribution",
+    "publish_after_commit",
     "reset_poll",
     "reveal_poll",
     "run_twin_import_job",
     "set_poll_state",
     "start_terminal_session",
     "start_twin_import",
+    "terminal_participant",
     "tie_to_twin_feature",
     "tie_twin_features",
     "transcribe_postcard",

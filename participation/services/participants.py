@@ -32,7 +32,14 @@ def participant_of(actor) -> Participant | None:
 @transaction.atomic
 def device_participant(*, key: str) -> Participant:
     """The phone known by ``key`` (from its signed cookie), made on its first answer."""
-    participant, _created = Participant.objects.get_or_create(key=key, defaults={"kind": ParticipantKind.DEVICE})
+    participant, _created = Participant.objects.get_or_create(key=key, kind=ParticipantKind.DEVICE)
+    return participant
+
+
+@transaction.atomic
+def terminal_participant(*, key: str) -> Participant:
+    """The walk-in known by ``key`` (held by the terminal for one person), made on their first answer."""
+    participant, _created = Participant.objects.get_or_create(key=key, kind=ParticipantKind.TERMINAL_SESSION)
     return participant
 
 

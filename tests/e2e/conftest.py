@@ -146,6 +146,12 @@ class Demo:
     proposal: object
     screen: object
     imprint: object
+    screen_token: str
+
+    @property
+    def kiosk_url(self) -> str:
+        """The address the operator gets for the screen: its token goes into a cookie, then the page shows."""
+        return f"/kiosk/{self.screen.slug}/?token={self.screen_token}"
 
 
 @pytest.fixture
@@ -155,6 +161,7 @@ def demo(transactional_db, tmp_path) -> Demo:
     server process lives through all tests and caches by those ids (Wagtail's site root paths,
     Django's content types); with others it would link pages to a wrong host."""
     from cms.models import StandardPage
+    from forum import services as forum_services
     from forum.demo import seed_demo
     from forum.models import Screen
     from participation.models import ConsultationPage, ProposalPage
@@ -164,11 +171,13 @@ def demo(transactional_db, tmp_path) -> Demo:
         with override_settings(VAR_DIR=tmp_path):  # the demo admin's password file stays out of var/
             seed_demo()
         consultation = ConsultationPage.objects.get(slug="platz-am-wasser")
+        screen = Screen.objects.get(slug="foyer")
         return Demo(
             consultation=consultation,
             proposal=ProposalPage.objects.child_of(consultation).get(slug="baeume-und-baenke"),
-            screen=Screen.objects.get(slug="foyer"),
+            screen=screen,
             imprint=StandardPage.objects.get(slug="impressum"),
+            screen_token=forum_services.issue_device_token(device=screen),
         )
 
     return outside_event_loop(seed)

@@ -91,7 +91,7 @@ def test_pages_for_everyone(context, demo, ui_language):
         ("consultation", demo.consultation.url),
         ("proposal", demo.proposal.url),
         ("standard page (imprint)", demo.imprint.url),
-        ("kiosk", f"/kiosk/{demo.screen.slug}/"),
+        ("kiosk", demo.kiosk_url),
         ("3D view", f"/consultations/{demo.consultation.pk}/3d/"),
     ]:
         visit(page, path)
@@ -194,7 +194,7 @@ def test_pages_with_forms_for_a_logged_in_citizen(context, log_in, demo):
     audit.check(page, "my account (email addresses)")
 
     kiosk = context.new_page()
-    visit(kiosk, f"/kiosk/{demo.screen.slug}/")
+    visit(kiosk, demo.kiosk_url)
     screenshot(kiosk, "kiosk")
 
     small = context.new_page()

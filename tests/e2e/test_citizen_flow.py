@@ -109,7 +109,7 @@ def test_citizen_signs_up_comments_on_the_map_and_votes_live_on_the_kiosk(contex
 
     # The kiosk in the room is showing before the vote.
     kiosk = context.new_page()
-    kiosk.goto(f"/kiosk/{demo.screen.slug}/")
+    kiosk.goto(demo.kiosk_url)
     wait_for_kiosk(kiosk)
     support = kiosk.locator(f'[data-proposal="{demo.proposal.pk}"] dd[data-choice="support"]')
     before = int(support.inner_text())

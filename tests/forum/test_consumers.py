@@ -19,9 +19,10 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.db import connections, transaction
 
+from forum import services as forum_services
 from forum.asgi import application, router
 from participation import services
-from participation.live import publisher, results_group, snapshot_message
+from participation.live import frame_message, publisher, results_group
 from participation.models import ResultsRevision
 from tests.support import factories
 from tests.support.needs import require_redis
@@ -62,15 +63,39 @@ def run(scenario):
     return async_to_sync(scenario)()
 
 
-async def connected(path: str = PATH, headers=ORIGIN) -> WebsocketCommunicator:
-    communicator = WebsocketCommunicator(application, path, headers=headers)
+def headers_of(screen, origin=ORIGIN) -> list[tuple[bytes, bytes]]:
+    """What the kiosk page's socket sends: the page's origin and the screen's token cookie."""
+    return [*origin, (b"cookie", f"bf_socket_token={screen.token}".encode())]
+
+
+async def connected(screen) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(application, f"/ws/kiosk/{screen.slug}/", headers=headers_of(screen))
     ok, detail = await communicator.connect(timeout=5)
     assert ok, f"refused with {detail}"
     return communicator
 
 
-async def frame_from(communicator: WebsocketCommunicator, timeout: float = 3) -> dict:
-    return json.loads(await communicator.receive_from(timeout=timeout))
+async def frame_from(communicator: WebsocketCommunicator, timeout: float = 3, kind: str = "results") -> dict:
+    """The next frame of ``kind``; frames of the screen's other groups (the room's) are passed over."""
+    while True:
+        frame = json.loads(await communicator.receive_from(timeout=timeout))
+        if frame["type"] == kind:
+            return frame
+
+
+async def no_frame(communicator: WebsocketCommunicator, timeout: float, kind: str = "results") -> bool:
+    """True if no frame of ``kind`` arrives within ``timeout`` (other kinds are read and passed over).
+
+    ``receive_nothing`` waits without ending the application, unlike a ``receive_from`` that times out.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while (remaining := deadline - loop.time()) > 0:
+        if await communicator.receive_nothing(timeout=remaining):
+            return True
+        if json.loads(await communicator.receive_from(timeout=1))["type"] == kind:
+            return False
+    return True
 
 
 def revision_of(consultation) -> int:
@@ -79,23 +104,55 @@ def revision_of(consultation) -> int:
 
 def test_kiosk_of_an_active_screen_connects(screen):
     async def scenario():
-        communicator = await connected()
-        assert await communicator.receive_nothing(timeout=0.3)  # nothing to show until a write
+        communicator = await connected(screen)
+        assert await no_frame(communicator, 0.3)  # nothing to show until a write
         await communicator.disconnect()
 
     run(scenario)
 
 
-@pytest.mark.parametrize("case", ["unknown", "inactive"])
-def test_unknown_or_inactive_screen_is_closed_with_4404(screen, case):
-    if case == "inactive":
+@pytest.mark.parametrize(
+    ("case", "code"),
+    [("unknown", 4404), ("retired", 4410), ("no token", 4403), ("wrong token", 4403), ("old token", 4403)],
+)
+def test_a_refused_screen_is_told_why_with_a_close_code(screen, case, code):
+    """Accepted, then closed with 4000 + the HTTP status: a refused handshake would reach the page without a code."""
+    path, headers = PATH, headers_of(screen)
+    if case == "unknown":
+        path = "/ws/kiosk/nowhere/"
+    elif case == "retired":
         screen.is_active = False
         screen.save()
-    path = "/ws/kiosk/nowhere/" if case == "unknown" else PATH
+    elif case == "no token":
+        headers = ORIGIN
+    elif case == "wrong token":
+        headers = [*ORIGIN, (b"cookie", b"bf_socket_token=guessed")]
+    else:
+        forum_services.issue_device_token(device=screen)  # re-keyed: the token the screen holds is void
 
     async def scenario():
-        communicator = WebsocketCommunicator(application, path, headers=ORIGIN)
-        assert await communicator.connect(timeout=5) == (False, 4404)
+        communicator = WebsocketCommunicator(application, path, headers=headers)
+        assert (await communicator.connect(timeout=5))[0]
+        assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": code}
+
+    run(scenario)
+
+
+def test_sockets_of_a_screen_close_when_it_is_re_keyed_or_retired(screen):
+    async def scenario():
+        first = await connected(screen)
+        await database_sync_to_async(forum_services.issue_device_token)(device=screen)
+        assert await first.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}
+        screen.token = await database_sync_to_async(forum_services.issue_device_token)(device=screen)
+        second = await connected(screen)
+
+        def retire():
+            screen.is_active = False
+            screen.save()
+            forum_services.device_changed(device=screen)
+
+        await database_sync_to_async(retire)()
+        assert await second.receive_output(timeout=5) == {"type": "websocket.close", "code": 4410}
 
     run(scenario)
 
@@ -103,7 +160,7 @@ def test_unknown_or_inactive_screen_is_closed_with_4404(screen, case):
 @pytest.mark.parametrize("headers", [[], [(b"origin", b"http://evil.example")]], ids=["no-origin", "foreign"])
 def test_socket_from_a_foreign_page_is_refused(screen, headers):
     async def scenario():
-        communicator = WebsocketCommunicator(application, PATH, headers=headers)
+        communicator = WebsocketCommunicator(application, PATH, headers=headers_of(screen, origin=headers))
         ok, _code = await communicator.connect(timeout=5)
         assert not ok
 
@@ -112,11 +169,11 @@ def test_socket_from_a_foreign_page_is_refused(screen, headers):
 
 def test_ping_gets_pong(screen):
     async def scenario():
-        communicator = await connected()
+        communicator = await connected(screen)
         await communicator.send_to(text_data="ping")
         assert await communicator.receive_from(timeout=2) == "pong"
         await communicator.send_to(text_data="something else")
-        assert await communicator.receive_nothing(timeout=0.3)
+        assert await no_frame(communicator, 0.3)
         await communicator.disconnect()
 
     run(scenario)
@@ -127,7 +184,7 @@ def test_a_vote_reaches_the_screen_as_a_results_frame(screen, proposal, voting_c
     other = factories.proposal(voting_consultation, title="Noch ein Vorschlag")
 
     async def scenario():
-        communicator = await connected()
+        communicator = await connected(screen)
 
         await database_sync_to_async(services.cast_vote)(voter=first, proposal=proposal, choice="support")
         frame = await frame_from(communicator)
@@ -144,18 +201,18 @@ def test_a_vote_reaches_the_screen_as_a_results_frame(screen, proposal, voting_c
         later = await frame_from(communicator)
         assert later["revision"] > frame["revision"]
         assert totals_of(later, proposal.pk) == {"support": 1, "oppose": 1, "abstain": 0}
-        assert await communicator.receive_nothing(timeout=0.5)
+        assert await no_frame(communicator, 0.5)
         await communicator.disconnect()
 
     run(scenario)
 
 
 def test_every_screen_of_the_consultation_gets_the_frame(screen, proposal, voting_consultation):
-    factories.screen(voting_consultation, slug="saal")
+    saal = factories.screen(voting_consultation, slug="saal")
     citizen = factories.CitizenFactory()
 
     async def scenario():
-        screens = [await connected(PATH), await connected("/ws/kiosk/saal/")]
+        screens = [await connected(screen), await connected(saal)]
         await database_sync_to_async(services.cast_vote)(voter=citizen, proposal=proposal, choice="abstain")
         for communicator in screens:
             frame = await frame_from(communicator)
@@ -174,14 +231,14 @@ def test_a_burst_of_votes_becomes_a_few_frames_ending_in_the_final_state(screen,
             services.cast_vote(voter=citizen, proposal=proposal, choice="support")
 
     async def scenario():
-        communicator = await connected()
+        communicator = await connected(screen)
         started = time.monotonic()
         await database_sync_to_async(burst)()
         duration = time.monotonic() - started
         frames = []
         while not frames or totals_of(frames[-1], proposal.pk)["support"] < len(citizens):
             frames.append(await frame_from(communicator))
-        assert await communicator.receive_nothing(timeout=0.5)
+        assert await no_frame(communicator, 0.5)
         await communicator.disconnect()
         return frames, duration
 
@@ -203,10 +260,10 @@ def test_a_vote_rolled_back_sends_no_frame(screen, proposal):
             raise RuntimeError("the request failed after the vote")
 
     async def scenario():
-        communicator = await connected()
+        communicator = await connected(screen)
         with pytest.raises(RuntimeError):
             await database_sync_to_async(vote_then_fail)()
-        assert await communicator.receive_nothing(timeout=0.5)
+        assert await no_frame(communicator, 0.5)
         await communicator.disconnect()
 
     run(scenario)
@@ -220,14 +277,14 @@ def test_a_ping_renews_the_screens_membership_of_its_group(settings, screen, pro
     citizen = factories.CitizenFactory()
 
     async def scenario():
-        pinging, silent = await connected(), await connected()
+        pinging, silent = await connected(screen), await connected(screen)
         await asyncio.sleep(2.5)  # both memberships are past their expiry now
         await pinging.send_to(text_data="ping")
         assert await pinging.receive_from(timeout=2) == "pong"
         await database_sync_to_async(services.cast_vote)(voter=citizen, proposal=proposal, choice="support")
         assert totals_of(await frame_from(pinging), proposal.pk)["support"] == 1
         # What the renewal prevents: the screen that never pinged fell out of its group.
-        assert await silent.receive_nothing(timeout=0.5)
+        assert await no_frame(silent, 0.5)
         await pinging.disconnect()
         await silent.disconnect()
 
@@ -238,24 +295,26 @@ def test_older_and_repeated_frames_are_dropped(screen, voting_consultation):
     group = results_group(voting_consultation.pk)
 
     def message(revision: int, title: str = "Ein Platz") -> dict:
-        return snapshot_message(
+        return frame_message(
+            group,
             {
+                "type": "results",
                 "consultation": voting_consultation.pk,
                 "revision": revision,
                 "title": title,
                 "comments": 0,
                 "proposals": [],
-            }
+            },
         )
 
     async def scenario():
-        communicator = await connected()
+        communicator = await connected(screen)
         layer = get_channel_layer()
         # As two server processes may deliver them: out of order and twice.
         for revision in (5, 3, 5, 6, 6):
             await layer.group_send(group, message(revision))
         assert [(await frame_from(communicator))["revision"] for _ in range(2)] == [5, 6]
-        assert await communicator.receive_nothing(timeout=0.3)
+        assert await no_frame(communicator, 0.3)
         await communicator.disconnect()
 
     run(scenario)
@@ -283,7 +342,13 @@ def test_a_stuck_screen_gets_the_newest_frame_not_a_backlog(screen, voting_consu
                 await unstuck.wait()  # the socket's buffers are full until then
                 delivered.append(json.loads(message["text"])["revision"])
 
-        scope = {"type": "websocket", "path": PATH, "query_string": b"", "headers": ORIGIN, "subprotocols": []}
+        scope = {
+            "type": "websocket",
+            "path": PATH,
+            "query_string": b"",
+            "headers": headers_of(screen),
+            "subprotocols": [],
+        }
         app = asyncio.ensure_future(application(scope, receive, send))
         await inbound.put({"type": "websocket.connect"})
         await asyncio.wait_for(accepted.wait(), 5)
@@ -292,8 +357,9 @@ def test_a_stuck_screen_gets_the_newest_frame_not_a_backlog(screen, voting_consu
         for revision in range(1, frames + 1):
             await layer.group_send(
                 group,
-                snapshot_message(
-                    {"consultation": voting_consultation.pk, "revision": revision, "title": "", "comments": 0}
+                frame_message(
+                    group,
+                    {"type": "results", "consultation": voting_consultation.pk, "revision": revision, "comments": 0},
                 ),
             )
             await asyncio.sleep(0.002)  # frames come over time, while the screen stays stuck
@@ -326,7 +392,7 @@ def test_a_write_in_another_process_reaches_the_screen_through_redis(screen, pro
 
     async def scenario():
         # The bare router: this socket's loop is not offered to the publisher.
-        communicator = WebsocketCommunicator(router, PATH, headers=ORIGIN)
+        communicator = WebsocketCommunicator(router, PATH, headers=headers_of(screen))
         assert (await communicator.connect(timeout=5))[0]
         worker = threading.Thread(target=vote_like_a_worker)
         worker.start()

@@ -38,8 +38,8 @@ CLIENTS = 10
 def room(transactional_db):
     consultation = factories.consultation("vote")
     proposal = factories.proposal(consultation)
-    factories.screen(consultation, slug="foyer")
-    return SimpleNamespace(consultation=consultation, proposal=proposal)
+    screen = factories.screen(consultation, slug="foyer")
+    return SimpleNamespace(consultation=consultation, proposal=proposal, screen=screen)
 
 
 def revision_of(consultation) -> int:
@@ -59,7 +59,7 @@ def test_a_burst_of_votes_becomes_few_frames_ending_in_the_exact_total(start_ser
     base = revision_of(room.consultation)
     pid = room.proposal.pk
 
-    kiosk = KioskSocket(servers[0])  # votes through the other process reach it only via Redis
+    kiosk = KioskSocket(servers[0], token=room.screen.token)  # votes through the other process reach it only via Redis
     try:
         kiosk.ping()
 

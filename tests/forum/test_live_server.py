@@ -14,7 +14,7 @@ import json
 import statistics
 import time
 from types import SimpleNamespace
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 import pytest
 
@@ -43,8 +43,8 @@ pytestmark = [
 def room(transactional_db):
     consultation = factories.consultation("vote", title="Neugestaltung des Hildegardplatzes")
     proposal = factories.proposal(consultation, title="Mehr Bäume")
-    factories.screen(consultation, slug="foyer")
-    return SimpleNamespace(consultation=consultation, proposal=proposal)
+    screen = factories.screen(consultation, slug="foyer")
+    return SimpleNamespace(consultation=consultation, proposal=proposal, screen=screen)
 
 
 def revision_of(consultation) -> int:
@@ -61,8 +61,9 @@ def start_layout(start_server, layout: str) -> tuple[ServerProcess, ServerProces
     return start_server(prefix=prefix, redis=True), start_server(prefix=prefix, redis=True)
 
 
-def snapshot(server: ServerProcess) -> dict:
-    with urlopen(f"{server.url}/kiosk/foyer/snapshot/", timeout=10) as response:
+def snapshot(server: ServerProcess, token: str) -> dict:
+    request = Request(f"{server.url}/kiosk/foyer/snapshot/", headers={"Cookie": f"bf_token={token}"})
+    with urlopen(request, timeout=10) as response:
         assert response.headers["Content-Type"].startswith("application/json")
         return json.loads(response.read())
 
@@ -83,7 +84,7 @@ def test_a_vote_over_http_shows_on_the_kiosk_within_a_second(start_server, room,
     citizens = factories.CitizenFactory.create_batch(5)
     sessions = [session_cookie(citizen) for citizen in citizens]
     csrf = csrf_cookie(vote_server)
-    kiosk = KioskSocket(kiosk_server)
+    kiosk = KioskSocket(kiosk_server, token=room.screen.token)
     after_response, vote_to_screen = [], []
     try:
         kiosk.ping()  # the consumer is in its group
@@ -114,7 +115,7 @@ def test_after_a_restart_the_screen_reloads_the_current_totals(start_server, roo
     first, second, third = (session_cookie(c) for c in factories.CitizenFactory.create_batch(3))
     pid = room.proposal.pk
 
-    kiosk = KioskSocket(kiosk_server)
+    kiosk = KioskSocket(kiosk_server, token=room.screen.token)
     try:
         kiosk.ping()
         csrf = csrf_cookie(vote_server)
@@ -136,10 +137,10 @@ def test_after_a_restart_the_screen_reloads_the_current_totals(start_server, roo
     restarted = start_server(prefix=kiosk_server.channel_prefix, redis=layout == "redis")
 
     # What the screen does on reconnect: open the socket, then load the snapshot over HTTP.
-    kiosk = KioskSocket(restarted)
+    kiosk = KioskSocket(restarted, token=room.screen.token)
     try:
         kiosk.ping()
-        reloaded = snapshot(restarted)
+        reloaded = snapshot(restarted, room.screen.token)
         assert reloaded["type"] == "results"
         assert reloaded["revision"] >= last_frame["revision"] + missed
         assert reloaded["revision"] == revision_of(room.consultation)
@@ -157,7 +158,7 @@ def test_after_a_restart_the_screen_reloads_the_current_totals(start_server, roo
         assert result.status == 200, result.body
         _, frame = kiosk.wait_for(lambda f: f["revision"] > reloaded["revision"])
         assert frame["revision"] == revision_of(room.consultation)
-        assert totals_of(frame, pid) == totals_of(snapshot(restarted), pid)
+        assert totals_of(frame, pid) == totals_of(snapshot(restarted, room.screen.token), pid)
         assert sum(totals_of(frame, pid).values()) == 3
     finally:
         kiosk.close()

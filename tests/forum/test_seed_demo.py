@@ -10,6 +10,7 @@ from django.core.management import call_command
 from wagtail.models import Page, Site
 
 from cms.models import HomePage, SiteSettings
+from forum import services as forum_services
 from forum.models import Screen
 from participation.geometry import contains_point
 from participation.models import (
@@ -218,7 +219,8 @@ def test_the_demo_pages_render(db, var_dir, client):
 
     for page in [HomePage.objects.get(), *ConsultationPage.objects.all(), *ProposalPage.objects.all()]:
         assert client.get(page.url).status_code == 200, page.url
-    assert client.get("/kiosk/foyer/").status_code == 200
+    token = forum_services.issue_device_token(device=Screen.objects.get(slug="foyer"))
+    assert client.get(f"/kiosk/foyer/?token={token}", follow=True).status_code == 200
 
 
 def test_the_admin_password_is_generated_not_fixed(db, var_dir, tmp_path_factory, settings):

@@ -129,6 +129,7 @@ def test_a_scale_counts_its_distribution_and_average(consultation, moderator):
 
     results = selectors.poll_results(poll=made)
     assert [row["count"] for row in results["scale"]] == [0, 1, 0, 2, 1]
+    assert [row["share"] for row in results["scale"]] == [0, 25, 0, 50, 25]
     assert results["average"] == 3.75
 
 
@@ -139,7 +140,12 @@ def test_a_word_cloud_counts_the_same_word_however_it_was_typed(consultation, mo
     with pytest.raises(InvalidInput):
         services.answer_poll(participant=factories.device(), poll=made, channel=Channel.PHONE, text="x" * 41)
 
-    assert selectors.poll_results(poll=made)["words"] == [{"text": "bäume", "count": 3}, {"text": "bänke", "count": 1}]
+    results = selectors.poll_results(poll=made)
+    assert results["words"] == [
+        {"text": "bäume", "count": 3, "share": 75},
+        {"text": "bänke", "count": 1, "share": 25},
+    ]
+    assert results["marks"] == 4
 
 
 def test_a_reset_keeps_the_old_answers_and_counts_from_zero(consultation, moderator):

@@ -52,9 +52,10 @@ def world(db, citizen, moderator):
     post("In zurückgezogener Beteiligung", on=withdrawn, proposal=None)
     unpublished.unpublish()
     withdrawn.unpublish()
-    factories.screen(consultation)
+    screen = factories.screen(consultation)
     return {
         "consultation": consultation,
+        "screen": screen,
         "proposal": published,
         "building": building,
         "unpublished": unpublished,
@@ -117,4 +118,5 @@ def test_the_3d_scene_and_the_kiosk_count_the_same(world, http):
     assert response.context["pin_count"] == len(PUBLIC)
     (building,) = http.get(f"/consultations/{consultation.pk}/3d/scene.geojson").json()["features"]
     assert building["properties"]["contributions"] == len(PUBLIC)
+    http.cookies["bf_token"] = world["screen"].token
     assert http.get("/kiosk/foyer/snapshot/").json()["comments"] == len(PUBLIC)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cms import services as cms_services
 from cms.models import HomePage, StandardPage
 from forum import services as forum_services
-from forum.models import Screen
+from forum.models import RoomSession, Screen, Terminal
 from participation import services
 from participation.models import ConsultationPage, Contribution, Participant, ProposalPage, TwinFeature
 
@@ -87,7 +87,22 @@ def proposal(consultation_page: ConsultationPage, **fields) -> ProposalPage:
 
 
 def screen(consultation_page: ConsultationPage, slug: str = "foyer") -> Screen:
-    return forum_services.ensure_screen(name=slug.title(), slug=slug, consultation=consultation_page)[0]
+    """A kiosk screen with a fresh token, kept on it as ``screen.token`` (what its set-up address carries)."""
+    made = forum_services.ensure_screen(name=slug.title(), slug=slug, consultation=consultation_page)[0]
+    made.token = forum_services.issue_device_token(device=made)
+    return made
+
+
+def terminal(consultation_page: ConsultationPage, slug: str = "eingang") -> Terminal:
+    """A touch terminal with a fresh token, kept on it as ``terminal.token``."""
+    made = forum_services.ensure_terminal(name=slug.title(), slug=slug, consultation=consultation_page)[0]
+    made.token = forum_services.issue_device_token(device=made)
+    return made
+
+
+def room(consultation_page: ConsultationPage, *, presenter=None, title: str = "Bürgerforum") -> RoomSession:
+    """An open room session of the consultation, opened by a moderator."""
+    return forum_services.open_room(presenter=presenter or moderator(), consultation=consultation_page, title=title)
 
 
 def standard_page(parent=None, **fields) -> StandardPage:

@@ -166,31 +166,45 @@ def new_channel_prefix() -> str:
 # --- Clients -------------------------------------------------------------------------
 
 
-class KioskSocket:
-    """A kiosk screen's WebSocket: records every frame with the time it arrived.
+class LiveSocket:
+    """A live WebSocket of the room: records every frame of the ``kinds`` asked for with the time it arrived.
 
     A reader thread receives while the test does other things; ``wait_for``
-    blocks until a frame matching a condition has arrived, or fails.
+    blocks until a frame matching a condition has arrived, or fails. Frames
+    of other kinds (heartbeats, the other group's frames) go to ``others``.
     """
 
-    def __init__(self, server: ServerProcess, slug: str = "foyer", timeout: float = 5):
+    def __init__(
+        self,
+        server: ServerProcess,
+        path: str,
+        *,
+        cookies: dict[str, str] | None = None,
+        kinds: tuple[str, ...] = ("results",),
+        timeout: float = 5,
+    ):
         from websockets.sync.client import connect
 
+        self.kinds = kinds
         self.frames: list[tuple[float, dict]] = []  # (time.monotonic(), frame)
+        self.others: list[tuple[float, dict]] = []
         self.pongs = 0
         self.closed = False
+        self.close_code: int | None = None
         self._changed = threading.Condition()
         self._exit = contextlib.ExitStack()
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else None
         self.socket = self._exit.enter_context(
             connect(
-                f"{server.ws_url}/ws/kiosk/{slug}/",
-                origin=server.url,  # what a browser on the kiosk page sends
+                f"{server.ws_url}{path}",
+                origin=server.url,  # what a browser on the page sends
+                additional_headers=headers,
                 open_timeout=timeout,
                 close_timeout=2,
                 compression=None,
             )
         )
-        self._reader = threading.Thread(target=self._read, name=f"kiosk-{slug}", daemon=True)
+        self._reader = threading.Thread(target=self._read, name=f"socket-{path}", daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
@@ -203,10 +217,11 @@ class KioskSocket:
                     if message == "pong":
                         self.pongs += 1
                     else:
-                        self.frames.append((now, json.loads(message)))
+                        frame = json.loads(message)
+                        (self.frames if frame.get("type") in self.kinds else self.others).append((now, frame))
                     self._changed.notify_all()
-        except ConnectionClosed:
-            pass
+        except ConnectionClosed as closed:
+            self.close_code = closed.rcvd.code if closed.rcvd else None
         finally:
             with self._changed:
                 self.closed = True
@@ -220,7 +235,7 @@ class KioskSocket:
         with self._changed:
             if not self._changed.wait_for(lambda: self.pongs >= expected or self.closed, timeout):
                 raise AssertionError(f"no pong within {timeout}s")
-            assert not self.closed, "the kiosk socket closed"
+            assert not self.closed, f"the socket closed ({self.close_code})"
 
     def wait_for(self, condition, timeout: float = 5) -> tuple[float, dict]:
         """The first frame with ``condition(frame)``, and when it arrived."""
@@ -235,9 +250,31 @@ class KioskSocket:
             raise AssertionError(f"no such frame within {timeout}s; got {[f for _, f in self.frames]}")
         return match
 
+    def wait_closed(self, timeout: float = 5) -> int | None:
+        """The close code the server sent, once the socket is closed."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self.closed, timeout):
+                raise AssertionError(f"the socket is still open after {timeout}s")
+        return self.close_code
+
     def close(self) -> None:
         self._exit.close()
         self._reader.join(timeout=5)
+
+
+class KioskSocket(LiveSocket):
+    """A kiosk screen's socket, opened with the screen's token as its page would (a cookie)."""
+
+    def __init__(self, server: ServerProcess, slug: str = "foyer", *, token: str, **options):
+        super().__init__(server, f"/ws/kiosk/{slug}/", cookies={"bf_socket_token": token}, **options)
+
+
+class PhoneSocket(LiveSocket):
+    """A phone's read-only socket on a room, as the phone page opens it."""
+
+    def __init__(self, server: ServerProcess, code: str, **options):
+        options.setdefault("kinds", ("room",))
+        super().__init__(server, f"/ws/live/{code}/", **options)
 
 
 def totals_of(frame: dict, proposal_id: int) -> dict:

@@ -1,19 +1,10 @@
-"""Writes of the site as a whole and of the forum room: accounts, and the room's registered devices."""
+"""Accounts of the site as a whole (the demo's citizens and admin)."""
 
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
-
-from forum.models import Screen
-from participation.models import ConsultationPage
-
-
-@transaction.atomic
-def ensure_screen(*, name: str, slug: str, consultation: ConsultationPage) -> tuple[Screen, bool]:
-    """The kiosk screen with ``slug``, else a new one showing ``consultation``; ``(screen, created)``."""
-    return Screen.objects.get_or_create(slug=slug, defaults={"name": name, "consultation": consultation})
 
 
 @transaction.atomic

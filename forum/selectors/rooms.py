@@ -1,0 +1,124 @@
+"""Room sessions: which one is open, what it shows now, and the frame phones and screens draw."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from forum.models import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, RoomSession, Scene
+from participation import selectors as participation_selectors
+from participation.models import ConsultationPage, Poll, PollKind, ProposalPage
+
+
+def normalised_code(text: str) -> str:
+    """A room code as people type it (lower case, spaces, a dash) in the form it is stored."""
+    return "".join(text.split()).replace("-", "").upper()
+
+
+def is_room_code(code: str) -> bool:
+    return len(code) == ROOM_CODE_LENGTH and all(char in ROOM_CODE_ALPHABET for char in code)
+
+
+def join_url(code: str) -> str:
+    """The public address of a room's phone page, in the site's name (BASE_URL), for QR codes and screens."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("live-room", args=[code])
+
+
+def _rooms() -> QuerySet:
+    return RoomSession.objects.select_related("consultation", "poll", "proposal")
+
+
+def room_by_code(*, code: str) -> RoomSession | None:
+    """The room session with this code, open or closed; None for anything that is no code."""
+    code = normalised_code(code or "")
+    if not is_room_code(code):
+        return None
+    return _rooms().filter(code=code).first()
+
+
+def room_by_id(*, pk: int) -> RoomSession | None:
+    return _rooms().filter(pk=pk).first()
+
+
+def open_room(*, consultation_id: int) -> RoomSession | None:
+    return _rooms().filter(consultation_id=consultation_id, closed_at__isnull=True).first()
+
+
+def open_rooms() -> QuerySet:
+    """Open room sessions of published consultations, newest first."""
+    return _rooms().filter(closed_at__isnull=True, consultation__live=True)
+
+
+def recent_rooms(*, limit: int = 20) -> QuerySet:
+    return _rooms().all()[:limit]
+
+
+def room_group(consultation_id: int) -> str:
+    """The channel-layer group of the room of a consultation: phones, screens and terminals join it."""
+    return f"consultation.{consultation_id}.room"
+
+
+def poll_state(poll: Poll) -> dict:
+    """A poll as phones and screens show it: the results only once they may be seen."""
+    state = {
+        "id": poll.pk,
+        "question": poll.question,
+        "kind": poll.kind,
+        "max_choices": poll.max_choices,
+        "state": poll.state,
+        "round": poll.round,
+        "results_visible": poll.results_visible,
+        "options": participation_selectors.poll_options(poll=poll),
+    }
+    if poll.kind == PollKind.QUESTIONS:
+        state["questions"] = participation_selectors.shown_questions(poll=poll)
+        return state
+    results = participation_selectors.poll_results(poll=poll)
+    state["answers"] = results["participants"]  # how many answered tells nothing of how
+    if poll.results_visible:
+        state["results"] = results
+    return state
+
+
+def proposal_state(proposal: ProposalPage, consultation: ConsultationPage) -> dict:
+    by_channel = participation_selectors.proposal_channel_results(proposal_ids=[proposal.pk])[proposal.pk]
+    totals = participation_selectors.summed(by_channel)
+    return {
+        "id": proposal.pk,
+        "title": proposal.title,
+        "summary": proposal.summary,
+        "voting_open": consultation.is_voting_open(),
+        "totals": totals,
+        "by_channel": by_channel,
+        "total": sum(totals.values()),
+    }
+
+
+def shown_now(room: RoomSession) -> dict:
+    """What the presenter shows: the scene, the room's current poll (screens may rotate to it), the proposal up."""
+    shown: dict = {"scene": room.scene, "poll": None, "proposal": None}
+    if room.poll is not None:
+        shown["poll"] = poll_state(room.poll)
+    if room.scene == Scene.PROPOSAL and room.proposal is not None and room.proposal.live:
+        shown["proposal"] = proposal_state(room.proposal, room.consultation)
+    if (room.scene == Scene.POLL and shown["poll"] is None) or (
+        room.scene == Scene.PROPOSAL and shown["proposal"] is None
+    ):
+        shown["scene"] = Scene.PAUSE  # what it was about is gone (deleted, unpublished)
+    return shown
+
+
+def room_snapshot(*, consultation_id: int) -> dict:
+    """The room's frame: its code and what it shows now; ``room`` is None while no session is open."""
+    revision = participation_selectors.results_revision(consultation_id=consultation_id)
+    room = open_room(consultation_id=consultation_id)
+    frame: dict = {"type": "room", "consultation": consultation_id, "revision": revision, "room": None}
+    if room is not None and room.consultation.live:
+        frame["room"] = {
+            "code": room.code,
+            "title": room.title,
+            "join_url": join_url(room.code),
+            **shown_now(room),
+        }
+    return frame

@@ -1,0 +1,36 @@
+"""Writes of the forum room and of the site as a whole. Views, the API, consumers, the admin and commands call these.
+
+One module per topic; the names are re-exported here.
+"""
+
+from forum.services.accounts import ensure_verified_account
+from forum.services.devices import (
+    DEVICE_MESSAGE,
+    device_changed,
+    device_group,
+    device_removed,
+    ensure_screen,
+    ensure_terminal,
+    issue_device_token,
+)
+from forum.services.room_answers import answer_in_room, ask_in_room, upvote_in_room, vote_in_room
+from forum.services.rooms import close_room, new_room_code, open_room, show_in_room
+
+__all__ = [
+    "DEVICE_MESSAGE",
+    "answer_in_room",
+    "ask_in_room",
+    "close_room",
+    "device_changed",
+    "device_group",
+    "device_removed",
+    "ensure_screen",
+    "ensure_terminal",
+    "ensure_verified_account",
+    "issue_device_token",
+    "new_room_code",
+    "open_room",
+    "show_in_room",
+    "upvote_in_room",
+    "vote_in_room",
+]
