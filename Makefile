@@ -39,6 +39,9 @@ install-dev: $(VENV)/.installed-dev $(NODE_STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --no-input -v 0
 
+# The links the demo prints (kiosk, terminal) and the site's mails use the address it is served on.
+export BASE_URL ?= http://$(HOST):$(PORT)
+
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 

@@ -1,7 +1,10 @@
 """The demo site, each app seeding its own part through its services: the website (cms), the twin with
-two consultations on it (participation), and the room's kiosk screen and the accounts (here).
+two consultations on it (participation), and the room: accounts, a kiosk screen, a touch terminal and an
+open room session with a live poll (here).
 
-Idempotent: whatever exists already (found by slug or name) is left as it is.
+Idempotent: whatever exists already (found by slug or name) is left as it is. Secrets are generated,
+never fixed: the admin's password and the devices' addresses (with their tokens) are written once to
+files under VAR_DIR, readable by the operator only, and printed from there on every run.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from django.conf import settings
 from django.db import transaction
 
 from cms.demo import seed_website
-from forum import services
-from participation.demo import DATA_CREDIT, Seeded, seed_participation
+from forum import selectors, services
+from forum.models import RegisteredDevice, Scene
+from participation.demo import DATA_CREDIT, Seeded, seed_participation, seed_room_material
 
 CITIZENS = ["anna", "ben", "cem", "dora", "emil", "fatma"]
+ROOM_TITLE = "Bürgerforum im Rathaus"
 
 
 @dataclass
@@ -26,6 +31,7 @@ class DemoReport(Seeded):
     notes: list[str] = field(default_factory=list)
     admin_password: str | None = None
     credentials_file: Path | None = None
+    devices_file: Path | None = None
 
 
 def seed_demo() -> DemoReport:
@@ -34,9 +40,8 @@ def seed_demo() -> DemoReport:
         home = seed_website(data_credit=DATA_CREDIT, created=report.created)
         citizens = [_citizen(name, report) for name in CITIZENS]
         consultations = seed_participation(home=home, citizens=citizens, report=report)
-        if services.ensure_screen(name="Foyer", slug="foyer", consultation=consultations[0])[1]:
-            report.created.append("screen foyer")
-    _admin(report)
+        admin = _admin(report)
+        _room(consultations[0], admin, report)
     return report
 
 
@@ -47,17 +52,47 @@ def _citizen(name: str, report: DemoReport):
     return user
 
 
-def _admin(report: DemoReport) -> None:
+def _admin(report: DemoReport):
     """A demo admin with a generated password, kept in var/ so `make run` can show it again."""
     credentials = Path(settings.VAR_DIR) / "demo-admin.txt"
     report.credentials_file = credentials
     password = secrets.token_urlsafe(12)
-    _admin_user, created = services.ensure_verified_account(
+    admin, created = services.ensure_verified_account(
         username="admin", email="admin@example.org", password=password, superuser=True
     )
-    if not created:
-        return
-    credentials.write_text(f"admin\n{password}\n")
-    credentials.chmod(0o600)
-    report.admin_password = password
-    report.created.append("admin account")
+    if created:
+        _write_secret(credentials, f"admin\n{password}\n")
+        report.admin_password = password
+        report.created.append("admin account")
+    return admin
+
+
+def _room(consultation, presenter, report: DemoReport) -> None:
+    """The screen `foyer`, the terminal `eingang`, and the evening's room session showing the live poll."""
+    devices = Path(settings.VAR_DIR) / "demo-devices.txt"
+    report.devices_file = devices
+    screen, screen_new = services.ensure_screen(name="Foyer", slug="foyer", consultation=consultation)
+    terminal, terminal_new = services.ensure_terminal(name="Eingang", slug="eingang", consultation=consultation)
+    if screen_new or terminal_new or not devices.exists():
+        # New devices get their first token; the addresses that carry them go to the operator's file.
+        lines = [f"{kind} {_device_url(device)}" for kind, device in (("kiosk", screen), ("terminal", terminal))]
+        _write_secret(devices, "\n".join(lines) + "\n")
+        report.created.extend(
+            name for name, new in (("screen foyer", screen_new), ("terminal eingang", terminal_new)) if new
+        )
+    poll = seed_room_material(consultation=consultation, presenter=presenter, report=report)
+    if selectors.open_room(consultation_id=consultation.pk) is None:
+        room = services.open_room(presenter=presenter, consultation=consultation, title=ROOM_TITLE)
+        services.show_in_room(presenter=presenter, room=room, scene=Scene.POLL, poll=poll)
+        report.created.append(f"room session {room.code}")
+
+
+def _device_url(device: RegisteredDevice) -> str:
+    token = services.issue_device_token(device=device)
+    path = "kiosk" if device._meta.model_name == "screen" else "terminal"
+    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/{path}/{device.slug}/?token={token}"
+
+
+def _write_secret(path: Path, text: str) -> None:
+    path.write_text(text)
+    path.chmod(0o600)

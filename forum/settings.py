@@ -134,6 +134,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif int(os.environ.get("DATABASE_POOL_SIZE", "10")):
+    # A connection pool per server process: under ASGI every concurrent request runs on a thread of its
+    # own, and without a pool a burst of votes from a full room opens a connection per request, up to
+    # PostgreSQL's limit (then votes fail). With the pool, requests wait a moment for a free connection.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+    # Health checks: a connection PostgreSQL dropped (a restart) is replaced when taken, not used.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {"min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")), "timeout": 20}
+    }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Test databases are files/databases of their own per test process, so that

@@ -21,7 +21,16 @@ from wagtail.models import Page
 
 from participation import selectors, services
 from participation.geometry import bbox
-from participation.models import ConsultationPage, ModerationMode, TwinFeature, TwinKind, VotingMethod
+from participation.models import (
+    Channel,
+    ConsultationPage,
+    ModerationMode,
+    PollKind,
+    PollState,
+    TwinFeature,
+    TwinKind,
+    VotingMethod,
+)
 
 DATA_CREDIT = (
     "Gebäude, Straßen und Flächen: 3D-Stadtmodell von Delft (CityJSON, Open Data der Gemeente Delft / BGT), "
@@ -232,3 +241,49 @@ def _nearest(candidates: list, pick: Pick, *, latitude: float, longitude: float)
     point = Point(longitude, latitude)
     ranked = sorted(_matching(candidates, pick), key=lambda item: (item[1].distance(point), item[0].twin_id))
     return ranked[0][0] if ranked else None
+
+
+# --- the room's material: polls prepared for the evening, and what came on paper ---------------------
+
+DEMO_POLL = {
+    "question": "Was wünschen Sie sich am Wasser am meisten?",
+    "options": ["Bäume und Schatten", "Sitzbänke am Ufer", "Einen Spielplatz", "Ein Café"],
+}
+PREPARED_POLLS = [
+    {"question": "Wie gern sind Sie heute schon am Wasser?", "kind": PollKind.SCALE},
+    {"question": "Ein Wort für den neuen Platz?", "kind": PollKind.WORDS},
+    {"question": "Ihre Fragen an das Planungsteam", "kind": PollKind.QUESTIONS},
+]
+# How the phones in the demo room answered the live poll so far (option index per phone).
+DEMO_ROOM_ANSWERS = [0, 0, 1, 0, 3, 1, 0, 2, 0, 1, 3, 0]
+PAPER_SOURCE = "Stellwand Foyer"
+
+
+def seed_room_material(*, consultation: ConsultationPage, presenter, report: Seeded):
+    """The demo evening's polls (one open, its results shown live, answered by a dozen phones; three
+    prepared) and a paper sheet counted for the first proposal. Returns the open poll."""
+    polls = {poll.question: poll for poll in selectors.polls_of(consultation_id=consultation.pk)}
+    live = polls.get(DEMO_POLL["question"])
+    if live is None:
+        live = services.add_poll(presenter=presenter, consultation=consultation, results_hidden=False, **DEMO_POLL)
+        services.set_poll_state(presenter=presenter, poll=live, state=PollState.OPEN)
+        options = [option["id"] for option in selectors.poll_options(poll=live)]
+        for index in DEMO_ROOM_ANSWERS:
+            device = services.device_participant(key=services.new_participant_key())
+            services.answer_poll(participant=device, poll=live, channel=Channel.PHONE, options=options[index])
+        report.created.append("live poll")
+    for spec in PREPARED_POLLS:
+        if spec["question"] not in polls:
+            services.add_poll(presenter=presenter, consultation=consultation, **spec)
+    if not selectors.paper_entries(consultation_id=consultation.pk).exists():
+        proposal = selectors.proposals_of(consultation).first()
+        services.enter_paper_counts(
+            clerk=presenter,
+            proposal=proposal,
+            event="Bürgerforum im Rathaus",
+            source=PAPER_SOURCE,
+            counts={"support": 14, "oppose": 3, "abstain": 2},
+            note="Klebepunkte auf der Stellwand, gezählt von zwei Personen.",
+        )
+        report.created.append("paper entry")
+    return live

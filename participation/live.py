@@ -128,8 +128,8 @@ def _store(frames: Frames) -> None:
     """Keep the newest frames for clients that poll; the cache is a help, never a must."""
     try:
         cache.set_many({CACHE_PREFIX + group: (f["revision"], json.dumps(f)) for group, f in frames.items()})
-    except Exception:  # the cache (Redis) is down: pollers read the database instead
-        logger.warning("live frames could not be cached", exc_info=True)
+    except Exception as error:  # the cache (Redis) is down: pollers read the database instead
+        logger.warning("live frames could not be cached: %r", error)
 
 
 def _cached(group: str) -> tuple[int, str] | None:
@@ -252,8 +252,8 @@ class SnapshotPublisher:
             watched = self.watchers()
             try:
                 revisions = await self._in_worker(self._heartbeat_read, watched)
-            except Exception:
-                logger.warning("live heartbeat could not read the revisions", exc_info=True)
+            except Exception as error:  # the database is down: the next beat tries again
+                logger.warning("live heartbeat could not read the revisions: %r", error)
                 continue
             for consultation_id, revision in revisions.items():
                 if revision > self._seen.get(consultation_id, -1):
@@ -265,8 +265,8 @@ class SnapshotPublisher:
         for hook in self._heartbeat_hooks:
             try:
                 hook(watched)
-            except Exception:
-                logger.warning("live heartbeat hook %s failed", hook, exc_info=True)
+            except Exception as error:  # e.g. the cache (Redis) is down: the hook's numbers wait for the next beat
+                logger.warning("live heartbeat hook %s failed: %r", hook.__name__, error)
         return results_revisions(consultation_ids=watched) if watched else {}
 
     async def _in_worker(self, function, *args):
@@ -321,9 +321,15 @@ class SnapshotPublisher:
 
     async def _send(self, frames: Frames) -> None:
         layer = get_channel_layer()
-        if layer is not None:
-            for group, frame in frames.items():
+        if layer is None:
+            return
+        for group, frame in frames.items():
+            try:
                 await layer.group_send(group, frame_message(group, frame))
+            except Exception as error:  # the layer (Redis) is unreachable: an outage, not a bug
+                # The heartbeat publishes again once it is back; until then sockets reload over HTTP.
+                logger.warning("live frame for %s not sent (%s): the heartbeat will send it again", group, error)
+                return
 
 
 publisher = SnapshotPublisher()

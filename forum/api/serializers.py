@@ -49,3 +49,13 @@ class RoomVoteResultSerializer(serializers.Serializer):
 class RoomErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="Why not, in the phone's language.")
     field = serializers.CharField(required=False, allow_null=True)
+
+
+class RoomQuestionInputSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The question, up to 300 characters; please no names.")
+    poll = serializers.IntegerField(required=False, help_text="The question round; default: the one shown.")
+
+
+class RoomWriteResultSerializer(serializers.Serializer):
+    counted = serializers.BooleanField(help_text="True: it is committed.")
+    message = serializers.CharField()

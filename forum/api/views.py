@@ -19,13 +19,21 @@ from rest_framework.views import APIView
 from forum.api.serializers import (
     RoomErrorSerializer,
     RoomListItemSerializer,
+    RoomQuestionInputSerializer,
     RoomVoteInputSerializer,
     RoomVoteResultSerializer,
+    RoomWriteResultSerializer,
 )
 from forum.cookies import device_key, device_key_or_new, remember_device
 from forum.models import RoomSession
 from forum.selectors import join_url, open_rooms, room_by_code, room_group
-from forum.submissions import phone_identity, submit_room_vote
+from forum.submissions import (
+    RoomOutcome,
+    phone_identity,
+    submit_room_question,
+    submit_room_upvote,
+    submit_room_vote,
+)
 from participation.api.auth import SessionAuthentication
 from participation.live import publisher
 from participation.models import PollAnswer
@@ -71,35 +79,68 @@ class RoomDetail(APIView):
         return response
 
 
+def _phone_write(request, code: str, submit, **fields) -> Response | RoomOutcome:
+    """A phone's write to the open room ``code`` names: CSRF, the room, who it counts for, the submission.
+
+    The session login checks CSRF for accounts only; a phone's device cookie is a credential too.
+    Returns the outcome once written, else the refusal to answer.
+    """
+    SessionAuthentication().enforce_csrf(request)
+    room = _open_room(code)
+    outcome = submit(request, room=room, **fields, **phone_identity(request, key=device_key(request)))
+    if outcome.ok:
+        return outcome
+    response = Response({"detail": outcome.message, "field": outcome.field}, status=outcome.status)
+    if outcome.retry_after:
+        response["Retry-After"] = str(outcome.retry_after)
+    return response
+
+
+def _body(request) -> dict:
+    return request.data if isinstance(request.data, dict) else {}
+
+
+_WRITE_RESPONSES = {
+    400: RoomErrorSerializer,
+    403: RoomErrorSerializer,
+    404: RoomErrorSerializer,
+    409: RoomErrorSerializer,
+    429: RoomErrorSerializer,
+}
+
+
 class RoomVote(APIView):
     """Answer the poll shown (or ``poll``) or vote on the proposal shown, as this phone; counted once per
     phone, through the same write path as online votes. 200 only once the vote is committed."""
 
-    @extend_schema(
-        request=RoomVoteInputSerializer,
-        responses={
-            200: RoomVoteResultSerializer,
-            400: RoomErrorSerializer,
-            403: RoomErrorSerializer,
-            404: RoomErrorSerializer,
-            409: RoomErrorSerializer,
-            429: RoomErrorSerializer,
-        },
-    )
+    @extend_schema(request=RoomVoteInputSerializer, responses={200: RoomVoteResultSerializer, **_WRITE_RESPONSES})
     def post(self, request, code: str):
-        # The session login checks CSRF for accounts only; a phone's device cookie is a credential too.
-        SessionAuthentication().enforce_csrf(request)
-        room = _open_room(code)
-        data = request.data if isinstance(request.data, dict) else {}
-        outcome = submit_room_vote(request, room=room, data=data, **phone_identity(request, key=device_key(request)))
-        if not outcome.ok:
-            response = Response({"detail": outcome.message, "field": outcome.field}, status=outcome.status)
-            if outcome.retry_after:
-                response["Retry-After"] = str(outcome.retry_after)
-            return response
-        saved = outcome.saved
+        outcome = _phone_write(request, code, submit_room_vote, data=_body(request))
+        if isinstance(outcome, Response):
+            return outcome
+        saved, body = outcome.saved, {"counted": True, "message": outcome.message}
         if isinstance(saved, PollAnswer):
-            body = {"counted": True, "message": outcome.message, "poll": saved.poll_id, "round": saved.round}
-        else:
-            body = {"counted": True, "message": outcome.message, "proposal": saved.proposal_id, "choice": saved.choice}
-        return Response(body)
+            return Response({**body, "poll": saved.poll_id, "round": saved.round})
+        return Response({**body, "proposal": saved.proposal_id, "choice": saved.choice})
+
+
+class RoomQuestion(APIView):
+    """Ask a question in the room's open question round; it is shown once a moderator approves it."""
+
+    @extend_schema(request=RoomQuestionInputSerializer, responses={200: RoomWriteResultSerializer, **_WRITE_RESPONSES})
+    def post(self, request, code: str):
+        outcome = _phone_write(request, code, submit_room_question, data=_body(request))
+        if isinstance(outcome, Response):
+            return outcome
+        return Response({"counted": True, "message": outcome.message})
+
+
+class RoomUpvote(APIView):
+    """Back a question shown in the room; once per phone."""
+
+    @extend_schema(request=None, responses={200: RoomWriteResultSerializer, **_WRITE_RESPONSES})
+    def post(self, request, code: str, question_id: int):
+        outcome = _phone_write(request, code, submit_room_upvote, question_id=question_id)
+        if isinstance(outcome, Response):
+            return outcome
+        return Response({"counted": True, "message": outcome.message})

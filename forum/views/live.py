@@ -12,8 +12,11 @@ import json
 
 from django.contrib import messages
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -79,14 +82,99 @@ def live_join(request):
     return redirect("live-room", code=room.code)
 
 
+def _forms(singular: str, plural: str) -> list[str]:
+    """A message's singular and plural, with ``{count}`` for the script to fill in (German and English
+    have these two forms)."""
+    return [ngettext(singular, plural, n) % {"counter": "{count}"} for n in (1, 2)]
+
+
+def _labels() -> dict:
+    """Every word the page's script shows, in the page's language (the script has none of its own)."""
+    return {
+        "status": {
+            "connecting": _("Connecting…"),
+            "live": pgettext("connection", "Live"),
+            "offline": _("Connection lost, reconnecting…"),
+            "polling": _("Live (updated every few seconds)"),
+            "static": _("Reload to see what is shown now"),
+        },
+        "wait": _("Please wait"),
+        "waitPause": _("The next question comes in a moment. This page updates by itself."),
+        "waitScreen": _("Please look at the screen in the room. The next question appears here by itself."),
+        "pollClosed": _("This poll is closed."),
+        "answered": _("Your answer has been counted. You can change it while the poll is open."),
+        "chooseOne": _("Choose one answer."),
+        "chooseUpTo": _forms("Choose up to %(counter)s answer.", "Choose up to %(counter)s answers."),
+        "scaleHint": _("From 1 (not at all) to 5 (very much)."),
+        "wordsLabel": _("Your answer (a few words)"),
+        "changeAnswer": _("Change answer"),
+        "sendAnswer": _("Send answer"),
+        "resultsLater": _("The results are shown on the screen when the presenter reveals them."),
+        "results": _("Results"),
+        "average": _("Average: %(average)s") % {"average": "{average}"},
+        "noAnswers": _("No answers yet."),
+        "answers": _forms(
+            "%(counter)s answer from the room and online", "%(counter)s answers from the room and online"
+        ),
+        "questionLabel": _("Your question"),
+        "questionHint": _("It is shown once the moderation has approved it. Please do not write your name."),
+        "sendQuestion": _("Send question"),
+        "roundClosed": _("This question round is closed."),
+        "questionsHeading": _("Questions from the room"),
+        "noQuestions": _("No questions are shown yet."),
+        "backQuestion": _("Back the question: %(text)s") % {"text": "{text}"},
+        "backed": _("Backed"),
+        "meToo": _("Me too"),
+        "backers": _forms("%(counter)s backs it", "%(counter)s back it"),
+        "beingAnswered": _("Being answered now"),
+        "yourVote": _("Your vote"),
+        "choices": {"support": _("Support"), "oppose": _("Oppose"), "abstain": _("Abstain")},
+        "voted": _("Your vote has been counted. You can change it while voting is open."),
+        "votingClosed": _("Voting on this proposal is not open."),
+        "allChannels": _("Online, in the room and on paper together."),
+        "sending": _("Sending…"),
+        "retrying": _("The connection is slow. Sending again…"),
+        "notCounted": _("Your answer could not be sent and has not been counted. Please try again."),
+        "counted": _("Thank you, your answer has been counted."),
+    }
+
+
+def _script_config(request, room: RoomSession, mine: dict) -> dict:
+    """What the page's script needs: addresses, the CSRF token, this phone's choices, the words it shows."""
+    code = room.code
+    return {
+        "code": code,
+        "contentLang": room.consultation.locale.language_code,
+        "csrfToken": get_token(request),
+        "mine": {
+            "answer": mine.get("answer"),
+            "choice": mine.get("choice"),
+            "upvoted": sorted(mine.get("upvoted", ())),
+        },
+        "urls": {
+            "socket": f"/ws/live/{code}/",
+            "state": reverse("live-state", args=[code]),
+            "answer": reverse("live-answer", args=[code]),
+            "question": reverse("live-question", args=[code]),
+            "upvote": reverse("live-upvote", args=[code, 0]),
+            "api": reverse("room-vote", args=[code]),
+            "apiQuestions": reverse("room-questions", args=[code]),
+            "apiUpvote": reverse("room-upvote", args=[code, 0]),
+        },
+        "labels": _labels(),
+    }
+
+
 def _room_page(request, room: RoomSession, *, status: int = 200, outcome: RoomOutcome | None = None) -> HttpResponse:
     key, new = device_key_or_new(request)
     frame = room_frame(room)
     poll = (frame["room"] or {}).get("poll") or {}
+    mine = _mine(request, room, None if new else key)
     context = {
         "room": room,
         "frame": frame,
-        "mine": _mine(request, room, None if new else key),
+        "mine": mine,
+        "config": _script_config(request, room, mine),
         "outcome": outcome,
         "typed": request.POST.get("text", "") if outcome is not None and not outcome.ok else "",
         # Where a refused text can go back into its field; elsewhere the page shows it, so nothing typed is lost.

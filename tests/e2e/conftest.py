@@ -38,7 +38,9 @@ from tests.support.needs import require_chromium
 from tests.support.server import ROOT, ServerProcess, new_channel_prefix
 
 # Servers never inherit the test process' permission to call the ORM from a running event loop.
-SERVER_ENV = {"DJANGO_ALLOW_ASYNC_UNSAFE": ""}
+# Changes the tests write themselves (a presenter's action, from this process) reach the server's
+# sockets through its heartbeat, as a change from another process would: a short one keeps tests quick.
+SERVER_ENV = {"DJANGO_ALLOW_ASYNC_UNSAFE": "", "LIVE_HEARTBEAT_INTERVAL": "0.5"}
 
 expect.set_options(timeout=5_000)
 
@@ -147,6 +149,7 @@ class Demo:
     screen: object
     imprint: object
     screen_token: str
+    room: object
 
     @property
     def kiosk_url(self) -> str:
@@ -163,7 +166,7 @@ def demo(transactional_db, tmp_path) -> Demo:
     from cms.models import StandardPage
     from forum import services as forum_services
     from forum.demo import seed_demo
-    from forum.models import Screen
+    from forum.models import RoomSession, Screen
     from participation.models import ConsultationPage, ProposalPage
 
     def seed() -> Demo:
@@ -178,6 +181,7 @@ def demo(transactional_db, tmp_path) -> Demo:
             screen=screen,
             imprint=StandardPage.objects.get(slug="impressum"),
             screen_token=forum_services.issue_device_token(device=screen),
+            room=RoomSession.objects.get(consultation=consultation, closed_at__isnull=True),
         )
 
     return outside_event_loop(seed)

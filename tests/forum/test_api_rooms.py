@@ -164,3 +164,34 @@ def test_the_schema_documents_the_rooms_api(client):
     paths = schema["paths"]
     assert {"/api/v1/rooms/", "/api/v1/rooms/{code}/", "/api/v1/rooms/{code}/vote/"} <= set(paths)
     assert {"200", "400", "404", "409", "429"} <= set(paths["/api/v1/rooms/{code}/vote/"]["post"]["responses"])
+
+
+@pytest.fixture
+def question_round(room, moderator):
+    round_ = services.add_poll(
+        presenter=moderator, consultation=room.consultation, question="Fragen?", kind="questions"
+    )
+    forum_services.show_in_room(presenter=moderator, room=room, scene="poll", poll=round_, open_poll=True)
+    return round_
+
+
+def test_a_question_through_the_api_waits_for_moderation(api_phone, question_round, room):
+    joined(api_phone, room)
+    response = post_json(api_phone, f"/api/v1/rooms/{room.code}/questions/", {"text": "Wer plant das?"})
+    assert response.status_code == 200
+    assert response.json()["counted"] is True
+    question = question_round.questions.get()
+    assert (question.text, question.moderation_state, question.channel) == ("Wer plant das?", "pending", "phone")
+    assert post_json(api_phone, f"/api/v1/rooms/{room.code}/questions/", {"text": ""}).status_code == 400
+
+
+def test_an_upvote_through_the_api_counts_once_and_needs_csrf(api_phone, question_round, room, moderator):
+    device = factories.device()
+    question = services.ask_question(participant=device, poll=question_round, text="Wann?", channel="phone")
+    services.moderate_question(moderator=moderator, question=question, state="approved")
+    joined(api_phone, room)
+    url = f"/api/v1/rooms/{room.code}/questions/{question.pk}/upvote/"
+    assert api_phone.post(url).status_code == 403  # no CSRF token
+    assert [post_json(api_phone, url, {}).status_code for _ in range(2)] == [200, 200]
+    assert question.upvotes.count() == 1
+    assert post_json(api_phone, f"/api/v1/rooms/{room.code}/questions/999999/upvote/", {}).status_code == 400

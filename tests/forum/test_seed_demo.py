@@ -11,19 +11,23 @@ from wagtail.models import Page, Site
 
 from cms.models import HomePage, SiteSettings
 from forum import services as forum_services
-from forum.models import Screen
+from forum.models import RoomSession, Screen, Terminal, token_digest
 from participation.geometry import contains_point
 from participation.models import (
+    AnalogEntry,
     ConsultationPage,
     ConsultationTwinFeature,
     Contribution,
+    Participant,
+    Poll,
+    PollAnswer,
     ProposalPage,
     ProposalTwinFeature,
     TwinFeature,
     TwinKind,
     Vote,
 )
-from participation.selectors import public_contributions
+from participation.selectors import poll_results, public_contributions
 
 DEMO_SOURCE = Path(__file__).resolve().parents[2] / "forum" / "demo.py"
 DELFT = Path(__file__).resolve().parents[2] / "data" / "twin" / "delft.city.json"
@@ -57,6 +61,12 @@ def counts() -> dict[str, int]:
         "consultation_twin_links": ConsultationTwinFeature.objects.count(),
         "proposal_twin_links": ProposalTwinFeature.objects.count(),
         "contributions_on_twin": Contribution.objects.filter(twin_feature__isnull=False).count(),
+        "terminals": Terminal.objects.count(),
+        "rooms": RoomSession.objects.count(),
+        "polls": Poll.objects.count(),
+        "poll_answers": PollAnswer.objects.count(),
+        "paper_entries": AnalogEntry.objects.count(),
+        "participants": Participant.objects.count(),
     }
 
 
@@ -221,6 +231,39 @@ def test_the_demo_pages_render(db, var_dir, client):
         assert client.get(page.url).status_code == 200, page.url
     token = forum_services.issue_device_token(device=Screen.objects.get(slug="foyer"))
     assert client.get(f"/kiosk/foyer/?token={token}", follow=True).status_code == 200
+    room = RoomSession.objects.get()
+    assert client.get(f"/live/{room.code}/").status_code == 200
+
+
+def test_the_demo_opens_a_room_with_a_live_poll_a_terminal_and_paper(db, var_dir):
+    output = seed()
+
+    room = RoomSession.objects.get()
+    assert room.is_open and room.consultation.slug == "platz-am-wasser"
+    assert (room.scene, room.poll.state, room.poll.results_visible) == ("poll", "open", True)
+    results = poll_results(poll=room.poll)
+    assert results["participants"] == 12 and results["participants_by_channel"]["phone"] == 12
+    assert Poll.objects.filter(consultation=room.consultation).count() == 4
+    foyer = Screen.objects.get(slug="foyer")
+    assert foyer.consultation_id == room.consultation_id and foyer.mode == "follow"
+    assert Terminal.objects.get(slug="eingang").consultation_id == room.consultation_id
+    paper = AnalogEntry.objects.get()
+    assert paper.source == "Stellwand Foyer"
+    assert sorted(paper.counts.values_list("choice", "count")) == [("abstain", 2), ("oppose", 3), ("support", 14)]
+    assert f"room session {room.code}" in output
+
+
+def test_the_devices_addresses_carry_generated_tokens_kept_for_the_operator_only(db, var_dir, client):
+    output = seed()
+    lines = dict(line.split(" ", 1) for line in (var_dir / "demo-devices.txt").read_text().splitlines())
+    assert oct((var_dir / "demo-devices.txt").stat().st_mode & 0o777) == "0o600"
+    kiosk, terminal = lines["kiosk"], lines["terminal"]
+    assert f"Kiosk: {kiosk}" in output and f"Terminal: {terminal}" in output
+    token = kiosk.split("?token=")[1]
+    assert token not in DEMO_SOURCE.read_text()
+    assert Screen.objects.get(slug="foyer").token_hash == token_digest(token)  # only its digest is stored
+    assert client.get(kiosk.split("8000", 1)[1], follow=True).status_code == 200
+    assert "Kiosk:" in seed()  # printed again on the next run, from the file
 
 
 def test_the_admin_password_is_generated_not_fixed(db, var_dir, tmp_path_factory, settings):
@@ -232,7 +275,9 @@ def test_the_admin_password_is_generated_not_fixed(db, var_dir, tmp_path_factory
     assert first not in DEMO_SOURCE.read_text()
     assert oct((var_dir / "demo-admin.txt").stat().st_mode & 0o777) == "0o600"
 
-    # A fresh database: no admin yet, another folder for the credentials.
+    # A fresh database: no admin yet, another folder for the credentials. (Paper entries keep who
+    # typed them in: they go first.)
+    AnalogEntry.objects.all().delete()
     admin.delete()
     settings.VAR_DIR = other = tmp_path_factory.mktemp("fresh")
     seed()

@@ -111,6 +111,11 @@ def wait_for_twin_map(page: Page) -> None:
     expect(page.locator("#twin-map .leaflet-control-zoom-in")).to_be_visible()
 
 
+def wait_for_phone(page: Page, state: str = "live") -> None:
+    """The phone page of a room is live (its socket is open), or polling where sockets are blocked."""
+    expect(page.locator("#room-status")).to_have_attribute("data-state", state)
+
+
 def wait_for_kiosk(page: Page) -> None:
     expect(page.locator("#kiosk-status")).to_have_attribute("data-state", "live")
 
@@ -185,7 +190,7 @@ class BrowserSession:
 def open_session(browser: Browser, base_url: str, *, language: str = "en", **options) -> BrowserSession:
     context = browser.new_context(
         base_url=base_url,
-        viewport={"width": 1280, "height": 900},
+        viewport=options.pop("viewport", {"width": 1280, "height": 900}),
         locale={"de": "de-DE", "en": "en-US"}.get(language, language),
         timezone_id="Europe/Berlin",
         **options,

@@ -141,9 +141,9 @@ class ServerPool:
         self.extra_env = extra_env
         self.servers: list[ServerProcess] = []
 
-    def start(self, *, prefix: str, redis: bool) -> ServerProcess:
+    def start(self, *, prefix: str, redis: bool, **extra_env: str) -> ServerProcess:
         """A server on the run's database; with ``redis=False`` on the in-memory layer even if the run has Redis."""
-        env = dict(self.extra_env)
+        env = {**self.extra_env, **extra_env}
         if not redis:
             env["REDIS_URL"] = ""
         server = ServerProcess(
@@ -237,11 +237,12 @@ class LiveSocket:
                 raise AssertionError(f"no pong within {timeout}s")
             assert not self.closed, f"the socket closed ({self.close_code})"
 
-    def wait_for(self, condition, timeout: float = 5) -> tuple[float, dict]:
-        """The first frame with ``condition(frame)``, and when it arrived."""
+    def wait_for(self, condition, timeout: float = 5, *, others: bool = False) -> tuple[float, dict]:
+        """The first frame with ``condition(frame)``, and when it arrived (among ``others`` if asked)."""
 
         def found():
-            return next(((at, frame) for at, frame in self.frames if condition(frame)), None)
+            frames = self.others if others else self.frames
+            return next(((at, frame) for at, frame in frames if condition(frame)), None)
 
         with self._changed:
             self._changed.wait_for(lambda: found() is not None or self.closed, timeout)
@@ -305,18 +306,18 @@ class VoteResult:
         self.answered_at = answered_at
 
 
-def vote(server: ServerProcess, *, session: str, csrf: str, proposal_id: int, choice: str) -> VoteResult:
-    """POST /api/v1/proposals/{id}/vote/ like the site's own script does."""
+def post_json(url: str, body: dict, *, cookies: dict[str, str], origin: str) -> VoteResult:
+    """A JSON POST as the site's scripts send it (cookies, CSRF token, origin), timed."""
     request = Request(
-        f"{server.url}/api/v1/proposals/{proposal_id}/vote/",
-        data=json.dumps({"choice": choice}).encode(),
+        url,
+        data=json.dumps(body).encode(),
         method="POST",
         headers={
             "Content-Type": "application/json",
-            "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}",
-            "X-CSRFToken": csrf,
-            "Origin": server.url,
-            "Referer": f"{server.url}/",
+            "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
+            "X-CSRFToken": cookies[settings.CSRF_COOKIE_NAME],
+            "Origin": origin,
+            "Referer": f"{origin}/",
         },
     )
     sent_at = time.monotonic()
@@ -331,3 +332,75 @@ def vote(server: ServerProcess, *, session: str, csrf: str, proposal_id: int, ch
     except ValueError:
         body = {"raw": raw[:500].decode(errors="replace")}
     return VoteResult(status, body, sent_at, answered_at)
+
+
+def vote(server: ServerProcess, *, session: str, csrf: str, proposal_id: int, choice: str) -> VoteResult:
+    """POST /api/v1/proposals/{id}/vote/ like the site's own script does."""
+    cookies = {settings.SESSION_COOKIE_NAME: session, settings.CSRF_COOKIE_NAME: csrf}
+    return post_json(
+        f"{server.url}/api/v1/proposals/{proposal_id}/vote/", {"choice": choice}, cookies=cookies, origin=server.url
+    )
+
+
+class Phone:
+    """A phone in the room over HTTP: it opens the room's page (device and CSRF cookies), then votes
+    through the rooms API as the page's script does."""
+
+    def __init__(self, server: ServerProcess, code: str):
+        self.server = server
+        self.code = code
+        self.cookies: dict[str, str] = {}
+
+    def join(self) -> None:
+        with urlopen(f"{self.server.url}/live/{self.code}/", timeout=30) as response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                cookie = SimpleCookie()
+                cookie.load(header)
+                self.cookies.update({name: morsel.value for name, morsel in cookie.items()})
+        assert "bf_device" in self.cookies and settings.CSRF_COOKIE_NAME in self.cookies, self.cookies
+
+    def vote(self, body: dict) -> VoteResult:
+        url = f"{self.server.url}/api/v1/rooms/{self.code}/vote/"
+        return post_json(url, body, cookies=self.cookies, origin=self.server.url)
+
+
+class RedisProcess:
+    """A redis-server of a test's own, on a free port and keeping nothing on disk: one the test may stop
+    and start again (an outage) without touching the Redis other tests share."""
+
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.directory = directory
+        self.process: subprocess.Popen | None = None
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)

@@ -5,7 +5,10 @@ from participation.twin.records import TwinImportError
 
 
 class Command(BaseCommand):
-    help = "Create the demo site (idempotent): home, two consultations on the Delft model, a kiosk screen 'foyer'."
+    help = (
+        "Create the demo site (idempotent): home, two consultations on the Delft model, a kiosk screen 'foyer', "
+        "a touch terminal 'eingang' and an open room session with a live poll."
+    )
 
     def handle(self, *args, **options):
         try:
@@ -23,3 +26,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Admin: /admin/  user: {username}  password: {password}  (from {report.credentials_file})"
             )
+        if report.devices_file and report.devices_file.exists():
+            for line in report.devices_file.read_text().splitlines():
+                kind, url = line.split(" ", 1)
+                self.stdout.write(f"{kind.title()}: {url}  (from {report.devices_file})")
