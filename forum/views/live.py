@@ -146,7 +146,10 @@ def _script_config(request, room: RoomSession, mine: dict) -> dict:
         "code": code,
         "contentLang": room.consultation.locale.language_code,
         "csrfToken": get_token(request),
+        # What this phone chose in what is shown now (the poll and its round, or the proposal it is about).
         "mine": {
+            "poll": [room.poll_id, room.poll.round] if room.poll_id else None,
+            "proposal": room.proposal_id,
             "answer": mine.get("answer"),
             "choice": mine.get("choice"),
             "upvoted": sorted(mine.get("upvoted", ())),

@@ -150,7 +150,8 @@
   // --- a poll ---------------------------------------------------------------------------
 
   function pollCard(poll) {
-    const mine = JSON.parse(storageGet(window.localStorage, answerKey(poll)) || "null") || config.mine.answer;
+    const loaded = config.mine.poll && config.mine.poll[0] === poll.id && config.mine.poll[1] === poll.round;
+    const mine = JSON.parse(storageGet(window.localStorage, answerKey(poll)) || "null") || (loaded ? config.mine.answer : null);
     const children = [el("h2", { id: "poll-question-" + poll.id, lang: config.contentLang, text: poll.question })];
     if (poll.state === "open") {
       children.push(answerForm(poll, mine));
@@ -302,7 +303,8 @@
   // --- a proposal -----------------------------------------------------------------------
 
   function proposalCard(proposal) {
-    const mine = storageGet(window.localStorage, "bf:" + config.code + ":vote:" + proposal.id) || config.mine.choice;
+    const loaded = config.mine.proposal === proposal.id ? config.mine.choice : null;
+    const mine = storageGet(window.localStorage, "bf:" + config.code + ":vote:" + proposal.id) || loaded;
     const children = [
       el("h2", { id: "proposal-title-" + proposal.id, lang: config.contentLang, text: proposal.title }),
       el("p", { lang: config.contentLang, text: proposal.summary }),
