@@ -8,7 +8,7 @@ NPM ?= npm
 # Front-end packages (MapLibre GL JS for the 3D view) from package-lock.json, never committed.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run install install-dev migrate demo serve test check format messages clean
+.PHONY: run install install-dev migrate demo serve test check format messages screenshots clean
 
 run: install migrate demo serve
 
@@ -68,6 +68,10 @@ format: install-dev
 messages: install
 	$(BIN)/python manage.py makemessages -l de -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+# The room as people see it, in headless chromium: every kiosk scene, the phone, the terminal, the console.
+screenshots: install-dev
+	$(BIN)/python scripts/room_screenshots.py
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -24,7 +24,9 @@ def parse_po(path: Path) -> dict[str, str]:
             msgid = current["msgid"]
             if "msgid_plural" in current:
                 msgid += "\x00" + current["msgid_plural"]
-                msgstr = "\x00".join(v for k, v in sorted(current.items()) if k.startswith("msgstr["))
+                forms = [v for k, v in sorted(current.items()) if k.startswith("msgstr[")]
+                # A plural is translated only when every form is: an empty form shows English.
+                msgstr = "\x00".join(forms) if all(forms) else ""
             else:
                 msgstr = current.get("msgstr", "")
             if "msgctxt" in current:
