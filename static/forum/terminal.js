@@ -24,13 +24,8 @@
     window.location.replace(link.href);
   });
 
-  function post(url, keepalive) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      keepalive: Boolean(keepalive),
-      headers: { "X-CSRFToken": config.csrfToken },
-    });
+  function post(url) {
+    return fetch(url, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": config.csrfToken } });
   }
 
   // --- the next person: clear everything ----------------------------------------------------------
@@ -41,7 +36,7 @@
     leaving = true;
     document.querySelectorAll("form").forEach((each) => each.reset());
     document.querySelectorAll("textarea, input[type=text], input[type=search]").forEach((field) => { field.value = ""; });
-    post(config.urls.done, true)
+    post(config.urls.done)
       .then(() => window.location.replace(config.urls.start))
       .catch(() => {
         // No answer: the plain form ends the session (the server's idle time would, too).

@@ -107,6 +107,13 @@ def test_writes_without_the_terminals_token_are_refused_and_nothing_lands(termin
     assert not Vote.objects.exists() and not Contribution.objects.exists()
 
 
+def test_the_state_is_the_rooms_frame_for_the_terminal_only(client_at, terminal, moderator):
+    room = factories.room(terminal.consultation, presenter=moderator)
+    frame = client_at.get("/terminal/eingang/state/").json()
+    assert (frame["type"], frame["room"]["code"]) == ("room", room.code)
+    assert Client().get("/terminal/eingang/state/").status_code == 403
+
+
 def test_a_new_token_voids_the_old_one_in_the_cookie(client_at, terminal):
     forum_services.issue_device_token(device=terminal)
     assert client_at.get("/terminal/eingang/").status_code == 403
@@ -182,6 +189,7 @@ def test_the_rooms_poll_is_offered_and_its_answer_lands_with_channel_terminal(cl
     assert response.status_code == 302
     page = client_at.get("/terminal/eingang/poll/").content.decode()
     assert f'value="{often}" id="option-{often}" checked' in page
+    assert 'action="/terminal/eingang/poll/"' in page and "{#" not in page
     answer = PollAnswer.objects.get()
     assert (answer.channel, answer.participant.kind) == (Channel.TERMINAL, ParticipantKind.TERMINAL_SESSION)
 
