@@ -164,6 +164,13 @@ def test_a_terminal_left_alone_warns_then_clears_itself(request, browser, quick_
         close_session(session, failed_test=request.node.name if getattr(request.node, "e2e_failed", False) else None)
 
 
+# Every control a finger must hit, smaller than 48 CSS pixels either way (Leaflet's credit link aside).
+SMALL_TARGETS_JS = """() => [...document.querySelectorAll("button, a, input, select, textarea")]
+  .filter((node) => node.type !== "hidden" && !node.closest(".leaflet-control-attribution, [hidden]"))
+  .filter((node) => { const box = node.getBoundingClientRect(); return box.width < 48 || box.height < 48; })
+  .map((node) => node.outerHTML.slice(0, 120))"""
+
+
 @pytest.mark.parametrize("kiosk", ["de", "en"], indirect=True)
 def test_every_page_of_the_terminal_passes_axe(kiosk: Page, demo, token, request):
     language = request.node.callspec.params["kiosk"]
@@ -171,16 +178,19 @@ def test_every_page_of_the_terminal_passes_axe(kiosk: Page, demo, token, request
     set_up(kiosk, token)
     audit.check(kiosk, f"start [{language}]")
     screenshot(kiosk, f"terminal-start-1080x1920-{language}")
+    assert kiosk.evaluate(SMALL_TARGETS_JS) == [], "targets under 48 px on the start screen"
     kiosk.locator("form[action$='/start/'] button").tap()
     expect(kiosk.locator("form[data-done] button")).to_be_visible()
     audit.check(kiosk, f"overview with the room's poll [{language}]")
     screenshot(kiosk, f"terminal-overview-1080x1920-{language}")
+    assert kiosk.evaluate(SMALL_TARGETS_JS) == [], "targets under 48 px on the overview"
     for path in ("comment", "vote", "poll"):
         kiosk.goto(f"/terminal/eingang/{path}/")
         expect(kiosk.locator("form[data-done] button")).to_be_visible()
         if path == "comment":
             expect(kiosk.locator("#consultation-map .leaflet-control-zoom-in")).to_be_visible()
         audit.check(kiosk, f"{path} [{language}]")
+        assert kiosk.evaluate(SMALL_TARGETS_JS) == [], f"targets under 48 px on {path}"
         screenshot(kiosk, f"terminal-{path}-1080x1920-{language}")
     # A refused send: the error is said, tied to its field.
     kiosk.goto("/terminal/eingang/comment/")
