@@ -305,6 +305,11 @@ RATELIMIT_VOTES = os.environ.get("RATELIMIT_VOTES", "60/m")
 # shares one public address behind the venue's Wi-Fi.
 RATELIMIT_ROOM_DEVICE = os.environ.get("RATELIMIT_ROOM_DEVICE", "30/m")
 RATELIMIT_ROOM = os.environ.get("RATELIMIT_ROOM", "6000/m")
+# Per touch terminal, whoever stands at it: its comments, votes and poll answers together.
+RATELIMIT_TERMINAL = os.environ.get("RATELIMIT_TERMINAL", "30/m")
+# --- Touch terminals ---------------------------------------------------------------------
+# Seconds without input after which a terminal clears everything and starts over for the next person.
+TERMINAL_IDLE_SECONDS = float(os.environ.get("TERMINAL_IDLE_SECONDS", "60"))
 RATELIMIT_VIEW = "forum.views.rate_limited"
 # How often live screens get a new frame at most (seconds between frames per group).
 LIVE_FRAME_INTERVAL = float(os.environ.get("LIVE_FRAME_INTERVAL", "0.2"))

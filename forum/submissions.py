@@ -21,12 +21,14 @@ from forum.models import RoomSession, Scene
 from participation import selectors as participation_selectors
 from participation import services as participation_services
 from participation.errors import InvalidInput, NotOpenNow, ServiceError
-from participation.inputs import rate_limited
+from participation.inputs import Limit, rate_limited
 from participation.models import Channel, Poll, PollKind
 from participation.rules import has_confirmed_email
 
 # How long a phone is asked to wait when it hits a limit, in seconds (the limits count per minute).
 RETRY_AFTER = 60
+# The rate-limit counters of phones, terminals and accounts in the room (keyed by ``limit_key``).
+DEVICE_LIMIT_GROUP = "room-device"
 
 
 @dataclass
@@ -57,14 +59,34 @@ def phone_identity(request, *, key: str | None) -> dict:
     return {"voter": voter, "channel": Channel.PHONE, "limit_key": f"device:{key}"}
 
 
+def terminal_identity(*, terminal, key: str) -> dict:
+    """Who a touch terminal's write counts for: the walk-in of its current terminal session, on channel
+    terminal; the limit counts per terminal (``RATELIMIT_TERMINAL``), whoever stands at it."""
+    return {
+        "voter": participation_services.terminal_participant(key=key),
+        "channel": Channel.TERMINAL,
+        "limit_key": f"terminal:{terminal.pk}",
+        "limit_rate": settings.RATELIMIT_TERMINAL,
+    }
+
+
+def terminal_limit(identity: dict) -> Limit:
+    """A terminal identity's limit, for the writes that go through ``participation.submissions``: the same
+    counter as its room answers."""
+    return Limit(group=DEVICE_LIMIT_GROUP, key=identity["limit_key"], rate=identity["limit_rate"])
+
+
 def _refused(error: ServiceError) -> RoomOutcome:
     return RoomOutcome(status=error.status, message=error.message, field=error.field)
 
 
-def _over_limit(request, *, room: RoomSession, limit_key: str) -> RoomOutcome | None:
+def _over_limit(request, *, room: RoomSession, limit_key: str, limit_rate: str | None = None) -> RoomOutcome | None:
     """Counts this write for the device (or terminal, or account) and for the room; an outcome once over either."""
     over_device = rate_limited(
-        request, group="room-device", rate=settings.RATELIMIT_ROOM_DEVICE, key=lambda _group, _request: limit_key
+        request,
+        group=DEVICE_LIMIT_GROUP,
+        rate=limit_rate or settings.RATELIMIT_ROOM_DEVICE,
+        key=lambda _group, _request: limit_key,
     )
     over_room = rate_limited(
         request, group="room", rate=settings.RATELIMIT_ROOM, key=lambda _group, _request: room.code
@@ -107,12 +129,14 @@ def _shown_or_named_poll(room: RoomSession, poll_id) -> Poll:
     return room.poll
 
 
-def submit_room_vote(request, *, room: RoomSession, voter, channel: str, data: Mapping, limit_key: str) -> RoomOutcome:
+def submit_room_vote(
+    request, *, room: RoomSession, voter, channel: str, data: Mapping, limit_key: str, limit_rate: str | None = None
+) -> RoomOutcome:
     """A vote on the proposal shown (``{"proposal": id, "choice": ...}``) or an answer to a poll
     (``{"option": id or [ids]}``, ``{"value": 1-5}``, ``{"text": "..."}``, with ``"poll": id`` optional)."""
     if voter is None:
         return RoomOutcome(status=400, message=_("Your phone is not registered yet. Please reload the page."))
-    if over := _over_limit(request, room=room, limit_key=limit_key):
+    if over := _over_limit(request, room=room, limit_key=limit_key, limit_rate=limit_rate):
         return over
     try:
         if data.get("proposal") not in (None, ""):
@@ -150,12 +174,12 @@ def _proposal_vote(room: RoomSession, voter, channel: str, data: Mapping) -> Roo
 
 
 def submit_room_question(
-    request, *, room: RoomSession, voter, channel: str, data: Mapping, limit_key: str
+    request, *, room: RoomSession, voter, channel: str, data: Mapping, limit_key: str, limit_rate: str | None = None
 ) -> RoomOutcome:
     """A question for the room's open question round (``{"text": ..., "poll": id optional}``)."""
     if voter is None:
         return RoomOutcome(status=400, message=_("Your phone is not registered yet. Please reload the page."))
-    if over := _over_limit(request, room=room, limit_key=limit_key):
+    if over := _over_limit(request, room=room, limit_key=limit_key, limit_rate=limit_rate):
         return over
     try:
         poll = _shown_or_named_poll(room, data.get("poll"))
@@ -171,11 +195,13 @@ def submit_room_question(
     )
 
 
-def submit_room_upvote(request, *, room: RoomSession, voter, channel: str, question_id, limit_key: str) -> RoomOutcome:
+def submit_room_upvote(
+    request, *, room: RoomSession, voter, channel: str, question_id, limit_key: str, limit_rate: str | None = None
+) -> RoomOutcome:
     """Backing one of the questions shown; once per participant."""
     if voter is None:
         return RoomOutcome(status=400, message=_("Your phone is not registered yet. Please reload the page."))
-    if over := _over_limit(request, room=room, limit_key=limit_key):
+    if over := _over_limit(request, room=room, limit_key=limit_key, limit_rate=limit_rate):
         return over
     try:
         question_id = _ids(question_id, field="question")

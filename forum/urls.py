@@ -23,6 +23,14 @@ urlpatterns = [
     path("live/<str:code>/questions/<int:question_id>/upvote/", views.live_upvote, name="live-upvote"),
     path("kiosk/<slug:slug>/", views.kiosk, name="kiosk"),
     path("kiosk/<slug:slug>/snapshot/", views.kiosk_snapshot, name="kiosk-snapshot"),
+    path("terminal/<slug:slug>/", views.terminal, name="terminal"),
+    path("terminal/<slug:slug>/start/", views.terminal_start, name="terminal-start"),
+    path("terminal/<slug:slug>/done/", views.terminal_done, name="terminal-done"),
+    path("terminal/<slug:slug>/alive/", views.terminal_alive, name="terminal-alive"),
+    path("terminal/<slug:slug>/state/", views.terminal_state, name="terminal-state"),
+    path("terminal/<slug:slug>/comment/", views.terminal_comment, name="terminal-comment"),
+    path("terminal/<slug:slug>/vote/", views.terminal_vote, name="terminal-vote"),
+    path("terminal/<slug:slug>/poll/", views.terminal_poll, name="terminal-poll"),
     path("healthz", views.healthz, name="healthz"),
 ]
 

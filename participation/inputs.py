@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
@@ -27,6 +27,19 @@ def resolve(lookup: Callable[..., T | None], pk: int | None, *, field: str, mess
     if found is None:
         raise InvalidInput(message, field=field)
     return found
+
+
+class Limit(NamedTuple):
+    """What a write's rate limit counts against, when not the user or address: e.g. one touch terminal."""
+
+    group: str
+    key: str
+    rate: str
+
+
+def over_limit(request, limit: Limit) -> bool:
+    """Counts this POST against ``limit``; True once over it."""
+    return rate_limited(request, group=limit.group, rate=limit.rate, key=lambda _group, _request: limit.key)
 
 
 def rate_limited(request, *, group: str, rate: str, key: str | Callable = "user_or_ip") -> bool:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from participation import selectors, services
 from participation.errors import ServiceError
 from participation.forms import CommentForm, VoteForm
-from participation.inputs import rate_limited, resolve
+from participation.inputs import Limit, over_limit, rate_limited, resolve
 from participation.models import Channel, ConsultationPage, ProposalPage
 
 
@@ -49,10 +49,20 @@ def submit_comment(
     proposal: ProposalPage | None = None,
     proposals: list[ProposalPage] | tuple = (),
     channel: str = Channel.ONLINE,
+    author=None,
+    limit: Limit | None = None,
 ) -> Outcome:
-    """A comment or reply from a page's form; ``proposals`` are the ones the form offers to choose from."""
+    """A comment or reply from a page's form; ``proposals`` are the ones the form offers to choose from.
+
+    ``author`` is the request's user unless given (a walk-in at a terminal, as a participant); ``limit``
+    replaces the per-user (or per-address) limit, e.g. by one per terminal.
+    """
     form = CommentForm(request.POST, proposals=proposals)
-    if rate_limited(request, group="comment", rate=settings.RATELIMIT_CONTRIBUTIONS):
+    if (
+        over_limit(request, limit)
+        if limit
+        else rate_limited(request, group="comment", rate=settings.RATELIMIT_CONTRIBUTIONS)
+    ):
         form.add_error(None, _("You have written a lot in a short time. Please wait a minute and send again."))
         return Outcome(form=form, status=429)
     if not form.is_valid():
@@ -72,7 +82,7 @@ def submit_comment(
             message=_("There is no such object in the twin. Please choose another."),
         )
         contribution = services.post_contribution(
-            author=request.user,
+            author=request.user if author is None else author,
             consultation=consultation,
             proposal=proposal or next((p for p in proposals if p.pk == data.get("proposal")), None),
             parent=parent,
@@ -88,16 +98,19 @@ def submit_comment(
     return Outcome(form=form, saved=contribution)
 
 
-def submit_vote(request, *, proposal: ProposalPage, channel: str = Channel.ONLINE) -> Outcome:
+def submit_vote(
+    request, *, proposal: ProposalPage, channel: str = Channel.ONLINE, voter=None, limit: Limit | None = None
+) -> Outcome:
+    """A vote from a page's form; ``voter`` and ``limit`` as ``author`` and ``limit`` of ``submit_comment``."""
     form = VoteForm(request.POST)
-    if rate_limited(request, group="vote", rate=settings.RATELIMIT_VOTES):
+    if over_limit(request, limit) if limit else rate_limited(request, group="vote", rate=settings.RATELIMIT_VOTES):
         form.add_error(None, _("Too many votes in a short time. Please wait a minute and try again."))
         return Outcome(form=form, status=429)
     if not form.is_valid():
         return Outcome(form=form, status=400)
     try:
         vote = services.cast_vote(
-            voter=request.user,
+            voter=request.user if voter is None else voter,
             proposal=proposal,
             choice=form.cleaned_data["choice"],
             channel=channel,

@@ -3,6 +3,16 @@
 from forum.views.kiosk import kiosk, kiosk_snapshot
 from forum.views.live import live_answer, live_join, live_question, live_room, live_state, live_upvote
 from forum.views.site import healthz, rate_limited
+from forum.views.terminal import (
+    terminal,
+    terminal_alive,
+    terminal_comment,
+    terminal_done,
+    terminal_poll,
+    terminal_start,
+    terminal_state,
+    terminal_vote,
+)
 
 __all__ = [
     "healthz",
@@ -15,4 +25,12 @@ __all__ = [
     "live_state",
     "live_upvote",
     "rate_limited",
+    "terminal",
+    "terminal_alive",
+    "terminal_comment",
+    "terminal_done",
+    "terminal_poll",
+    "terminal_start",
+    "terminal_state",
+    "terminal_vote",
 ]

@@ -47,7 +47,7 @@ def _int_or_none(value) -> int | None:
         return None
 
 
-def _twin_picker(form: CommentForm, consultation: ConsultationPage, linked: list[TwinFeature]) -> dict:
+def twin_picker(form: CommentForm, consultation: ConsultationPage, linked: list[TwinFeature]) -> dict:
     """The choices of the comment form's twin object: the page's objects, what the search found, and the one
     chosen (also by ``?twin_feature=`` from an object's page). At most two queries, only when searched or chosen."""
     values = form.data if form.is_bound else form.initial
@@ -71,7 +71,7 @@ def _place_context(request, consultation: ConsultationPage, page, comment_form: 
     linked = selectors.linked_twin_features(page)
     context = {"twin_links": linked, **map_context(consultation, linked)}
     if allows("participation.pin_to_map", request.user, consultation):
-        context.update(_twin_picker(comment_form, consultation, linked))
+        context.update(twin_picker(comment_form, consultation, linked))
     return context
 
 

@@ -320,6 +320,13 @@
 
   if (form.modeSwitch && canPick) {
     form.modeSwitch.hidden = false;
+    // The page may start in "pick" (a touch terminal): the mode checked in it.
+    const checkedMode = form.modeSwitch.querySelector("input[name=map_mode]:checked");
+    if (checkedMode && checkedMode.value !== mode) {
+      mode = checkedMode.value;
+      mapNode.classList.toggle("map--pick", mode === "pick");
+      drawTwin();
+    }
     form.modeSwitch.addEventListener("change", (event) => {
       if (event.target.name !== "map_mode") return;
       mode = event.target.value;
