@@ -6,7 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from participation.admin_views import moderation, twin_import
+from participation.admin_views import moderation, paper, twin_import
 from participation.models import TwinFeature
 from participation.rules import allows
 
@@ -70,3 +70,29 @@ def twin_import_menu_item():
 def twin_import_permission():
     """The permission "Can import twin files" in the admin's group settings (Editors have it by a migration)."""
     return Permission.objects.filter(content_type__app_label="participation", codename="import_twin")
+
+
+@hooks.register("register_admin_urls")
+def paper_urls():
+    return [
+        path("paper/", paper.PaperIndexView.as_view(), name="participation_paper"),
+        path(
+            "paper/<int:consultation>/", paper.PaperConsultationView.as_view(), name="participation_paper_consultation"
+        ),
+        path(
+            "paper/<int:consultation>/proposal/<int:proposal>/",
+            paper.SheetView.as_view(),
+            name="participation_paper_proposal",
+        ),
+        path("paper/<int:consultation>/poll/<int:poll>/", paper.SheetView.as_view(), name="participation_paper_poll"),
+    ]
+
+
+class PaperMenuItem(MenuItem):
+    def is_shown(self, request):
+        return allows("participation.enter_paper", request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def paper_menu_item():
+    return PaperMenuItem(_("Paper entries"), reverse("participation_paper"), icon_name="doc-full", order=251)

@@ -1,5 +1,6 @@
-"""Reads of the forum room: devices and their tokens, room sessions and what they show."""
+"""Reads of the forum room: devices and their tokens, room sessions and what they show, the presenter's console."""
 
+from forum.selectors.console import console_polls, console_questions, console_status, pending_questions
 from forum.selectors.devices import (
     NO_TOKEN,
     RETIRED,
@@ -30,11 +31,15 @@ __all__ = [
     "RETIRED",
     "UNKNOWN",
     "DeviceAccess",
+    "console_polls",
+    "console_questions",
+    "console_status",
     "is_room_code",
     "join_url",
     "normalised_code",
     "open_room",
     "open_rooms",
+    "pending_questions",
     "poll_state",
     "proposal_state",
     "recent_rooms",

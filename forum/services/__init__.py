@@ -14,7 +14,7 @@ from forum.services.devices import (
     issue_device_token,
 )
 from forum.services.room_answers import answer_in_room, ask_in_room, upvote_in_room, vote_in_room
-from forum.services.rooms import close_room, new_room_code, open_room, show_in_room
+from forum.services.rooms import close_room, new_room_code, open_room, poll_on_the_spot, show_in_room
 
 __all__ = [
     "DEVICE_MESSAGE",
@@ -30,6 +30,7 @@ __all__ = [
     "issue_device_token",
     "new_room_code",
     "open_room",
+    "poll_on_the_spot",
     "show_in_room",
     "upvote_in_room",
     "vote_in_room",

@@ -7,6 +7,7 @@ asks for frames after the commit, like a vote: screens and phones follow at once
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -102,3 +103,37 @@ def show_in_room(
         participation_services.set_poll_state(presenter=presenter, poll=poll, state=PollState.OPEN)
     participation_services.publish_after_commit(room.consultation_id)
     return room
+
+
+@transaction.atomic
+def poll_on_the_spot(
+    *,
+    presenter,
+    room: RoomSession,
+    question: str,
+    kind: str,
+    options: Sequence[str] = (),
+    max_choices: int = 1,
+    results_hidden: bool = True,
+    show_now: bool = True,
+) -> Poll:
+    """A poll made during the evening; with ``show_now`` it goes up on every screen and phone, open, at once.
+
+    ``add_poll`` makes it; this adds the room's part in the same transaction, so a poll
+    that cannot be shown (the session ended meanwhile) is not left behind half made.
+    """
+    require("participation.present", presenter)
+    if room.closed_at is not None:
+        raise InvalidInput(_("This room session has ended."), field="room")
+    poll = participation_services.add_poll(
+        presenter=presenter,
+        consultation=room.consultation,
+        question=question,
+        kind=kind,
+        options=options,
+        max_choices=max_choices,
+        results_hidden=results_hidden,
+    )
+    if show_now:
+        show_in_room(presenter=presenter, room=room, scene=Scene.POLL, poll=poll, open_poll=True)
+    return poll

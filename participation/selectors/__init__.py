@@ -4,7 +4,7 @@ Each selector runs a fixed number of queries, whatever the number of rows.
 One module per topic; the names are re-exported here.
 """
 
-from participation.selectors.analog import current_paper_entries, paper_entries, paper_entry
+from participation.selectors.analog import current_paper_entries, paper_entries, paper_entry, paper_postcards
 from participation.selectors.boxes import BBox, area_box, box_meets, point_in
 from participation.selectors.contributions import (
     comment_threads,
@@ -125,6 +125,7 @@ __all__ = [
     "own_votes",
     "paper_entries",
     "paper_entry",
+    "paper_postcards",
     "point_in",
     "poll_by_id",
     "poll_options",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from participation.models import AnalogCount, AnalogEntry
+from participation.models import AnalogCount, AnalogEntry, Channel, Contribution
 
 
 def paper_entries(*, consultation_id: int) -> QuerySet[AnalogEntry]:
@@ -23,3 +23,12 @@ def current_paper_entries(*, consultation_id: int) -> QuerySet[AnalogEntry]:
 
 def paper_entry(*, pk: int) -> AnalogEntry | None:
     return AnalogEntry.objects.select_related("consultation", "proposal", "poll", "entered_by").filter(pk=pk).first()
+
+
+def paper_postcards(*, consultation_id: int) -> QuerySet[Contribution]:
+    """Postcards transcribed for a consultation, newest first, with who typed them in."""
+    return (
+        Contribution.objects.filter(consultation_id=consultation_id, channel=Channel.ANALOG)
+        .select_related("entered_by", "proposal")
+        .order_by("-created_at", "-id")
+    )

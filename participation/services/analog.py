@@ -7,8 +7,10 @@ the entries nobody has superseded.
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
 
 from participation.errors import InvalidInput
 from participation.models import (
@@ -70,6 +72,14 @@ def _poll_counts(poll: Poll, counts: dict) -> list[AnalogCount]:
     raise InvalidInput(_("Only polls with options or a scale can be counted on paper."), field="poll")
 
 
+def _sheet_photo(clerk, upload: UploadedFile, *, title: str):
+    """The photo of a sheet as an image of Wagtail's library (staff find it there; no one else sees it)."""
+    image = get_image_model()(title=title[:255], file=upload, uploaded_by_user=clerk)
+    image._set_image_file_metadata()  # size and hash, as Wagtail's own upload does
+    image.save()
+    return image
+
+
 @transaction.atomic
 def enter_paper_counts(
     *,
@@ -81,12 +91,15 @@ def enter_paper_counts(
     poll: Poll | None = None,
     note: str = "",
     photo=None,
+    photo_file: UploadedFile | None = None,
     corrects: AnalogEntry | None = None,
 ) -> AnalogEntry:
     """Type in one sheet's counts for a proposal (``{"support": 12, ...}``) or a poll (``{option_id: 7, ...}``,
     or ``{1: 3, ..., 5: 9}`` for a scale); every field of the sheet, zero where nobody marked.
 
     With ``corrects``, the new entry replaces that one in every total; the old one stays, superseded.
+    ``photo`` is an image of the library; ``photo_file`` an upload (checked by the form's image field)
+    that becomes one, stored only once the counts are accepted.
     """
     require("participation.enter_paper", clerk)
     if (proposal is None) == (poll is None):
@@ -107,6 +120,8 @@ def enter_paper_counts(
             raise InvalidInput(_("A correction must count the same proposal or poll."), field="corrects")
         if AnalogEntry.objects.filter(supersedes=corrects).exists():
             raise InvalidInput(_("This entry has been corrected already; correct the newest one."), field="corrects")
+    if photo_file is not None:
+        photo = _sheet_photo(clerk, photo_file, title=f"{source} ({event})")
     try:
         with transaction.atomic():
             entry = AnalogEntry.objects.create(

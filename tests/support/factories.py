@@ -149,6 +149,30 @@ def moderator(username: str = "moderator"):
     return user
 
 
+def _admin_access():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin")
+
+
+def presenter(username: str = "presenter"):
+    """A moderator who reaches the Wagtail admin, as the Moderators group made by Wagtail's migrations does
+    (transactional tests flush the group's permission: it is granted again here)."""
+    user = moderator(username)
+    user.groups.get().permissions.add(_admin_access())
+    return user
+
+
+def staff(username: str = "clerk", *codenames: str):
+    """Staff in the admin who are no moderators; with ``codenames``, holding those permissions too
+    (e.g. "add_analogentry": may enter paper results)."""
+    from django.contrib.auth.models import Permission
+
+    user = CitizenFactory(username=username)
+    user.user_permissions.add(_admin_access(), *Permission.objects.filter(codename__in=codenames))
+    return user
+
+
 def device() -> Participant:
     """A phone in the room, as its first answer would make it."""
     return services.device_participant(key=services.new_participant_key())
