@@ -1,10 +1,14 @@
 """Reads of the forum room: devices and their tokens, room sessions and what they show."""
 
 from forum.selectors.devices import (
+    DEVICE_KINDS,
     NO_TOKEN,
     RETIRED,
     UNKNOWN,
     DeviceAccess,
+    device_kind,
+    device_of,
+    device_token_url,
     screen_access,
     screen_rotation,
     terminal_access,
@@ -26,10 +30,14 @@ from forum.selectors.rooms import (
 )
 
 __all__ = [
+    "DEVICE_KINDS",
     "NO_TOKEN",
     "RETIRED",
     "UNKNOWN",
     "DeviceAccess",
+    "device_kind",
+    "device_of",
+    "device_token_url",
     "is_room_code",
     "join_url",
     "normalised_code",

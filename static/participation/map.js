@@ -275,6 +275,8 @@
   });
   drawTwin();
   load();
+  // A page that knows the comments changed (a kiosk screen, told by its socket) asks for them again.
+  mapNode.addEventListener("map:reload", load);
 
   if (!form.latitude || !form.longitude) return;
 
