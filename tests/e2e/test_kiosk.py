@@ -11,7 +11,9 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connections
+from django.test import Client
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from forum import services as forum_services
@@ -73,9 +75,7 @@ def presenter_does(action, *args, **kwargs):
 
 
 def show(demo, scene: str, **target) -> None:
-    presenter_does(
-        forum_services.show_in_room, presenter=demo.room.opened_by, room=demo.room, scene=scene, **target
-    )
+    presenter_does(forum_services.show_in_room, presenter=demo.room.opened_by, room=demo.room, scene=scene, **target)
 
 
 def new_poll(demo, question: str, **fields):
@@ -183,7 +183,9 @@ def test_every_scene_follows_the_presenter_live_and_passes_axe(screen: Page, dem
     show(demo, "results")
     shown(screen, "results")
     for channel in ("Online", "Phones in the room (opinion snapshot)", "Terminals in the room", "On paper", "Total"):
-        expect(screen.locator(f'.proposal[data-proposal="{demo.proposal.pk}"] tbody th').filter(has_text=channel)).to_have_count(1)
+        expect(
+            screen.locator(f'.proposal[data-proposal="{demo.proposal.pk}"] tbody th').filter(has_text=channel)
+        ).to_have_count(1)
     expect(screen.locator(".scene--results .scene__note")).to_contain_text("opinion snapshot")
     audit.check(screen, "results by channel")
     screenshot(screen, "kiosk-results-1920x1080")
@@ -310,18 +312,27 @@ def test_a_dropped_link_says_reconnecting_and_heals_from_the_snapshot(screen: Pa
     assert_not_reloaded(screen)
 
 
-def test_a_retired_screen_says_so_and_stops_retrying(screen: Page, demo):
+def test_a_screen_retired_in_the_admin_says_so_and_stops_retrying(
+    request, screen: Page, browser, live_server_process, demo
+):
     sockets = []
     screen.on("websocket", lambda socket: sockets.append(socket.url))
     screen.goto(demo.kiosk_url)
     wait_for_kiosk(screen)
 
-    def retire():
-        demo.screen.is_active = False
-        demo.screen.save(update_fields=["is_active"])
-        forum_services.device_changed(device=demo.screen)
+    # Staff retire the screen in the admin: the server tells its socket, which closes with 4410.
+    staff = open_screen(request, browser, live_server_process, {"width": 1280, "height": 900})
+    admin = outside_event_loop(lambda: get_user_model().objects.get(username="admin"))
+    client = Client()
+    client.force_login(admin)
+    staff.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server_process.url}]
+    )
+    staff.goto(f"/admin/snippets/forum/screen/edit/{demo.screen.pk}/")
+    staff.get_by_role("checkbox", name="Active").uncheck()
+    staff.get_by_role("button", name="Save", exact=True).click()
+    expect(staff.locator(".messages")).to_contain_text("updated")
 
-    outside_event_loop(retire)
     expect(screen.get_by_role("heading", name="This device has been retired")).to_be_visible()
     expect(screen.locator("#kiosk-stage")).to_be_hidden()
     expect(screen.locator(".kiosk__badge")).to_be_hidden()

@@ -266,7 +266,7 @@ def test_the_comment_wall_is_the_newest_public_comments_without_replies_or_names
         wall = selectors.comment_wall(consultation_id=voting_consultation.pk)
 
     assert len(wall) == selectors.WALL_SIZE
-    assert [item["id"] for item in wall] == [long.pk] + [c.pk for c in reversed(comments)][: selectors.WALL_SIZE - 1]
+    assert [item["id"] for item in wall] == [long.pk, *[c.pk for c in reversed(comments)][: selectors.WALL_SIZE - 1]]
     assert len(wall[0]["text"]) <= 280 and wall[0]["text"].endswith("…")
     assert {"Eine Antwort", "Wartet"}.isdisjoint(item["text"] for item in wall)
     assert set(wall[1]) == {"id", "text", "channel", "proposal", "created_at"}  # nothing about who wrote it
