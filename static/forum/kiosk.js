@@ -285,7 +285,7 @@
     const pins = results.comments + ":" + ((results.wall || [])[0] || {}).id;
     if (started.map && pins !== mapSeen) {
       mapSeen = pins;
-      document.getElementById("consultation-map").dispatchEvent(new Event("map:reload"));
+      document.getElementById("kiosk-map").dispatchEvent(new Event("map:reload"));
     }
     // The twin's colours follow the votes: redrawn at most every few seconds, whatever the vote rate.
     if (started.twin && results.revision !== twinSeen && !twinTimer) {
@@ -404,6 +404,7 @@
 
   function loadSnapshot() {
     clearTimeout(syncTimer);
+    syncTimer = null;
     return fetch(config.urls.snapshot, { cache: "no-store", credentials: "same-origin" })
       .then((response) => response.json())
       .then((frame) => {
@@ -413,8 +414,9 @@
   }
 
   function syncSoon() {
-    // Screens notice a missed frame together (the heartbeat): spread their requests.
-    clearTimeout(syncTimer);
+    // Screens notice a missed frame together (the heartbeat): spread their requests. One at a time:
+    // the next heartbeat must not put off a reload already due.
+    if (syncTimer) return;
     syncTimer = setTimeout(() => loadSnapshot().catch(() => undefined), jitter(200, 1200));
   }
 

@@ -211,7 +211,7 @@ def test_every_scene_follows_the_presenter_live_and_passes_axe(screen: Page, dem
     # The map of the comments, drawn by the site's map script with tiles from nowhere else.
     show(demo, "map")
     shown(screen, "map")
-    expect(screen.locator("#consultation-map")).to_have_attribute("data-loaded", re.compile(r"^[1-9]\d*$"))
+    expect(screen.locator("#kiosk-map")).to_have_attribute("data-loaded", re.compile(r"^[1-9]\d*$"))
     audit.check(screen, "map")
     screenshot(screen, "kiosk-map-1920x1080")
 
