@@ -88,9 +88,7 @@ def _room(consultation, presenter, report: DemoReport) -> None:
 
 
 def _device_url(device: RegisteredDevice) -> str:
-    token = services.issue_device_token(device=device)
-    path = "kiosk" if device._meta.model_name == "screen" else "terminal"
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/{path}/{device.slug}/?token={token}"
+    return selectors.device_token_url(device, services.issue_device_token(device=device))
 
 
 def _write_secret(path: Path, text: str) -> None:

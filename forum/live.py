@@ -13,8 +13,9 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 
-from forum.selectors import room_group, room_snapshot
-from participation.live import Frames, Listener
+from forum.models import Screen
+from forum.selectors import room_group, room_snapshot, screen_rotation
+from participation.live import Frames, Listener, read_consistently, results_frames, results_group
 
 PRESENCE_KEY = "room-presence:{}"
 PROCESS = uuid.uuid4().hex  # this server process, among those sharing the cache
@@ -23,6 +24,27 @@ AUDIENCES = ("phone", "screen", "terminal")
 
 def room_frames(consultation_id: int) -> Frames:
     return {room_group(consultation_id): room_snapshot(consultation_id=consultation_id)}
+
+
+def screen_snapshot(screen: Screen) -> dict:
+    """What a kiosk screen draws, as ONE JSON: the results frame and the room frame of its sockets' two
+    groups, read in one consistent view (so they carry the same revision), and the screen's own set-up.
+
+    The page loads it first and after every reconnect or missed frame; then the frames replace its parts.
+    """
+
+    def read() -> dict:
+        return {**results_frames(screen.consultation_id), **room_frames(screen.consultation_id)}
+
+    frames = read_consistently(read)
+    results, room = frames[results_group(screen.consultation_id)], frames[room_group(screen.consultation_id)]
+    return {
+        "type": "kiosk",
+        "revision": max(results["revision"], room["revision"]),
+        "results": results,
+        "room": room,
+        "screen": {"mode": screen.mode, "rotation": screen_rotation(screen=screen)},
+    }
 
 
 def report_presence(watched: dict[int, list[Listener]]) -> None:

@@ -1,26 +1,107 @@
+"""The room in the admin: the presenter's console (room sessions), and the room's devices: screens (with
+their rotation) and terminals, each with "New key".
+
+Saving or deleting a device tells its open sockets through the service layer: a retired or deleted one
+closes them with the reason, any other change makes its page reload what it shows.
+"""
+
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
-from forum.admin_views import console, console_actions, rooms
-from forum.models import Screen
-from participation.rules import allows
+from forum import selectors, services
+from forum.admin_views import console, console_actions, devices, rooms
+from forum.models import RegisteredDevice, Screen, Terminal
+from forum.rules import allows
+
+
+def _new_key_button(device, user) -> Button | None:
+    if not allows("forum.manage_devices", user, device):
+        return None
+    url = reverse("forum_device_new_key", args=[selectors.device_kind(device), device.pk])
+    return Button(_("New key"), url=url, icon_name="key", priority=20)
+
+
+class DeviceEditView(EditView):
+    """A device's edit page, with "New key" beside "Delete"."""
+
+    @cached_property
+    def header_more_buttons(self):
+        button = _new_key_button(self.object, self.request.user)
+        return [*super().header_more_buttons, *([button] if button else [])]
+
+
+DEVICE_PANELS = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("consultation"), FieldPanel("is_active")]
 
 
 class ScreenViewSet(SnippetViewSet):
     model = Screen
+    edit_view_class = DeviceEditView
     icon = "desktop"
     menu_label = _("Kiosk screens")
-    add_to_admin_menu = True
-    list_display = ["name", "slug", "consultation", "is_active"]
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("consultation"), FieldPanel("is_active")]
+    list_display = ["name", "slug", "consultation", "mode", "is_active", "token_issued_at"]
+    panels = [
+        *DEVICE_PANELS,
+        FieldPanel("mode"),
+        InlinePanel("rotation", label=_("Rotation (for the mode 'Rotate through scenes')"), heading=_("Rotation")),
+    ]
 
 
-register_snippet(ScreenViewSet)
+class TerminalViewSet(SnippetViewSet):
+    model = Terminal
+    edit_view_class = DeviceEditView
+    icon = "tablet-alt"
+    menu_label = _("Touch terminals")
+    list_display = ["name", "slug", "consultation", "is_active", "token_issued_at"]
+    panels = DEVICE_PANELS
+
+
+class DeviceViewSetGroup(SnippetViewSetGroup):
+    items = (ScreenViewSet, TerminalViewSet)
+    menu_icon = "desktop"
+    menu_label = _("Room devices")
+    menu_order = 270
+
+
+register_snippet(DeviceViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def device_urls():
+    return [path("devices/<str:kind>/<int:pk>/new-key/", devices.new_key, name="forum_device_new_key")]
+
+
+def _is_device(instance) -> bool:
+    return isinstance(instance, RegisteredDevice)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def new_key_button(snippet, user, next_url=None):
+    button = _new_key_button(snippet, user) if _is_device(snippet) else None
+    if button is not None:
+        yield button
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def tell_device_sockets(request, instance):
+    if _is_device(instance):
+        services.device_changed(device=instance)
+
+
+@hooks.register("before_delete_snippet")
+def tell_deleted_device_sockets(request, instances):
+    # Before: once deleted, a device has no id left to name its sockets by. The sockets hear it after the commit.
+    if request.method == "POST":
+        for instance in instances:
+            if _is_device(instance):
+                services.device_removed(device=instance)
 
 
 @hooks.register("register_admin_urls")

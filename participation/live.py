@@ -119,11 +119,6 @@ def read_consistently(function, *args, **kwargs):
         return function(*args, **kwargs)
 
 
-def consistent_snapshot(consultation_id: int) -> dict:
-    """The results frame with revision and totals from the same view of the database."""
-    return read_consistently(results_frames, consultation_id)[results_group(consultation_id)]
-
-
 def _store(frames: Frames) -> None:
     """Keep the newest frames for clients that poll; the cache is a help, never a must."""
     try:

@@ -2,10 +2,14 @@
 
 from forum.selectors.console import console_polls, console_questions, console_status, pending_questions
 from forum.selectors.devices import (
+    DEVICE_KINDS,
     NO_TOKEN,
     RETIRED,
     UNKNOWN,
     DeviceAccess,
+    device_kind,
+    device_of,
+    device_token_url,
     screen_access,
     screen_rotation,
     terminal_access,
@@ -27,6 +31,7 @@ from forum.selectors.rooms import (
 )
 
 __all__ = [
+    "DEVICE_KINDS",
     "NO_TOKEN",
     "RETIRED",
     "UNKNOWN",
@@ -34,6 +39,9 @@ __all__ = [
     "console_polls",
     "console_questions",
     "console_status",
+    "device_kind",
+    "device_of",
+    "device_token_url",
     "is_room_code",
     "join_url",
     "normalised_code",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.urls import reverse
+
 from forum.models import RegisteredDevice, Screen, Terminal, token_matches
 
 # Why a device is refused, as HTTP statuses; sockets close with 4000 + the status.
@@ -46,3 +49,29 @@ def terminal_access(*, slug: str, token: str | None) -> DeviceAccess:
 def screen_rotation(*, screen: Screen) -> list[dict]:
     """The scenes a rotating screen shows, in order, with their durations."""
     return [{"scene": step.scene, "seconds": step.seconds} for step in screen.rotation.all()]
+
+
+DEVICE_KINDS: dict[str, type[RegisteredDevice]] = {"screen": Screen, "terminal": Terminal}
+
+
+def device_of(*, kind: str, pk: int | None = None, slug: str | None = None) -> RegisteredDevice | None:
+    """The screen or terminal (``kind``) with this id or slug, or None (also for an unknown kind)."""
+    model = DEVICE_KINDS.get(kind)
+    if model is None or (pk is None and slug is None):
+        return None
+    found = model.objects.select_related("consultation")
+    found = found.filter(pk=pk) if pk is not None else found.filter(slug=slug)
+    return found.first()
+
+
+def device_kind(device: RegisteredDevice) -> str:
+    return device._meta.model_name
+
+
+def device_token_url(device: RegisteredDevice, token: str) -> str:
+    """The address that opens a device with its token, in the site's name (BASE_URL): what its operator types in.
+
+    The page keeps the token in cookies and takes it out of the address at once.
+    """
+    path = reverse("kiosk" if isinstance(device, Screen) else "terminal", args=[device.slug])
+    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}?token={token}"

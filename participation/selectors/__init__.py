@@ -7,7 +7,9 @@ One module per topic; the names are re-exported here.
 from participation.selectors.analog import current_paper_entries, paper_entries, paper_entry, paper_postcards
 from participation.selectors.boxes import BBox, area_box, box_meets, point_in
 from participation.selectors.contributions import (
+    WALL_SIZE,
     comment_threads,
+    comment_wall,
     contribution_by_id,
     contributions_for_moderation,
     located,
@@ -98,6 +100,7 @@ __all__ = [
     "SCENE_LIMIT",
     "TWIN_HEAVY_FIELDS",
     "TWIN_SEARCH_LIMIT",
+    "WALL_SIZE",
     "BBox",
     "ChannelTotals",
     "Scene",
@@ -106,6 +109,7 @@ __all__ = [
     "area_box",
     "box_meets",
     "comment_threads",
+    "comment_wall",
     "consultation_by_slug",
     "consultation_of",
     "consultation_scene",

@@ -14,8 +14,12 @@ pages, exports) reads contributions through ``public_contributions``.
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.text import Truncator
 
 from participation.models import ConsultationPage, Contribution, ModerationState, ProposalPage
+
+WALL_SIZE = 12  # comments on a kiosk's wall: what a screen can show at once, and a small frame
+WALL_TEXT_LENGTH = 280  # characters of each; the whole comment is on the consultation's page
 
 # Keep in step with the partial index "contribution_not_shown" (models.contributions).
 _SHOWN = Q(moderation_state=ModerationState.APPROVED, deleted_at__isnull=True)
@@ -56,6 +60,29 @@ def comment_threads(*, consultation: ConsultationPage, proposal: ProposalPage | 
 def public_contribution_list(*, consultation_id: int | None = None, proposal_id: int | None = None) -> QuerySet:
     """Public contributions in the order they were written: the open API's list."""
     return public_contributions(consultation_id=consultation_id, proposal_id=proposal_id).order_by("created_at", "id")
+
+
+def comment_wall(*, consultation_id: int, limit: int = WALL_SIZE) -> list[dict]:
+    """The newest public comments and ideas of a consultation (no replies), for the kiosk's wall. One query.
+
+    Nothing personal: no author, no participant, no place; the channel says where it was made.
+    """
+    rows = (
+        public_contributions(consultation_id=consultation_id)
+        .filter(parent__isnull=True)
+        .order_by("-created_at", "-id")
+        .values("id", "text", "channel", "proposal_id", "created_at")[:limit]
+    )
+    return [
+        {
+            "id": row["id"],
+            "text": Truncator(row["text"]).chars(WALL_TEXT_LENGTH),
+            "channel": row["channel"],
+            "proposal": row["proposal_id"],
+            "created_at": row["created_at"].isoformat(),
+        }
+        for row in rows
+    ]
 
 
 def located(contributions: QuerySet) -> QuerySet:

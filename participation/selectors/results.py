@@ -21,7 +21,7 @@ from participation.models import (
     Vote,
     VoteChoice,
 )
-from participation.selectors.contributions import public_contributions
+from participation.selectors.contributions import comment_wall, public_contributions
 from participation.selectors.pages import parent_path, proposals_of
 
 Totals = dict[str, int]
@@ -130,7 +130,7 @@ def results_revisions(*, consultation_ids: Iterable[int]) -> dict[int, int]:
 
 
 def results_snapshot(*, consultation_id: int) -> dict:
-    """The live aggregate of a consultation: what kiosk screens draw. Five queries."""
+    """The live aggregate of a consultation: what kiosk screens draw, the comment wall included. Six queries."""
     revision = results_revision(consultation_id=consultation_id)
     consultation = ConsultationPage.objects.get(pk=consultation_id)
     proposals = proposals_with_results(consultation=consultation)
@@ -140,6 +140,7 @@ def results_snapshot(*, consultation_id: int) -> dict:
         "revision": revision,
         "title": consultation.title,
         "comments": comment_count,
+        "wall": comment_wall(consultation_id=consultation_id),
         "proposals": [
             {
                 "id": p.pk,

@@ -10,7 +10,9 @@
 (function () {
   "use strict";
   const configNode = document.getElementById("map-config");
-  const mapNode = document.getElementById("consultation-map") || document.getElementById("twin-map");
+  // The consultation's map, an object's map, or a kiosk screen's map scene.
+  const mapNode =
+    document.getElementById("consultation-map") || document.getElementById("twin-map") || document.getElementById("kiosk-map");
   if (!configNode || !mapNode || !window.L) return;
   const config = JSON.parse(configNode.textContent);
   const labels = config.labels || {};
@@ -275,6 +277,8 @@
   });
   drawTwin();
   load();
+  // A page that knows the comments changed (a kiosk screen, told by its socket) asks for them again.
+  mapNode.addEventListener("map:reload", load);
 
   if (!form.latitude || !form.longitude) return;
 

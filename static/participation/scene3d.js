@@ -216,6 +216,15 @@ async function start() {
   map.on("load", () => {
     map.getSource("buildings").setData(scene);
     map.getSource("pins").setData(pins);
+    // A page that knows the votes or comments changed (a kiosk screen, told by its socket) redraws them.
+    container.addEventListener("scene:reload", () => {
+      Promise.all([getJson(config.sceneUrl), getJson(config.pinsUrl)])
+        .then(([buildings, comments]) => {
+          map.getSource("buildings").setData(buildings);
+          map.getSource("pins").setData(comments);
+        })
+        .catch((error) => console.warn("3D view:", error));
+    });
     if (config.bounds) fitArea(map, config.bounds);
     map.once("idle", () => {
       container.dataset.state = "ready";

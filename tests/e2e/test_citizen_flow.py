@@ -112,7 +112,7 @@ def test_citizen_signs_up_comments_on_the_map_and_votes_live_on_the_kiosk(contex
     kiosk.goto(demo.kiosk_url)
     wait_for_kiosk(kiosk)
     support = kiosk.locator(f'[data-proposal="{demo.proposal.pk}"] dd[data-choice="support"]')
-    before = int(support.inner_text())
+    before = int(support.text_content())  # the demo screen shows the poll: the results are drawn, not shown
     kiosk.evaluate("() => { window.__sameDocument = true; }")
 
     # Vote "support" on a proposal.

@@ -93,13 +93,15 @@ def test_staff_add_a_proposal_under_a_consultation(client, editor, voting_consul
 
 
 def test_kiosk_screens_are_registered_in_the_admin(client, editor, voting_consultation):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
     from forum.models import Screen
 
     client.force_login(editor)
-    response = client.post(
-        "/admin/snippets/forum/screen/add/",
-        {"name": "Foyer", "slug": "foyer", "consultation": voting_consultation.pk, "is_active": "on"},
-    )
+    form = {"name": "Foyer", "slug": "foyer", "consultation": voting_consultation.pk, "is_active": "on"}
+    # The screen's mode and its rotation (an inline of scenes, empty here) are part of the form.
+    form |= {"mode": "follow", "rotation": inline_formset([])}
+    response = client.post("/admin/snippets/forum/screen/add/", nested_form_data(form))
 
     assert response.status_code == 302
     assert Screen.objects.get(slug="foyer").consultation_id == voting_consultation.pk

@@ -209,10 +209,10 @@ def test_results_snapshot_is_what_screens_draw(voting_consultation, citizen, dja
     second = factories.proposal(voting_consultation, title="Bänke")
     services.cast_vote(voter=citizen, proposal=first, choice="support")
     votes(second, "oppose", "abstain")
-    factories.comment(voting_consultation)
+    comment = factories.comment(voting_consultation, proposal=first, channel="analog")
     factories.comment(voting_consultation, moderation_state=ModerationState.PENDING)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         snapshot = selectors.results_snapshot(consultation_id=voting_consultation.pk)
 
     assert snapshot == {
@@ -220,6 +220,15 @@ def test_results_snapshot_is_what_screens_draw(voting_consultation, citizen, dja
         "revision": ResultsRevision.objects.get(consultation=voting_consultation).value,
         "title": voting_consultation.title,
         "comments": 1,
+        "wall": [
+            {
+                "id": comment.pk,
+                "text": "Ein Kommentar",
+                "channel": "analog",
+                "proposal": first.pk,
+                "created_at": comment.created_at.isoformat(),
+            }
+        ],
         "proposals": [
             {
                 "id": first.pk,
@@ -240,10 +249,34 @@ def test_results_snapshot_is_what_screens_draw(voting_consultation, citizen, dja
     assert snapshot["revision"] == 1
 
 
+def test_the_comment_wall_is_the_newest_public_comments_without_replies_or_names(
+    voting_consultation, citizen, django_assert_num_queries
+):
+    start = timezone.now() - timedelta(hours=1)
+    comments = factories.bulk_comments(voting_consultation, selectors.WALL_SIZE + 3, author=citizen)
+    for minutes, comment in enumerate(comments):
+        comment.created_at = start + timedelta(minutes=minutes)
+        comment.save(update_fields=["created_at"])
+    newest = comments[-1]
+    factories.comment(voting_consultation, parent=newest, text="Eine Antwort", created_at=timezone.now())
+    factories.comment(voting_consultation, text="Wartet", moderation_state=ModerationState.PENDING)
+    long = factories.comment(voting_consultation, text="Sehr lang " * 60, created_at=timezone.now())
+
+    with django_assert_num_queries(1):
+        wall = selectors.comment_wall(consultation_id=voting_consultation.pk)
+
+    assert len(wall) == selectors.WALL_SIZE
+    assert [item["id"] for item in wall] == [long.pk, *[c.pk for c in reversed(comments)][: selectors.WALL_SIZE - 1]]
+    assert len(wall[0]["text"]) <= 280 and wall[0]["text"].endswith("…")
+    assert {"Eine Antwort", "Wartet"}.isdisjoint(item["text"] for item in wall)
+    assert set(wall[1]) == {"id", "text", "channel", "proposal", "created_at"}  # nothing about who wrote it
+    assert citizen.username not in str(wall)
+
+
 def test_results_snapshot_of_an_untouched_consultation_has_revision_zero(voting_consultation):
     snapshot = selectors.results_snapshot(consultation_id=voting_consultation.pk)
 
-    assert (snapshot["revision"], snapshot["comments"], snapshot["proposals"]) == (0, 0, [])
+    assert (snapshot["revision"], snapshot["comments"], snapshot["wall"], snapshot["proposals"]) == (0, 0, [], [])
 
 
 def test_with_results_sets_totals_and_consultation_for_proposals_of_several_consultations(

@@ -119,4 +119,6 @@ def test_the_3d_scene_and_the_kiosk_count_the_same(world, http):
     (building,) = http.get(f"/consultations/{consultation.pk}/3d/scene.geojson").json()["features"]
     assert building["properties"]["contributions"] == len(PUBLIC)
     http.cookies["bf_token"] = world["screen"].token
-    assert http.get("/kiosk/foyer/snapshot/").json()["comments"] == len(PUBLIC)
+    kiosk = http.get("/kiosk/foyer/snapshot/").json()["results"]
+    assert kiosk["comments"] == len(PUBLIC)
+    assert [comment["text"] for comment in kiosk["wall"]] == ["Öffentlicher Kommentar"]  # replies stay on the page

@@ -279,7 +279,9 @@ class PhoneSocket(LiveSocket):
 
 
 def totals_of(frame: dict, proposal_id: int) -> dict:
-    return next(p["totals"] for p in frame["proposals"] if p["id"] == proposal_id)
+    """A proposal's totals in a results frame, or in a kiosk snapshot (which carries the results frame)."""
+    results = frame["results"] if frame.get("type") == "kiosk" else frame
+    return next(p["totals"] for p in results["proposals"] if p["id"] == proposal_id)
 
 
 def session_cookie(user) -> str:
