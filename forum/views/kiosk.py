@@ -23,10 +23,10 @@ from forum.live import screen_snapshot
 from forum.models import Screen
 from forum.selectors import screen_access
 from forum.views.devices import device_access
-from forum.views.live import _forms
+from forum.views.script_labels import plural_forms
 from participation.models import ConsultationPage
 from participation.views.maps import map_context
-from participation.views.scene import DEFAULT_HEIGHT, MAPLIBRE_SCRIPT, MAPLIBRE_STYLESHEET, maplibre_installed
+from participation.views.scene import MAPLIBRE_STYLESHEET, maplibre_installed, scene3d_config
 
 
 def _labels() -> dict:
@@ -53,8 +53,8 @@ def _labels() -> dict:
         "pollOpen": _("Open: answer on your phone"),
         "pollClosed": _("This poll is closed."),
         "resultsFollow": _("Results follow"),
-        "answersSoFar": _forms("%(counter)s answer so far", "%(counter)s answers so far"),
-        "answersCounted": _forms(
+        "answersSoFar": plural_forms("%(counter)s answer so far", "%(counter)s answers so far"),
+        "answersCounted": plural_forms(
             "%(counter)s answer from the room and online", "%(counter)s answers from the room and online"
         ),
         "noAnswers": _("No answers yet."),
@@ -63,7 +63,7 @@ def _labels() -> dict:
         "scaleHigh": _("5 = very much"),
         "noQuestions": _("No questions shown yet. Ask yours on your phone."),
         "beingAnswered": _("Being answered now"),
-        "upvotes": _forms("%(counter)s upvote", "%(counter)s upvotes"),
+        "upvotes": plural_forms("%(counter)s upvote", "%(counter)s upvotes"),
         "noComments": _("No comments yet."),
         "onProposal": _("On: {title}"),
         "madeIn": {
@@ -80,38 +80,16 @@ def _scene3d_config(consultation: ConsultationPage) -> dict | None:
     """What ``participation/scene3d.js`` needs to draw the twin on a screen, with a screen's words."""
     if not maplibre_installed():
         return None
-    lat, lon = settings.MAP_CENTER
-    bounds = None
-    if consultation.area_min_lon is not None:
-        bounds = [consultation.area_min_lon, consultation.area_min_lat, consultation.area_max_lon]
-        bounds.append(consultation.area_max_lat)
-    return {
-        "maplibreUrl": static(MAPLIBRE_SCRIPT),
-        "sceneUrl": reverse("participation:consultation-3d-scene", args=[consultation.pk]),
-        "pinsUrl": f"{reverse('api:contribution-geojson')}?consultation={consultation.pk}",
-        "area": consultation.area,
-        "bounds": bounds,
-        "center": [lon, lat],
-        "zoom": settings.MAP_ZOOM,
-        "defaultHeight": DEFAULT_HEIGHT,
-        "labels": {
-            "loading": _("The 3D twin is loading."),
-            "ready": _("The buildings of the area, coloured by the support for the proposals tied to them."),
-            "noWebgl": _(
-                "This screen cannot show the 3D twin: it needs WebGL 2, which is turned off or missing here. "
-                "The other scenes are not affected."
-            ),
-            "failed": _("The 3D twin could not be loaded. The other scenes are not affected."),
-            "comments": _("Comments"),
-            "support": _("Support"),
-            "oppose": _("Oppose"),
-            "abstain": _("Abstain"),
-            "height": _("Height"),
-            "heightUnknown": _("unknown, drawn as %(height)s m") % {"height": DEFAULT_HEIGHT},
-            "comment": _("Comment"),
-        },
-        "locale": {"Map.Title": _("3D view of the consultation area")},
+    texts = {
+        "loading": _("The 3D twin is loading."),
+        "ready": _("The buildings of the area, coloured by the support for the proposals tied to them."),
+        "noWebgl": _(
+            "This screen cannot show the 3D twin: it needs WebGL 2, which is turned off or missing here. "
+            "The other scenes are not affected."
+        ),
+        "failed": _("The 3D twin could not be loaded. The other scenes are not affected."),
     }
+    return scene3d_config(consultation, texts=texts, title=_("3D view of the consultation area"))
 
 
 def _config(screen: Screen) -> dict:

@@ -16,7 +16,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,6 +30,7 @@ from forum.submissions import (
     submit_room_upvote,
     submit_room_vote,
 )
+from forum.views.script_labels import plural_forms
 from participation import selectors as participation_selectors
 from participation.live import publisher
 from participation.models import PollKind
@@ -82,12 +83,6 @@ def live_join(request):
     return redirect("live-room", code=room.code)
 
 
-def _forms(singular: str, plural: str) -> list[str]:
-    """A message's singular and plural, with ``{count}`` for the script to fill in (German and English
-    have these two forms)."""
-    return [ngettext(singular, plural, n) % {"counter": "{count}"} for n in (1, 2)]
-
-
 def _labels() -> dict:
     """Every word the page's script shows, in the page's language (the script has none of its own)."""
     return {
@@ -104,7 +99,7 @@ def _labels() -> dict:
         "pollClosed": _("This poll is closed."),
         "answered": _("Your answer has been counted. You can change it while the poll is open."),
         "chooseOne": _("Choose one answer."),
-        "chooseUpTo": _forms("Choose up to %(counter)s answer.", "Choose up to %(counter)s answers."),
+        "chooseUpTo": plural_forms("Choose up to %(counter)s answer.", "Choose up to %(counter)s answers."),
         "scaleHint": _("From 1 (not at all) to 5 (very much)."),
         "wordsLabel": _("Your answer (a few words)"),
         "changeAnswer": _("Change answer"),
@@ -113,7 +108,7 @@ def _labels() -> dict:
         "results": _("Results"),
         "average": _("Average: %(average)s") % {"average": "{average}"},
         "noAnswers": _("No answers yet."),
-        "answers": _forms(
+        "answers": plural_forms(
             "%(counter)s answer from the room and online", "%(counter)s answers from the room and online"
         ),
         "questionLabel": _("Your question"),
@@ -125,7 +120,7 @@ def _labels() -> dict:
         "backQuestion": _("Back the question: %(text)s") % {"text": "{text}"},
         "backed": _("Backed"),
         "meToo": _("Me too"),
-        "backers": _forms("%(counter)s backs it", "%(counter)s back it"),
+        "backers": plural_forms("%(counter)s backs it", "%(counter)s back it"),
         "beingAnswered": _("Being answered now"),
         "yourVote": _("Your vote"),
         "choices": {"support": _("Support"), "oppose": _("Oppose"), "abstain": _("Abstain")},

@@ -49,13 +49,10 @@ def _bounds(consultation: ConsultationPage) -> list[float] | None:
     return [consultation.area_min_lon, consultation.area_min_lat, consultation.area_max_lon, consultation.area_max_lat]
 
 
-def _scene_config(consultation: ConsultationPage, scene: Scene, pin_count: int) -> dict:
-    """What the page's script needs: where to get the scene, where to look, and its words in the page's language."""
+def scene3d_config(consultation: ConsultationPage, *, texts: dict, title: str) -> dict:
+    """What ``scene3d.js`` needs to draw a consultation's twin: where to get the scene, where to look, and its
+    words in the page's language (``texts``: loading, ready, noWebgl, failed, as the page says them)."""
     lat, lon = settings.MAP_CENTER
-    buildings = ngettext(
-        "The 3D view shows %(count)s building", "The 3D view shows %(count)s buildings", len(scene.buildings)
-    ) % {"count": len(scene.buildings)}
-    pins = ngettext("and %(count)s pinned comment.", "and %(count)s pinned comments.", pin_count) % {"count": pin_count}
     return {
         "maplibreUrl": static(MAPLIBRE_SCRIPT),
         "sceneUrl": reverse("participation:consultation-3d-scene", args=[consultation.pk]),
@@ -66,13 +63,7 @@ def _scene_config(consultation: ConsultationPage, scene: Scene, pin_count: int) 
         "zoom": settings.MAP_ZOOM,
         "defaultHeight": DEFAULT_HEIGHT,
         "labels": {
-            "loading": _("The 3D view is loading."),
-            "ready": f"{buildings} {pins}",
-            "noWebgl": _(
-                "This browser cannot show the 3D view: it needs WebGL 2, which is turned off or missing here. "
-                "The table below lists the same information."
-            ),
-            "failed": _("The 3D view could not be loaded. The table below lists the same information."),
+            **texts,
             "comments": _("Comments"),
             "support": _("Support"),
             "oppose": _("Oppose"),
@@ -83,7 +74,7 @@ def _scene_config(consultation: ConsultationPage, scene: Scene, pin_count: int) 
         },
         # MapLibre's own words (control names, the canvas' label), in the page's language.
         "locale": {
-            "Map.Title": _("3D view of the consultation area"),
+            "Map.Title": title,
             "NavigationControl.ZoomIn": _("Zoom in"),
             "NavigationControl.ZoomOut": _("Zoom out"),
             "NavigationControl.ResetBearing": _("Reset the view to north"),
@@ -91,6 +82,24 @@ def _scene_config(consultation: ConsultationPage, scene: Scene, pin_count: int) 
             "AttributionControl.ToggleAttribution": _("Show or hide the credits"),
         },
     }
+
+
+def _scene_config(consultation: ConsultationPage, scene: Scene, pin_count: int) -> dict:
+    """The consultation's 3D page: its twin with the words of a page that lists the same beside it."""
+    buildings = ngettext(
+        "The 3D view shows %(count)s building", "The 3D view shows %(count)s buildings", len(scene.buildings)
+    ) % {"count": len(scene.buildings)}
+    pins = ngettext("and %(count)s pinned comment.", "and %(count)s pinned comments.", pin_count) % {"count": pin_count}
+    texts = {
+        "loading": _("The 3D view is loading."),
+        "ready": f"{buildings} {pins}",
+        "noWebgl": _(
+            "This browser cannot show the 3D view: it needs WebGL 2, which is turned off or missing here. "
+            "The table below lists the same information."
+        ),
+        "failed": _("The 3D view could not be loaded. The table below lists the same information."),
+    }
+    return scene3d_config(consultation, texts=texts, title=_("3D view of the consultation area"))
 
 
 @require_safe

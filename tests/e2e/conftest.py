@@ -28,13 +28,14 @@ from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 from tests.support import factories
 from tests.support.browser import (
     CHROMIUM_ARGS,
+    WEBGL_ARGS,
     BrowserSession,
     carry_test_database_state,
     close_session,
     open_session,
     outside_event_loop,
 )
-from tests.support.needs import require_chromium
+from tests.support.needs import require_chromium, require_maplibre
 from tests.support.server import ROOT, ServerProcess, new_channel_prefix
 
 # Servers never inherit the test process' permission to call the ORM from a running event loop.
@@ -129,12 +130,17 @@ def _orm_beside_playwright() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def browser(chromium_path, live_server_process, _orm_beside_playwright) -> Iterator[Browser]:
+def browser(request, chromium_path, live_server_process, _orm_beside_playwright) -> Iterator[Browser]:
+    # A module that draws the 3D twin says WEBGL = True: its chromium gets WebGL on SwiftShader.
+    webgl = getattr(request.module, "WEBGL", False)
+    if webgl:
+        require_maplibre()
     before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
         carry_test_database_state(before)
         # launch() gives every run a fresh, temporary user data dir.
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, timeout=30_000)
+        args = WEBGL_ARGS if webgl else CHROMIUM_ARGS
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=args, timeout=30_000)
         yield browser
         browser.close()
         connections.close_all()  # the ones opened inside Playwright's context; a left-open one blocks DROP DATABASE

@@ -5,37 +5,27 @@ chromium's software renderer, when there is no GPU), and without WebGL the page 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.db import connections
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests.support import factories
 from tests.support.browser import (
-    CHROMIUM_ARGS,
     FOCUS_STYLE_JS,
+    WEBGL_READY,
     PageAudit,
-    carry_test_database_state,
     has_visible_focus,
     outside_event_loop,
     screenshot,
 )
-from tests.support.needs import require_maplibre
 from tests.support.twin_files import DELFT
 
+WEBGL = True  # this module's chromium draws with WebGL (tests/e2e/conftest.py)
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-# WebGL on the CPU: ANGLE on SwiftShader. Chromium falls back to it on its own today, but says that this
-# fallback goes away; asked for by name it stays (--enable-unsafe-swiftshader: it is meant for tests).
-WEBGL_ARGS = [arg for arg in CHROMIUM_ARGS if arg != "--disable-gpu"] + [
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-]
 # The built-up part of the Delft model, closely: all its 160 buildings.
 AREA = (4.3650, 52.0110, 4.3685, 52.0126)
-READY = 30_000  # ms: SwiftShader compiles MapLibre's shaders on two CPU cores
 
 NO_WEBGL = """(() => {
   const getContext = HTMLCanvasElement.prototype.getContext;
@@ -43,19 +33,6 @@ NO_WEBGL = """(() => {
     return /webgl/i.test(type) ? null : getContext.call(this, type, ...rest);
   };
 })();"""
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path, live_server_process, _orm_beside_playwright) -> Iterator[Browser]:
-    """This module's chromium, with WebGL on SwiftShader (the other modules' has no use for it)."""
-    require_maplibre()
-    before = {alias: connections[alias] for alias in connections}
-    with sync_playwright() as playwright:
-        carry_test_database_state(before)
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=WEBGL_ARGS, timeout=30_000)
-        yield browser
-        browser.close()
-        connections.close_all()
 
 
 @dataclass
@@ -125,7 +102,7 @@ def scene(demo) -> Scene:
 
 
 def wait_until_drawn(page: Page) -> None:
-    expect(page.locator("#scene-map")).to_have_attribute("data-state", "ready", timeout=READY)
+    expect(page.locator("#scene-map")).to_have_attribute("data-state", "ready", timeout=WEBGL_READY)
 
 
 def test_the_twin_is_drawn_in_3d_with_what_citizens_said(context, scene):

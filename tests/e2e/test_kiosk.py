@@ -8,48 +8,31 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connections
 from django.test import Client
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from forum import services as forum_services
 from forum.models import ScreenMode, ScreenScene
 from participation import services
 from participation.models import Channel
 from tests.support.browser import (
+    WEBGL_READY,
     PageAudit,
-    carry_test_database_state,
     close_session,
     open_session,
     outside_event_loop,
     screenshot,
     wait_for_kiosk,
 )
-from tests.support.needs import require_maplibre
 
-from .test_3d_view import READY, WEBGL_ARGS
-
+WEBGL = True  # this module's chromium draws with WebGL (tests/e2e/conftest.py)
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 LANDSCAPE = {"width": 1920, "height": 1080}
 PORTRAIT = {"width": 1080, "height": 1920}
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path, live_server_process, _orm_beside_playwright) -> Iterator[Browser]:
-    """This module's chromium, with WebGL on SwiftShader for the 3D twin."""
-    require_maplibre()
-    before = {alias: connections[alias] for alias in connections}
-    with sync_playwright() as playwright:
-        carry_test_database_state(before)
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=WEBGL_ARGS, timeout=30_000)
-        yield browser
-        browser.close()
-        connections.close_all()
 
 
 def open_screen(request, browser, live_server_process, viewport):
@@ -218,7 +201,7 @@ def test_every_scene_follows_the_presenter_live_and_passes_axe(screen: Page, dem
     # The 3D twin, coloured by support.
     show(demo, "twin")
     shown(screen, "twin")
-    expect(screen.locator("#scene-map")).to_have_attribute("data-state", "ready", timeout=READY)
+    expect(screen.locator("#scene-map")).to_have_attribute("data-state", "ready", timeout=WEBGL_READY)
     audit.check(screen, "3D twin")
     screenshot(screen, "kiosk-twin-1920x1080")
 

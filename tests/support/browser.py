@@ -26,6 +26,14 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# WebGL on the CPU, for the 3D twin: ANGLE on SwiftShader. Chromium falls back to it on its own today, but
+# says that this fallback goes away; asked for by name it stays (--enable-unsafe-swiftshader: meant for tests).
+WEBGL_ARGS = [arg for arg in CHROMIUM_ARGS if arg != "--disable-gpu"] + [
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+]
+WEBGL_READY = 30_000  # ms: SwiftShader compiles MapLibre's shaders on two CPU cores
+
 # What the site promises: WCAG 2.1 A and AA (EN 301 549 / BITV 2.0). "best-practice" adds axe's
 # checks of landmarks, heading order and one h1 per page, which WCAG implies but axe files apart;
 # "wcag22aa" adds WCAG 2.2's target size, which the site meets as well.
