@@ -172,6 +172,8 @@ def shoot(out: Path, base: str, var: Path) -> list[Path]:
         for scene, settle in SCENES:
             presenter.show(scene)
             kiosk.reload()
+            shown = "poll" if scene in ("words", "questions") else scene
+            kiosk.wait_for_selector(f'body[data-scene="{shown}"]', timeout=30_000)
             kiosk.wait_for_load_state("networkidle")
             time.sleep(settle)
             save(kiosk, f"kiosk-{scene}-1920x1080")
