@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass
 
 from channels.db import database_sync_to_async
@@ -45,16 +46,16 @@ class Admission:
     groups: tuple[str, ...]
 
 
-class LiveSocket(AsyncWebsocketConsumer):
+class LiveSocket(AsyncWebsocketConsumer, metaclass=ABCMeta):
     """A read-only socket on one consultation's live state. Subclasses say who may connect and to what."""
 
     audience = ""  # "phone", "screen", "terminal": counted apart for the presenter
     admission: Admission | None = None
     _sender: asyncio.Task | None = None
 
+    @abstractmethod
     async def admit(self) -> Admission:
         """The consultation and groups of this socket, or raise ``Refused``."""
-        raise NotImplementedError
 
     async def connect(self) -> None:
         try:
@@ -138,13 +139,13 @@ class DeviceSocket(LiveSocket):
     """A registered device's socket (a screen, a terminal), admitted by the token cookie of its socket's path."""
 
     @staticmethod
+    @abstractmethod
     def access(*, slug: str, token: str | None):
         """``forum.selectors.screen_access`` or ``terminal_access``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def device_groups(self, device) -> tuple[str, ...]:
         """The live groups the device shows, beside its own."""
-        raise NotImplementedError
 
     async def admit(self) -> Admission:
         slug = self.scope["url_route"]["kwargs"]["slug"]
