@@ -120,6 +120,20 @@ def _start_screen(request, terminal: Terminal, *, error: str = "", status: int =
     return _render(request, terminal, "start.html", {"error": error}, status=status)
 
 
+def terminal_view(view):
+    """A page of the terminal at ``<slug>``, opened by its token; the refusal page for any other device."""
+
+    @wraps(view)
+    @never_cache
+    def wrapper(request, slug: str, **kwargs):
+        terminal = _terminal(request, slug)
+        if isinstance(terminal, HttpResponse):
+            return terminal
+        return view(request, terminal, **kwargs)
+
+    return wrapper
+
+
 def visitor_view(view):
     """A page or a write of the visitor at a terminal: the terminal by its token, the visitor's live session.
 
@@ -128,15 +142,12 @@ def visitor_view(view):
     """
 
     @wraps(view)
-    @never_cache
-    def wrapper(request, slug: str, **kwargs):
-        terminal = _terminal(request, slug)
-        if isinstance(terminal, HttpResponse):
-            return terminal
+    @terminal_view
+    def wrapper(request, terminal: Terminal, **kwargs):
         found = terminal_sessions.current(request, terminal)
         if found.session is None:
             if request.method != "POST":
-                return redirect("terminal", slug=slug)
+                return redirect("terminal", slug=terminal.slug)
             message = (
                 _("Nothing was saved: this terminal started over after a while without input. Please start again.")
                 if found.expired
@@ -153,12 +164,9 @@ def visitor_view(view):
 
 
 @require_GET
-@never_cache
-def terminal(request, slug: str):
+@terminal_view
+def terminal(request, found: Terminal):
     """The start screen, inviting the next person in; or, while someone is at it, their overview."""
-    found = _terminal(request, slug)
-    if isinstance(found, HttpResponse):
-        return found
     session = terminal_sessions.current(request, found).session
     if session is None:
         return _start_screen(request, found)
@@ -174,24 +182,18 @@ def terminal(request, slug: str):
 
 
 @require_POST
-@never_cache
-def terminal_start(request, slug: str):
-    found = _terminal(request, slug)
-    if isinstance(found, HttpResponse):
-        return found
+@terminal_view
+def terminal_start(request, found: Terminal):
     terminal_sessions.start(request, found)
-    return redirect("terminal", slug=slug)
+    return redirect("terminal", slug=found.slug)
 
 
 @require_POST
-@never_cache
-def terminal_done(request, slug: str):
+@terminal_view
+def terminal_done(request, found: Terminal):
     """ "Fertig": the visitor's terminal session ends (also a lapsed one), and the language goes back to the default."""
-    found = _terminal(request, slug)
-    if isinstance(found, HttpResponse):
-        return found
     terminal_sessions.end(request)
-    response = redirect("terminal", slug=slug)
+    response = redirect("terminal", slug=found.slug)
     response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
     return response
 
