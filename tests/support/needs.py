@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-NEEDS = {"chromium", "gettext", "maplibre-gl", "gdal", "redis", "postgresql"}
+NEEDS = {"chromium", "gettext", "maplibre-gl", "gdal", "nginx", "redis", "postgresql"}
 REQUIRED = {item.strip() for item in os.environ.get("REQUIRE", "").split(",") if item.strip()}
 
 
@@ -45,6 +45,13 @@ def require_maplibre() -> str:
 def require_gdal() -> str:
     path = shutil.which("ogrinfo")
     require(path is not None, "gdal", "apt-get install gdal-bin (GDAL's ogrinfo with the OAPIF driver)")
+    return path
+
+
+def require_nginx() -> str:
+    """nginx from Debian's packages: the proxy of deploy/, which the bench and its CI version start."""
+    path = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
+    require(path is not None, "nginx", "apt-get install nginx-light (Debian's nginx; only its binary is used)")
     return path
 
 
