@@ -116,18 +116,34 @@ def render_site(tmp: Path, *, upstream_port: int, http_port: int, https_port: in
     else:
         site = site.replace("listen [::]:", "listen [::1]:")
     (tmp / "site.conf").write_text(site)
-    mime = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
-    temp_paths = " ".join(
-        f"{kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    # Started as root, nginx's workers would run as nobody, who cannot read a test's temporary folder.
-    user = "user root;\n" if os.geteuid() == 0 else ""
     top = tmp / "nginx.conf"
-    top.write_text(
-        f"{user}pid {tmp}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
-        f"http {{\n {temp_paths}\n {mime}\n gzip on;\n access_log off;\n include {tmp}/site.conf;\n}}\n"
-    )
+    top.write_text(top_level(tmp))
     return top
+
+
+DEBIAN_NGINX_CONF = Path("/etc/nginx/nginx.conf")
+
+
+def top_level(tmp: Path) -> str:
+    """Debian's nginx.conf as the guide leaves it (its access_log off, no default site, our site in conf.d),
+    moved into ``tmp``; a minimal one where nginx is not Debian's."""
+    temp_paths = "".join(
+        f" {kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    # Started as root, nginx's workers would run as nobody (or www-data), who cannot read a test's folder.
+    user = "user root;" if os.geteuid() == 0 else ""
+    if not DEBIAN_NGINX_CONF.exists():
+        return f"{user}\npid {tmp}/nginx.pid;\nevents {{}}\nhttp {{{temp_paths}\n include {tmp}/site.conf;\n}}\n"
+    text = DEBIAN_NGINX_CONF.read_text()
+    text = re.sub(r"(?m)^(\s*)access_log /var/log/nginx/access.log;", r"\1access_log off;", text)  # the guide's sed
+    assert "access_log off;" in text, "the guide's step no longer matches Debian's nginx.conf"
+    text = re.sub(r"(?m)^\s*user\s[^;]*;", user, text)
+    text = re.sub(r"(?m)^\s*pid\s[^;]*;", f"pid {tmp}/nginx.pid;", text)
+    text = text.replace("/var/log/nginx/", f"{tmp}/")
+    text = text.replace("include /etc/nginx/conf.d/*.conf;", f"include {tmp}/site.conf;")
+    text = text.replace("include /etc/nginx/sites-enabled/*;", "")  # the guide removes the default site
+    text = text.replace("include /etc/nginx/modules-enabled/*.conf;", "")  # relative to nginx's own prefix
+    return re.sub(r"(?m)^http \{", "http {" + temp_paths, text, count=1)
 
 
 class Echo(BaseHTTPRequestHandler):
