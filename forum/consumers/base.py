@@ -2,15 +2,16 @@
 
 A socket is admitted once, when it connects (one lookup), and then only
 forwards frames: the frames arrive serialised, so a frame costs no database
-work and no parsing per connection.
+work and no parsing per connection. Sockets have no channel of their own:
+``participation.live.relay`` subscribes this process once per group and hands
+each frame to its sockets by a method call.
 
-Frames go through a mailbox that keeps the newest frame of each group and a
-sender task that writes them to the socket. A slow client thus holds at most
-one frame per group in this process and gets the newest state when it
-catches up, instead of piling frames up in the channel layer (unbounded
-with Redis pub/sub; with the in-memory layer, full queues drop the *newest*
-frames). Frames older than the one last taken for a group are dropped here
-already, so a client sees revisions only go up, whichever process published them.
+Frames go through a mailbox that keeps the newest frame of each group, and a
+sender task, started when there is something to write, writes them to the
+socket. A slow client thus holds at most one frame per group in this process
+and gets the newest state when it catches up, instead of piling frames up.
+Frames older than the one last taken for a group are dropped here already, so
+a client sees revisions only go up, whichever process published them.
 
 A refused socket is accepted and then closed with 4000 + the HTTP status
 (4403 no valid token, 4404 unknown, 4410 retired or ended): a refused
@@ -26,12 +27,13 @@ import json
 from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from forum.cookies import SOCKET_TOKEN_COOKIE, scope_cookie
 from forum.services import device_group
-from participation.live import publisher
+from participation.live import publisher, relay
 
 
 class Refused(Exception):
@@ -43,19 +45,32 @@ class Refused(Exception):
 @dataclass(frozen=True)
 class Admission:
     consultation_id: int
-    groups: tuple[str, ...]
+    groups: tuple[str, ...]  # frames of these groups reach the socket (participation.live.relay)
 
 
 class LiveSocket(AsyncWebsocketConsumer, metaclass=ABCMeta):
     """A read-only socket on one consultation's live state. Subclasses say who may connect and to what."""
 
+    # No channel of its own in the layer: an alias the settings do not configure makes Channels'
+    # get_channel_layer() give None. The relay brings this socket its groups' messages.
+    channel_layer_alias = "live-sockets-use-the-relay"
     audience = ""  # "phone", "screen", "terminal": counted apart for the presenter
     admission: Admission | None = None
     _sender: asyncio.Task | None = None
+    _closing: asyncio.Task | None = None
 
     @abstractmethod
     async def admit(self) -> Admission:
         """The consultation and groups of this socket, or raise ``Refused``."""
+
+    async def dispatch(self, message: dict) -> None:
+        # Channels' dispatch first closes stale database connections through a thread hop, for every
+        # message. These handlers touch the database only in ``admit``, through database_sync_to_async,
+        # which does that itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         try:
@@ -66,38 +81,32 @@ class LiveSocket(AsyncWebsocketConsumer, metaclass=ABCMeta):
             return
         self._mailbox: dict[str, str] = {}
         self._latest: dict[str, tuple[int, str]] = {}
-        self._ready = asyncio.Event()
         for group in admission.groups:
-            await self.channel_layer.group_add(group, self.channel_name)
+            await relay.join(group, self)
         self.admission = admission
         await self.accept()
-        self._sender = asyncio.create_task(self._send_frames())
         publisher.watch(admission.consultation_id, self)
 
     async def disconnect(self, code: int) -> None:
         if self.admission is None:
             return
         publisher.unwatch(self.admission.consultation_id, self)
-        if self._sender is not None:
-            self._sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sender
         for group in self.admission.groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            relay.leave(group, self)
+        for task in (self._sender, self._closing):
+            if task is not None and task is not asyncio.current_task():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         # Clients only listen; a ping keeps proxies from closing an idle socket.
         if text_data == "ping" and self.admission is not None:
-            # Renew the memberships too: layers may expire them (in-memory and
-            # Redis layers after a day), and a kiosk runs for days.
-            for group in self.admission.groups:
-                await self.channel_layer.group_add(group, self.channel_name)
             await self.send(text_data="pong")
 
-    # --- from the channel layer and the publisher ---------------------------------------
+    # --- from the relay and the publisher (plain calls on the server's loop) -------------------
 
-    async def live_frame(self, event: dict) -> None:
-        group, revision, text = event["group"], event["revision"], event["text"]
+    def frame(self, group: str, revision: int, text: str) -> None:
         latest = self._latest.get(group)
         if latest is not None and (revision < latest[0] or (revision == latest[0] and text == latest[1])):
             return  # older than what this client has, or the same frame published by another process
@@ -109,22 +118,22 @@ class LiveSocket(AsyncWebsocketConsumer, metaclass=ABCMeta):
         """The consultation's current revision: a client that has less reloads its snapshot."""
         self._post("heartbeat", json.dumps({"type": "heartbeat", "revision": revision}))
 
-    async def device_event(self, event: dict) -> None:
+    def event(self, message: dict) -> None:
         """The device this socket belongs to was re-keyed, retired or changed (``forum.services.devices``)."""
-        if "code" in event:
-            await self.close(code=event["code"])
-        elif event.get("reload"):
+        if "code" in message:
+            if self._closing is None:
+                self._closing = asyncio.get_running_loop().create_task(self.close(code=message["code"]))
+        elif message.get("reload"):
             self._post("reload", json.dumps({"type": "reload"}))
 
     def _post(self, key: str, text: str) -> None:
         self._mailbox[key] = text
-        self._ready.set()
+        if self._sender is None or self._sender.done():
+            self._sender = asyncio.get_running_loop().create_task(self._send_frames())
 
     async def _send_frames(self) -> None:
         try:
-            while True:
-                await self._ready.wait()
-                self._ready.clear()
+            while self._mailbox:
                 texts, self._mailbox = list(self._mailbox.values()), {}
                 for text in texts:
                     await self.send(text_data=text)

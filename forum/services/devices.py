@@ -36,7 +36,7 @@ def _tell_sockets(device: RegisteredDevice, **event) -> None:
         if layer is not None:
             # If the layer (Redis) is down, the sockets find out when they reconnect.
             with contextlib.suppress(Exception):
-                async_to_sync(layer.group_send)(group, {"type": DEVICE_MESSAGE, **event})
+                async_to_sync(layer.group_send)(group, {"type": DEVICE_MESSAGE, "group": group, **event})
 
     transaction.on_commit(send)
 

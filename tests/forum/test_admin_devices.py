@@ -167,7 +167,7 @@ def test_a_rotation_is_set_in_the_screen_form_and_its_page_reloads(admin, screen
         ("wall", 15),
         ("map", 30),
     ]
-    assert heard(channel) == {"type": "device.event", "reload": True}
+    assert heard(channel) == {"type": "device.event", "group": f"device.screen.{screen.pk}", "reload": True}
 
 
 def test_a_rotation_step_out_of_bounds_is_refused(admin, screen):
@@ -181,7 +181,7 @@ def test_retiring_a_screen_closes_its_sockets_as_retired(admin, screen, django_c
     with django_capture_on_commit_callbacks(execute=True):
         response = admin.post(f"/admin/snippets/forum/screen/edit/{screen.pk}/", screen_form(screen, is_active=""))
     assert response.status_code == 302
-    assert heard(channel) == {"type": "device.event", "code": 4410}
+    assert heard(channel) == {"type": "device.event", "group": f"device.screen.{screen.pk}", "code": 4410}
 
 
 def test_deleting_a_terminal_closes_its_sockets_as_retired(admin, terminal, django_capture_on_commit_callbacks):
@@ -189,4 +189,4 @@ def test_deleting_a_terminal_closes_its_sockets_as_retired(admin, terminal, djan
     with django_capture_on_commit_callbacks(execute=True):
         response = admin.post(f"/admin/snippets/forum/terminal/delete/{terminal.pk}/")
     assert response.status_code == 302 and not Terminal.objects.exists()
-    assert heard(channel) == {"type": "device.event", "code": 4410}
+    assert heard(channel) == {"type": "device.event", "group": f"device.terminal.{terminal.pk}", "code": 4410}

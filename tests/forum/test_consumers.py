@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import threading
 import time
 
@@ -22,36 +21,20 @@ from django.db import connections, transaction
 from forum import services as forum_services
 from forum.asgi import application, router
 from participation import services
-from participation.live import frame_message, publisher, results_group
+from participation.live import frame_message, results_group
 from participation.models import ResultsRevision
 from tests.support import factories
 from tests.support.needs import require_redis
-from tests.support.server import new_channel_prefix, totals_of
+from tests.support.server import totals_of
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.timeout(60)]
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.timeout(60),
+    pytest.mark.usefixtures("live_layer"),
+]
 
 ORIGIN = [(b"origin", b"http://127.0.0.1")]
 PATH = "/ws/kiosk/foyer/"
-
-
-@pytest.fixture(autouse=True)
-def channel_layer(settings):
-    """A fresh layer per test (each test runs its own event loop), under a
-    prefix of its own when Redis is shared with other runs."""
-    redis_url = os.environ.get("REDIS_URL")
-    if redis_url:
-        settings.CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                "CONFIG": {"hosts": [redis_url], "prefix": new_channel_prefix()},
-            }
-        }
-    else:
-        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    settings.LIVE_FRAME_INTERVAL = 0.2
-    yield
-    async_to_sync(get_channel_layer().flush)()
-    publisher.close()  # its reading thread's database connection, before the test database goes
 
 
 @pytest.fixture
@@ -269,24 +252,25 @@ def test_a_vote_rolled_back_sends_no_frame(screen, proposal):
     run(scenario)
 
 
-def test_a_ping_renews_the_screens_membership_of_its_group(settings, screen, proposal):
-    """Layers expire group memberships (a day by default); a kiosk runs for days."""
+def test_screens_keep_getting_frames_after_the_layers_memberships_expire(settings, screen, proposal):
+    """Layers expire group memberships (a day by default); a kiosk runs for days. The relay, which
+    holds the memberships for the process's sockets, renews them on every heartbeat."""
     settings.CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"group_expiry": 1}}
     }
+    settings.LIVE_HEARTBEAT_INTERVAL = 0.5
     citizen = factories.CitizenFactory()
 
     async def scenario():
-        pinging, silent = await connected(screen), await connected(screen)
-        await asyncio.sleep(2.5)  # both memberships are past their expiry now
-        await pinging.send_to(text_data="ping")
-        assert await pinging.receive_from(timeout=2) == "pong"
+        first, second = await connected(screen), await connected(screen)
+        await asyncio.sleep(2.5)  # the memberships made at connect are past their expiry now
         await database_sync_to_async(services.cast_vote)(voter=citizen, proposal=proposal, choice="support")
-        assert totals_of(await frame_from(pinging), proposal.pk)["support"] == 1
-        # What the renewal prevents: the screen that never pinged fell out of its group.
-        assert await no_frame(silent, 0.5)
-        await pinging.disconnect()
-        await silent.disconnect()
+        for screen_socket in (first, second):
+            # Frames published by the heartbeats before the vote come first; the vote's must follow.
+            while totals_of(await frame_from(screen_socket), proposal.pk)["support"] != 1:
+                pass
+        await first.disconnect()
+        await second.disconnect()
 
     run(scenario)
 
@@ -313,7 +297,11 @@ def test_older_and_repeated_frames_are_dropped(screen, voting_consultation):
         # As two server processes may deliver them: out of order and twice.
         for revision in (5, 3, 5, 6, 6):
             await layer.group_send(group, message(revision))
-        assert [(await frame_from(communicator))["revision"] for _ in range(2)] == [5, 6]
+        received = [(await frame_from(communicator))["revision"]]
+        while received[-1] != 6:
+            received.append((await frame_from(communicator))["revision"])
+        # 5 then 6, or only 6 when both arrive before the socket writes (its mailbox keeps the newest).
+        assert received in ([5, 6], [6])
         assert await no_frame(communicator, 0.3)
         await communicator.disconnect()
 
@@ -371,8 +359,9 @@ def test_a_stuck_screen_gets_the_newest_frame_not_a_backlog(screen, voting_consu
         return delivered
 
     delivered = run(scenario)
-    # The frame on the wire when it got stuck, then straight to the newest.
-    assert delivered[0] == 1
+    # The frame on the wire when it got stuck, then straight to the newest (with Redis, frames arrive in
+    # batches: the first one written may be a later one).
+    assert delivered == sorted(set(delivered))
     assert delivered[-1] == frames
     assert len(delivered) <= 3
 

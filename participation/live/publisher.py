@@ -30,7 +30,6 @@ frames its sockets got (a frame lost to a database or Redis outage).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import json
 import logging
@@ -42,96 +41,26 @@ from asgiref.sync import async_to_sync, sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection, connections, transaction
+from django.db import connections
 
-from participation.selectors import results_revision, results_revisions, results_snapshot
+from participation.live.frames import (
+    FrameBuilder,
+    Frames,
+    cached_frame,
+    consistent_read,
+    frame_message,
+    results_frames,
+    store_frames,
+)
+from participation.selectors import results_revision, results_revisions
 
 logger = logging.getLogger(__name__)
-
-MESSAGE_TYPE = "live.frame"
-CACHE_PREFIX = "live-frame:"
-
-Frames = dict[str, dict]  # group name -> frame
-FrameBuilder = Callable[[int], Frames]
 
 
 class Listener(Protocol):
     """A socket of this process that shows a consultation: told the current revision on every heartbeat."""
 
     def heartbeat(self, revision: int) -> None: ...
-
-
-def results_group(consultation_id: int) -> str:
-    return f"consultation.{consultation_id}.results"
-
-
-def results_frames(consultation_id: int) -> Frames:
-    """The consultation's results, as kiosk screens draw them."""
-    return {results_group(consultation_id): {"type": "results", **results_snapshot(consultation_id=consultation_id)}}
-
-
-def frame_message(group: str, frame: dict) -> dict:
-    """The channel-layer message of a frame.
-
-    Serialised once here, so consumers forward the text without work per
-    connection; the group and revision ride along so they can drop stale
-    frames without parsing it.
-    """
-    return {"type": MESSAGE_TYPE, "group": group, "revision": frame["revision"], "text": json.dumps(frame)}
-
-
-@contextlib.contextmanager
-def _consistent_read():
-    """One snapshot of the database for several queries, where the engine allows it.
-
-    Without it, the revision and the totals come from separate statements and
-    a write committed between them labels newer totals with an older revision.
-    """
-    if connection.in_atomic_block or not connection.get_autocommit():
-        # Inside someone's transaction (e.g. a test running on_commit callbacks
-        # in its own): read what it sees.
-        yield
-        return
-    if connection.vendor == "postgresql":
-        # The health check's SELECT 1 must not be the first statement of our transaction.
-        connection.close_if_health_check_failed()
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield
-    elif connection.vendor == "sqlite":
-        # A deferred transaction is a read snapshot in WAL mode and takes no
-        # write lock (Django's atomic() would BEGIN IMMEDIATE here).
-        with connection.cursor() as cursor:
-            cursor.execute("BEGIN DEFERRED")
-            try:
-                yield
-            finally:
-                cursor.execute("COMMIT")
-    else:
-        yield
-
-
-def read_consistently(function, *args, **kwargs):
-    """``function(*args, **kwargs)`` in one consistent view of the database."""
-    with _consistent_read():
-        return function(*args, **kwargs)
-
-
-def _store(frames: Frames) -> None:
-    """Keep the newest frames for clients that poll; the cache is a help, never a must."""
-    try:
-        cache.set_many({CACHE_PREFIX + group: (f["revision"], json.dumps(f)) for group, f in frames.items()})
-    except Exception as error:  # the cache (Redis) is down: pollers read the database instead
-        logger.warning("live frames could not be cached: %r", error)
-
-
-def _cached(group: str) -> tuple[int, str] | None:
-    try:
-        return cache.get(CACHE_PREFIX + group)
-    except Exception:
-        return None
 
 
 class SnapshotPublisher:
@@ -183,15 +112,15 @@ class SnapshotPublisher:
     def frames(self, consultation_id: int) -> Frames:
         """Every group's frame for a consultation, read consistently, and kept for polling clients."""
         frames: Frames = {}
-        with _consistent_read():
+        with consistent_read():
             for builder in self._builders:
                 frames.update(builder(consultation_id))
-        _store(frames)
+        store_frames(frames)
         return frames
 
     def current_frame_text(self, group: str, consultation_id: int) -> str:
         """The newest frame of ``group`` as JSON: from the cache if it is current (one small query), else read."""
-        cached = _cached(group)
+        cached = cached_frame(group)
         if cached is not None and cached[0] >= results_revision(consultation_id=consultation_id):
             return cached[1]
         return json.dumps(self.frames(consultation_id)[group])
