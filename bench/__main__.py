@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "seconds": round(time.monotonic() - started),
             "arguments": {"configs": args.configs, "scenarios": args.scenario_list, "quick": args.quick, "sizes": args.sizes},
-            "machine": machine(),
+            "machine": {**machine(), "load_after": os.getloadavg()},
             "sizes": SIZES["quick" if args.quick else "full"],
             "figures": figures,
             "facts": facts,

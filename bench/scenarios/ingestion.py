@@ -22,7 +22,7 @@ def run(ctx) -> None:
 
     room = ctx.seeded.room
     rates, seconds = ctx.sizes["ingestion_rates"], ctx.sizes["ingestion_seconds"]
-    most = sum(rates) * seconds
+    most = int(sum(rates) * seconds)
     online_proposals = room.proposals[2:]
     sessions = ctx.seeded.sessions[: ctx.sizes["ingestion_accounts"]]
     kinds = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bench.client import HttpConnection, close_sockets, open_socket, results_totals, wait_until
+from bench.client import HttpConnection, close_sockets, open_socket, results_totals, summary_ms, wait_until
 
 TARGET = "ratio <= 3"  # issue 8: a reconnect storm of 1,000 sockets <= 3x its floor
 
@@ -41,6 +41,7 @@ async def _stack(params: dict) -> dict:
 
     async def screen():
         socket = await open_socket(url, origin=origin, cookies=params["socket_cookies"])
+        opened = time.monotonic()
         http = HttpConnection(parts.hostname, parts.port)
         try:
             response = await http.request(
@@ -49,15 +50,21 @@ async def _stack(params: dict) -> dict:
         finally:
             http.close()
         ok = response.status == 200 and results_totals(response.body.decode(), params["proposal"]) is not None
-        return socket, ok, time.monotonic()
+        return socket, ok, time.monotonic(), opened
 
     started = time.monotonic()
     outcomes = await asyncio.gather(*(screen() for _ in range(params["count"])), return_exceptions=True)
     sockets = [o[0] for o in outcomes if isinstance(o, tuple)]
     done = [o[2] for o in outcomes if isinstance(o, tuple) and o[1]]
+    opened = [o[3] - started for o in outcomes if isinstance(o, tuple)]
     errors = [repr(o)[:200] for o in outcomes if isinstance(o, BaseException)][:5]
     await close_sockets(sockets)
-    return {"seconds": max(done) - started if done else None, "ok": len(done), "errors": errors}
+    return {
+        "seconds": max(done) - started if done else None,
+        "ok": len(done),
+        "sockets_open": summary_ms(opened),  # from the start, when each socket was accepted
+        "errors": errors,
+    }
 
 
 async def _floor(params: dict) -> dict:
