@@ -34,8 +34,10 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--config", default="embedded,production", help="embedded, production or both (comma list)")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS), help=f"comma list of {', '.join(SCENARIOS)}")
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of a few minutes")
-    parser.add_argument("--sizes", default="{}", help='JSON overriding sizes, e.g. \'{"fanout": [100, 500]}\'')
-    parser.add_argument("--postgres", default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--sizes", default="{}", help="JSON overriding sizes, e.g. '{\"fanout\": [100, 500]}'")
+    parser.add_argument(
+        "--postgres", default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    )
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
     parser.add_argument("--no-save", action="store_true", help="print the table only, write no results file")
     args = parser.parse_args(argv)
@@ -51,17 +53,25 @@ def commit() -> tuple[str, bool]:
     """The commit measured, and whether the work tree had changes on top of it."""
     sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     dirty = bool(
-        subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
     )
     return sha or "unknown", dirty
 
 
 def machine() -> dict:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor(),
     )
-    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    memory = next(
+        line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
     return {
         "cpus": os.cpu_count(),
         "cpu": cpu,
@@ -96,8 +106,18 @@ def main(argv: list[str] | None = None) -> int:
             completed = subprocess.run([sys.executable, "-m", "bench.session", config, json.dumps(options)], cwd=ROOT)
             if completed.returncode != 0 or not out.exists():
                 figures.append(
-                    {"scenario": "run", "config": config, "name": "configuration failed", "value": None, "unit": "",
-                     "floor": None, "ratio": None, "target": "== 0", "met": False, "note": f"exit {completed.returncode}"}
+                    {
+                        "scenario": "run",
+                        "config": config,
+                        "name": "configuration failed",
+                        "value": None,
+                        "unit": "",
+                        "floor": None,
+                        "ratio": None,
+                        "target": "== 0",
+                        "met": False,
+                        "note": f"exit {completed.returncode}",
+                    }
                 )
                 continue
             result = json.loads(out.read_text())
@@ -117,7 +137,12 @@ def main(argv: list[str] | None = None) -> int:
             "dirty": dirty,
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "seconds": round(time.monotonic() - started),
-            "arguments": {"configs": args.configs, "scenarios": args.scenario_list, "quick": args.quick, "sizes": args.sizes},
+            "arguments": {
+                "configs": args.configs,
+                "scenarios": args.scenario_list,
+                "quick": args.quick,
+                "sizes": args.sizes,
+            },
             "machine": {**machine(), "load_after": os.getloadavg()},
             "sizes": SIZES["quick" if args.quick else "full"],
             "figures": figures,

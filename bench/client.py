@@ -9,6 +9,7 @@ every frame with the time it arrived (parsed later, so the clock is read before 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import json
 import math
@@ -91,7 +92,9 @@ class HttpConnection:
             self.writer.close()
             self.writer = None
 
-    async def request(self, method: str, path: str, *, headers: dict[str, str] | None = None, body: bytes = b"") -> Response:
+    async def request(
+        self, method: str, path: str, *, headers: dict[str, str] | None = None, body: bytes = b""
+    ) -> Response:
         if self.writer is None or self.reader.at_eof():  # never opened, or the server closed it meanwhile
             self.close()
             await self.open()
@@ -248,10 +251,8 @@ async def open_sockets(count: int, url: str, *, concurrency: int = 100, **option
 
 async def close_sockets(sockets: list[Recorder]) -> None:
     async def one(recorder: Recorder):
-        try:
+        with contextlib.suppress(Exception):
             await recorder.connection.close()
-        except Exception:
-            pass
         if recorder.task is not None:
             recorder.task.cancel()
 

@@ -97,7 +97,10 @@ def room(*, proposals: int = 5, slug: str = "bench-room") -> Room:
     consultation = voting_consultation(title="Ein neuer Platz am Wasser", slug=slug)
     made = [
         services.add_proposal(
-            consultation=consultation, title=f"Vorschlag {n + 1}", slug=f"{slug}-p{n + 1}", summary="Was vorgeschlagen wird."
+            consultation=consultation,
+            title=f"Vorschlag {n + 1}",
+            slug=f"{slug}-p{n + 1}",
+            summary="Was vorgeschlagen wird.",
         )
         for n in range(proposals)
     ]
@@ -154,7 +157,9 @@ def discussed_consultation(*, comments: int, slug: str = "bench-pages") -> dict[
     from participation.models import Contribution
 
     consultation = voting_consultation(title="Der Marktplatz", slug=slug)
-    proposal = services.add_proposal(consultation=consultation, title="Bäume am Markt", slug=f"{slug}-p1", summary="Mehr Grün.")
+    proposal = services.add_proposal(
+        consultation=consultation, title="Bäume am Markt", slug=f"{slug}-p1", summary="Mehr Grün."
+    )
     authors = list(get_user_model().objects.order_by("pk")[:50]) or [None]
     Contribution.objects.bulk_create(
         (

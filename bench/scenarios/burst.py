@@ -37,7 +37,14 @@ def run(ctx, *, phones: int | None = None, sockets: int | None = None, window: f
     before = Vote.objects.filter(proposal_id=room.shown).count()
     result = ctx.client(
         "burst",
-        {"phones": phones, "sockets": sockets, "window": window, "code": room.code, "proposal": room.shown, **ctx.kiosk()},
+        {
+            "phones": phones,
+            "sockets": sockets,
+            "window": window,
+            "code": room.code,
+            "proposal": room.shown,
+            **ctx.kiosk(),
+        },
     )
     counted = Vote.objects.filter(proposal_id=room.shown).count() - before
     totals = proposal_results(proposal_ids=[room.shown])[room.shown]
@@ -72,7 +79,12 @@ async def client(params: dict) -> dict:
         await ping_all(watchers)
         cookies = await _join(phones, params["code"])
         marks = [len(s.frames) for s in watchers]
-        path, proposal, count, window = f"/api/v1/rooms/{params['code']}/vote/", params["proposal"], len(phones), params["window"]
+        path, proposal, count, window = (
+            f"/api/v1/rooms/{params['code']}/vote/",
+            params["proposal"],
+            len(phones),
+            params["window"],
+        )
 
         async def vote(index: int):
             body = json.dumps({"proposal": proposal, "choice": CHOICES[index % 3]}).encode()

@@ -90,7 +90,9 @@ async def _stack(params: dict) -> dict:
             )
             if response.status != 200:
                 raise RuntimeError(f"vote refused: {response.status} {response.body[:300]!r}")
-            arrivals = await _arrivals(sockets, marks, lambda text, total=expected_total: _has_total(text, proposal, total))
+            arrivals = await _arrivals(
+                sockets, marks, lambda text, total=expected_total: _has_total(text, proposal, total)
+            )
             expected += len(sockets)
             delivered += sum(at is not None for at in arrivals)
             if all(at is not None for at in arrivals):

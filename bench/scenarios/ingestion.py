@@ -16,9 +16,8 @@ CHOICES = ("support", "oppose", "abstain")
 
 
 def run(ctx) -> None:
-    from participation.models import Vote
-
     from bench.seed import device_cookies
+    from participation.models import Vote
 
     room = ctx.seeded.room
     rates, seconds = ctx.sizes["ingestion_rates"], ctx.sizes["ingestion_seconds"]
@@ -46,12 +45,14 @@ def run(ctx) -> None:
     for kind, label in (("online", "online votes, logged in"), ("room", "room phone votes")):
         rate, exact = best[kind]
         note = "" if exact else "counts NOT exact"
-        ctx.figure("ingestion", f"best votes/s, p95 < 200 ms: {label}", rate, "/s", floor=floor, target=">= 500", note=note)
+        ctx.figure(
+            "ingestion", f"best votes/s, p95 < 200 ms: {label}", rate, "/s", floor=floor, target=">= 500", note=note
+        )
 
 
 async def client(params: dict) -> dict:
     pool = HttpPool(params["url"], limit=1024)
-    kind, used, ok, steps = params["kind"], 0, 0, []
+    used, ok, steps = 0, 0, []
     try:
         for rate in params["rates"]:
             count = int(rate * params["seconds"])
@@ -69,7 +70,9 @@ async def client(params: dict) -> dict:
             latency = summary_ms(r.seconds for r in good)
             achieved = len(good) / max(1e-9, last - started)
             passed = len(good) == count and latency["p95"] < P95_LIMIT_MS and achieved >= 0.9 * rate
-            failures = [r.status if not isinstance(r, BaseException) else repr(r)[:80] for r in responses if r not in good]
+            failures = [
+                r.status if not isinstance(r, BaseException) else repr(r)[:80] for r in responses if r not in good
+            ]
             steps.append(
                 {
                     "rate": rate,
@@ -97,7 +100,9 @@ async def _send(pool: HttpPool, params: dict, index: int):
     if kind == "online":
         session, proposal = params["pairs"][index]
         cookies = {"sessionid": session, "csrftoken": CSRF}
-        return await pool.post_json(f"/api/v1/proposals/{proposal}/vote/", {"choice": CHOICES[index % 3]}, cookies=cookies)
+        return await pool.post_json(
+            f"/api/v1/proposals/{proposal}/vote/", {"choice": CHOICES[index % 3]}, cookies=cookies
+        )
     if kind == "room":
         cookies = {"bf_device": params["devices"][index], "csrftoken": CSRF}
         body = {"proposal": params["proposal"], "choice": CHOICES[index % 3]}

@@ -30,7 +30,13 @@ def run(ctx) -> None:
         timing = result["views"][name]
         for share in ("p50", "p95"):
             ctx.figure("map", f"{name}, {located}, {share}", timing[share], "ms", floor=result["trivial"][share])
-        ctx.figure("map", f"{name}: bytes per view", timing["bytes"], "B", note=f"HTTP {timing['status']}" if timing["status"] != 200 else "")
+        ctx.figure(
+            "map",
+            f"{name}: bytes per view",
+            timing["bytes"],
+            "B",
+            note=f"HTTP {timing['status']}" if timing["status"] != 200 else "",
+        )
 
 
 async def client(params: dict) -> dict:

@@ -29,9 +29,20 @@ def run(ctx) -> None:
             for share in ("p50", "p95"):
                 ctx.figure("pages", f"{label}, {share}", timing[share], "ms", floor=trivial[share], target=TARGETS[who])
             queries = _queries(path, session if who == "logged in" else None)
-            small = _queries(pages["small_" + name], session if who == "logged in" else None) if f"small_{name}" in pages else None
+            small = (
+                _queries(pages["small_" + name], session if who == "logged in" else None)
+                if f"small_{name}" in pages
+                else None
+            )
             constant = "" if small is None else f"{small} with {ctx.sizes['small_comments']} comments"
-            ctx.figure("pages", f"{name}, {who}: queries", queries, "", target=f"== {small}" if small is not None else "", note=constant)
+            ctx.figure(
+                "pages",
+                f"{name}, {who}: queries",
+                queries,
+                "",
+                target=f"== {small}" if small is not None else "",
+                note=constant,
+            )
 
 
 def _queries(path: str, session: str | None) -> int:

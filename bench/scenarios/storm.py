@@ -14,7 +14,9 @@ TARGET = "ratio <= 3"  # issue 8: a reconnect storm of 1,000 sockets <= 3x its f
 
 def run(ctx) -> None:
     for count in ctx.sizes["storm"]:
-        result = ctx.client("storm", {"mode": "stack", "count": count, "proposal": ctx.seeded.room.shown, **ctx.kiosk()})
+        result = ctx.client(
+            "storm", {"mode": "stack", "count": count, "proposal": ctx.seeded.room.shown, **ctx.kiosk()}
+        )
         floor = ctx.client("storm", {"mode": "floor", "count": count})
         ctx.facts[f"storm-{count}"] = {"stack": result, "floor": floor}
         ctx.figure(
@@ -25,7 +27,13 @@ def run(ctx) -> None:
             floor=floor["seconds"],
             target=TARGET if count >= 1000 else "",
         )
-        ctx.figure("reconnect storm", f"{count:,} screens got socket and snapshot", 100.0 * result["ok"] / count, "%", target="== 100")
+        ctx.figure(
+            "reconnect storm",
+            f"{count:,} screens got socket and snapshot",
+            100.0 * result["ok"] / count,
+            "%",
+            target="== 100",
+        )
 
 
 async def client(params: dict) -> dict:
