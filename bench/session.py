@@ -157,7 +157,7 @@ def _run(config: str, options: dict, sizes: dict, env: dict, workdir: Path) -> d
                 log(f"{config}: {name} took {time.monotonic() - started:.0f} s")
     errors = stack.errors()
     ctx.facts["server_errors"] = errors[:50]
-    ctx.figure("servers", "errors logged (tracebacks)", len(errors), "", target="== 0")
+    ctx.figure("servers", "errors logged (tracebacks; nginx errors such as 504s)", len(errors), "", target="== 0")
     return {"figures": [f.as_dict() for f in ctx.figures], "facts": ctx.facts, "sizes": sizes}
 
 
