@@ -151,7 +151,7 @@ class Process:
         return [line for line in lines if line.startswith(("Traceback", "ERROR")) or " ERROR " in line]
 
 
-def nginx_config(*, prefix: Path, port: int, upstream_ports: list[int]) -> str:
+def nginx_config(*, prefix: Path, port: int, upstream_ports: list[int], static_root: str, media_root: str) -> str:
     """The top-level config: the http block the locations file asks for, one loopback server including it."""
     servers = "\n".join(f"        server 127.0.0.1:{p};" for p in upstream_ports)
     temp = "\n".join(
@@ -170,8 +170,10 @@ http {{
 {temp}
     map $http_upgrade $buergerforum_connection {{
         default upgrade;
-        ''      close;
+        ""      "";
     }}
+    map "" $buergerforum_static_root {{ default {static_root}; }}
+    map "" $buergerforum_media_root {{ default {media_root}; }}
     upstream buergerforum_asgi {{
 {servers}
         keepalive 64;
@@ -227,7 +229,15 @@ class Stack:
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (prefix / "tmp" / kind).mkdir(parents=True, exist_ok=True)
         config = prefix / "nginx.conf"
-        config.write_text(nginx_config(prefix=prefix, port=self.port, upstream_ports=ports))
+        config.write_text(
+            nginx_config(
+                prefix=prefix,
+                port=self.port,
+                upstream_ports=ports,
+                static_root=env["STATIC_ROOT"],
+                media_root=env["MEDIA_ROOT"],
+            )
+        )
         self.nginx = Process(
             [nginx_binary(), "-g", "daemon off;", "-p", str(prefix), "-c", str(config)],
             log=logs / "nginx.log",
