@@ -8,7 +8,7 @@ NPM ?= npm
 # Front-end packages (MapLibre GL JS for the 3D view) from package-lock.json, never committed.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run install install-dev migrate demo serve test check format messages screenshots clean
+.PHONY: run install install-dev migrate demo serve test check format messages screenshots bench clean
 
 run: install migrate demo serve
 
@@ -72,6 +72,12 @@ messages: install
 # The room as people see it, in headless chromium: every kiosk scene, the phone, the terminal, the console.
 screenshots: install-dev
 	$(BIN)/python scripts/room_screenshots.py
+
+# Benchmarks against the machine's floor (bench/README.md): one table, results kept under bench/results/.
+# Production needs PostgreSQL (DATABASE_URL names the server; a database bench_* is made and dropped) and Redis.
+# BENCH_ARGS picks, e.g. BENCH_ARGS="--config embedded --scenarios fanout,storm --quick".
+bench: install-dev
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -96,7 +96,8 @@ MIDDLEWARE = [
 # Widgets render through TEMPLATES, so our widget templates live in the one root (templates/participation/widgets/).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-ROOT_URLCONF = "forum.urls"
+# The bench serves the site plus its trivial floor views (bench/urls.py) through this.
+ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "forum.urls")
 ASGI_APPLICATION = "forum.asgi.application"
 
 TEMPLATES = [

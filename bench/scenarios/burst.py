@@ -1,0 +1,184 @@
+"""Burst: the 2-second spike of a full room. P phones join the room (the room's page gives each its device
+cookie), S kiosk sockets watch, then every phone votes on the proposal shown within WINDOW seconds. Figures:
+votes/s achieved, vote latency p50/p95, the share of sockets whose last frame has exactly the database's
+totals (must be 100%), frames per socket per second, votes lost (answered 200 but not in the database)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import Counter
+from urllib.parse import urlsplit
+
+from bench.client import (
+    HttpConnection,
+    close_sockets,
+    open_sockets,
+    ping_all,
+    results_totals,
+    summary_ms,
+)
+
+CHOICES = ("support", "oppose", "abstain")
+SETTLE = 120  # seconds at most for the servers to finish every vote sent and every socket to show it
+JOINS_AT_ONCE = 20
+
+
+def run(ctx, *, phones: int | None = None, sockets: int | None = None, window: float | None = None) -> dict:
+    """Runs the burst, adds its figures; returns the facts (the CI test asserts on them)."""
+    from participation.models import Vote
+    from participation.selectors import proposal_results
+
+    room = ctx.seeded.room
+    phones = phones or ctx.sizes["burst_phones"]
+    sockets = sockets or ctx.sizes["burst_sockets"]
+    window = window or ctx.sizes["burst_window"]
+    before = Vote.objects.filter(proposal_id=room.shown).count()
+    result = ctx.client(
+        "burst",
+        {
+            "phones": phones,
+            "sockets": sockets,
+            "window": window,
+            "code": room.code,
+            "proposal": room.shown,
+            **ctx.kiosk(),
+        },
+    )
+    counted = Vote.objects.filter(proposal_id=room.shown).count() - before
+    totals = proposal_results(proposal_ids=[room.shown])[room.shown]
+    exact = sum(n for text, n in result["last_totals"].items() if json.loads(text) == totals)
+    facts = {
+        **result,
+        "db_totals": totals,
+        "counted": counted,
+        "sockets_exact": exact,
+        "votes_lost": max(0, result["ok"] - counted),
+        # Answered with an error (e.g. the proxy's 504 after 60 s in the queue) and yet committed later.
+        "counted_after_error": max(0, counted - result["ok"]),
+    }
+    ctx.facts[f"burst-{phones}"] = facts
+    scenario, label = "burst", f"{phones:,} votes in {window:g} s, {sockets:,} sockets"
+    ctx.figure(scenario, f"votes/s achieved ({label})", result["votes_per_second"], "/s", target=">= 500")
+    ctx.figure(scenario, "vote latency p50", result["latency"]["p50"], "ms")
+    ctx.figure(scenario, "vote latency p95", result["latency"]["p95"], "ms", target="< 200")
+    ctx.figure(scenario, "sockets ending on the exact DB totals", 100.0 * exact / sockets, "%", target="== 100")
+    ctx.figure(scenario, "frames per socket per second (max)", result["frames_per_second_max"], "/s", target="<= 5")
+    ctx.figure(scenario, "votes lost", facts["votes_lost"], "", target="== 0")
+    ctx.figure(scenario, "votes refused or failed", phones - result["ok"], "", target="== 0")
+    ctx.figure(scenario, "votes answered with an error, yet counted", facts["counted_after_error"], "", target="== 0")
+    return facts
+
+
+async def client(params: dict) -> dict:
+    parts = urlsplit(params["url"])
+    host, port, origin = parts.hostname, parts.port, f"http://{parts.hostname}:{parts.port}"
+    watchers = await open_sockets(
+        params["sockets"], params["ws_url"] + params["socket_path"], origin=origin, cookies=params["socket_cookies"]
+    )
+    phones = [HttpConnection(host, port) for _ in range(params["phones"])]
+    try:
+        await ping_all(watchers)
+        cookies = await _join(phones, params["code"])
+        marks = [len(s.frames) for s in watchers]
+        path, proposal, count, window = (
+            f"/api/v1/rooms/{params['code']}/vote/",
+            params["proposal"],
+            len(phones),
+            params["window"],
+        )
+
+        async def vote(index: int):
+            body = json.dumps({"proposal": proposal, "choice": CHOICES[index % 3]}).encode()
+            headers = {
+                "Content-Type": "application/json",
+                "Cookie": cookies[index],
+                "X-CSRFToken": _csrf(cookies[index]),
+                "Origin": origin,
+                "Referer": f"{origin}/live/{params['code']}/",
+            }
+            await asyncio.sleep(max(0.0, started + index * window / count - time.monotonic()))
+            try:
+                return await phones[index].request("POST", path, headers=headers, body=body)
+            except (OSError, asyncio.IncompleteReadError) as error:
+                return error
+
+        started = time.monotonic()
+        responses = await asyncio.gather(*(vote(i) for i in range(count)))
+        answered = [r for r in responses if not isinstance(r, BaseException)]
+        ok = [r for r in answered if r.status == 200 and r.json().get("counted")]
+        last_answer = max((r.answered_at for r in answered), default=started)
+        # Votes the proxy gave up on may still be committed: done once the snapshot (the database's totals)
+        # holds still and every socket shows it, or after SETTLE seconds.
+        settled_in = await _settle(host, port, params, watchers, proposal)
+        last_totals: Counter = Counter()
+        frames_per_second = []
+        for recorder, mark in zip(watchers, marks, strict=True):
+            frames = [(at, results_totals(text, proposal)) for at, text in recorder.frames[mark:]]
+            frames = [(at, totals) for at, totals in frames if totals is not None]
+            last_totals[json.dumps(frames[-1][1] if frames else None, sort_keys=True)] += 1
+            span = max(1.0, (frames[-1][0] - started) if frames else 1.0)
+            frames_per_second.append(len(frames) / span)
+        refused = Counter(r.status for r in answered if r.status != 200)
+        return {
+            "ok": len(ok),
+            "refused": {str(k): v for k, v in refused.items()},
+            "failed": [repr(r)[:200] for r in responses if isinstance(r, BaseException)][:5],
+            "votes_per_second": len(ok) / max(1e-9, last_answer - started),
+            "latency": summary_ms(r.seconds for r in ok),
+            "sent_over": max((r.sent_at for r in answered), default=started) - started,
+            "last_totals": dict(last_totals),
+            "frames_per_second_max": max(frames_per_second, default=0),
+            "frames_per_second_mean": sum(frames_per_second) / max(1, len(frames_per_second)),
+            "settled_in": settled_in,
+        }
+    finally:
+        for phone in phones:
+            phone.close()
+        await close_sockets(watchers)
+
+
+async def _settle(host: str, port: int, params: dict, watchers, proposal: int) -> float | None:
+    """Seconds until the snapshot's totals held still for a second and every socket's last frame had them."""
+    started, previous = time.monotonic(), None
+    http = HttpConnection(host, port)
+    headers = {"Cookie": f"bf_token={params['snapshot_cookies']['bf_token']}"}
+    try:
+        while time.monotonic() - started < SETTLE:
+            response = await http.request("GET", params["snapshot_path"], headers=headers)
+            current = results_totals(response.body.decode(), proposal)
+            if current is not None and current == previous and all(_last(s, proposal) == current for s in watchers):
+                return time.monotonic() - started
+            previous = current
+            await asyncio.sleep(1.0)
+    finally:
+        http.close()
+    return None
+
+
+def _last(recorder, proposal: int) -> dict | None:
+    for _, text in reversed(recorder.frames):
+        totals = results_totals(text, proposal)
+        if totals is not None:
+            return totals
+    return None
+
+
+def _csrf(cookie_header: str) -> str:
+    return next(part.split("=", 1)[1] for part in cookie_header.split("; ") if part.startswith("csrftoken="))
+
+
+async def _join(phones: list[HttpConnection], code: str) -> list[str]:
+    """Each phone opens the room's page: its device and CSRF cookies, as a Cookie header."""
+    gate = asyncio.Semaphore(JOINS_AT_ONCE)
+
+    async def join(phone: HttpConnection) -> str:
+        async with gate:
+            response = await phone.request("GET", f"/live/{code}/")
+        cookies = response.cookies()
+        if response.status != 200 or "bf_device" not in cookies or "csrftoken" not in cookies:
+            raise RuntimeError(f"joining the room failed: {response.status} {sorted(cookies)}")
+        return "; ".join(f"{name}={cookies[name]}" for name in ("bf_device", "csrftoken"))
+
+    return list(await asyncio.gather(*(join(p) for p in phones)))
