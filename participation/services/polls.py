@@ -167,7 +167,8 @@ def answer_poll(
     """Record or change a participant's answer in the poll's current round; counted once, however often sent.
 
     One upsert on (poll, round, participant): two tabs, a retried request or
-    ten threads of one phone end in one answer, the latest.
+    ten threads of one phone end in one answer, the latest. Returns the answer as
+    written: a changed answer's stored ``created_at`` stays that of its first version.
     """
     poll = Poll.objects.select_related("consultation").get(pk=poll.pk)
     require("participation.answer_poll", participant, poll)
@@ -185,7 +186,7 @@ def answer_poll(
         raise InvalidInput(_("Please send your question with the question form."), field="text")
     participant: Participant = participant_of(participant)
     now = timezone.now()
-    PollAnswer.objects.bulk_create(
+    [answer] = PollAnswer.objects.bulk_create(
         [
             PollAnswer(
                 poll=poll,
@@ -201,8 +202,9 @@ def answer_poll(
         unique_fields=["poll", "round", "participant"],
         update_fields=["channel", "value", "text", "updated_at"],
     )
+    if answer.pk is None:  # engines that return no ids from an upsert
+        answer = PollAnswer.objects.get(poll=poll, round=poll.round, participant=participant)
     # The upsert holds the answer's row lock until the commit: its choices are replaced by one writer at a time.
-    answer = PollAnswer.objects.get(poll=poll, round=poll.round, participant=participant)
     if poll.has_options:
         PollChoice.objects.filter(answer=answer).delete()
         PollChoice.objects.bulk_create(PollChoice(answer=answer, option_id=pk) for pk in chosen)

@@ -10,8 +10,10 @@ from participation.models import ResultsRevision
 
 
 def bump_results_revision(consultation_id: int) -> None:
-    revision, _created = ResultsRevision.objects.get_or_create(consultation_id=consultation_id)
-    ResultsRevision.objects.filter(pk=revision.pk).update(value=F("value") + 1)
+    # One UPDATE on every write of a room's burst; the row is made on a consultation's first write only.
+    if not ResultsRevision.objects.filter(pk=consultation_id).update(value=F("value") + 1):
+        ResultsRevision.objects.get_or_create(consultation_id=consultation_id)
+        ResultsRevision.objects.filter(pk=consultation_id).update(value=F("value") + 1)
 
 
 def publish_after_commit(consultation_id: int) -> None:

@@ -20,7 +20,8 @@ def cast_vote(*, voter, proposal: ProposalPage, choice: str, channel: str = Chan
 
     ``voter`` is an account (online, or logged in on a phone) or a participant
     (a room phone, a terminal session). The latest vote counts, with the
-    channel it came from.
+    channel it came from. Returns the vote as written: a changed vote's stored
+    ``created_at`` stays that of its first version.
     """
     consultation = consultation_of(proposal)
     require("participation.vote", voter, consultation)
@@ -31,7 +32,7 @@ def cast_vote(*, voter, proposal: ProposalPage, choice: str, channel: str = Chan
     participant: Participant = participant_of(voter)
     now = timezone.now()
     # One upsert: concurrent votes of the same participant end in one row, never an error.
-    Vote.objects.bulk_create(
+    [vote] = Vote.objects.bulk_create(
         [
             Vote(
                 proposal=proposal,
@@ -47,4 +48,6 @@ def cast_vote(*, voter, proposal: ProposalPage, choice: str, channel: str = Chan
         update_fields=["choice", "channel", "updated_at"],
     )
     publish_after_commit(consultation.pk)
-    return Vote.objects.get(proposal=proposal, participant=participant)
+    if vote.pk is None:  # engines that return no ids from an upsert
+        vote = Vote.objects.get(proposal=proposal, participant=participant)
+    return vote
