@@ -70,7 +70,6 @@ def server_env(
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "forum.settings",
             "DEBUG": "1" if debug else "0",
             "SECRET_KEY": secret_key or secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -81,7 +80,7 @@ def server_env(
             "MEDIA_ROOT": str(workdir / "media"),
             "LOG_LEVEL": "WARNING",
             "CHANNEL_LAYER_PREFIX": f"bench-{secrets.token_hex(4)}",
-            "ROOT_URLCONF": "bench.urls",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
             # The room's flood ceiling (6000/m, shipped) would cap the ingestion steps, not the server:
             # the bench measures what the server sustains.
             "RATELIMIT_ROOM": "1000000/m",

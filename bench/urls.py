@@ -1,4 +1,4 @@
-"""The bench's URLconf (ROOT_URLCONF=bench.urls in the servers the bench starts): the whole site, plus the
+"""The bench's URLconf (bench.settings, in the servers the bench starts): the whole site, plus the
 trivial views that are the floor of the HTTP figures. They run through the same nginx, the same ASGI
 processes and the same middleware (sessions, CSRF, ...) as the site's pages and votes, and do nothing else."""
 

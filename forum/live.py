@@ -7,6 +7,7 @@ this process to the cache, so the presenter sees how many phones are there.
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 
@@ -15,7 +16,7 @@ from django.core.cache import cache
 
 from forum.models import Screen
 from forum.selectors import room_group, room_snapshot, screen_rotation
-from participation.live import Frames, Listener, read_consistently, results_frames, results_group
+from participation.live import Frames, Listener, publisher, results_group
 
 PRESENCE_KEY = "room-presence:{}"
 PROCESS = uuid.uuid4().hex  # this server process, among those sharing the cache
@@ -28,16 +29,14 @@ def room_frames(consultation_id: int) -> Frames:
 
 def screen_snapshot(screen: Screen) -> dict:
     """What a kiosk screen draws, as ONE JSON: the results frame and the room frame of its sockets' two
-    groups, read in one consistent view (so they carry the same revision), and the screen's own set-up.
+    groups, of one revision (as published: from the cache when current), and the screen's own set-up.
 
     The page loads it first and after every reconnect or missed frame; then the frames replace its parts.
     """
-
-    def read() -> dict:
-        return {**results_frames(screen.consultation_id), **room_frames(screen.consultation_id)}
-
-    frames = read_consistently(read)
-    results, room = frames[results_group(screen.consultation_id)], frames[room_group(screen.consultation_id)]
+    groups = [results_group(screen.consultation_id), room_group(screen.consultation_id)]
+    results, room = (
+        json.loads(text) for text in publisher.current_frame_texts(screen.consultation_id, groups).values()
+    )
     return {
         "type": "kiosk",
         "revision": max(results["revision"], room["revision"]),

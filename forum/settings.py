@@ -97,7 +97,7 @@ MIDDLEWARE = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # The bench serves the site plus its trivial floor views (bench/urls.py) through this.
-ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "forum.urls")
+ROOT_URLCONF = "forum.urls"
 ASGI_APPLICATION = "forum.asgi.application"
 
 TEMPLATES = [

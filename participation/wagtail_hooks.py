@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from participation import services
 from participation.admin_views import moderation, paper, twin_import
 from participation.models import TwinFeature
 from participation.rules import allows
@@ -96,3 +97,10 @@ class PaperMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def paper_menu_item():
     return PaperMenuItem(_("Paper entries"), reverse("participation_paper"), icon_name="doc-full", order=251)
+
+
+@hooks.register("after_publish_page")
+@hooks.register("after_unpublish_page")
+def live_state_follows_pages(request, page):
+    # Screens and phones show proposal titles and lists: a published change reaches them at once.
+    services.page_changed(page=page)

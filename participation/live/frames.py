@@ -91,8 +91,10 @@ def store_frames(frames: Frames) -> None:
         logger.warning("live frames could not be cached: %r", error)
 
 
-def cached_frame(group: str) -> tuple[int, str] | None:
+def cached_frames(groups: list[str]) -> dict[str, tuple[int, str]]:
+    """The kept frames of ``groups`` (revision, JSON), read at once; those not kept are missing."""
     try:
-        return cache.get(CACHE_PREFIX + group)
-    except Exception:
-        return None
+        found = cache.get_many([CACHE_PREFIX + group for group in groups])
+    except Exception:  # the cache (Redis) is down
+        return {}
+    return {group: found[CACHE_PREFIX + group] for group in groups if CACHE_PREFIX + group in found}

@@ -46,7 +46,7 @@ from django.db import connections
 from participation.live.frames import (
     FrameBuilder,
     Frames,
-    cached_frame,
+    cached_frames,
     consistent_read,
     frame_message,
     results_frames,
@@ -120,10 +120,19 @@ class SnapshotPublisher:
 
     def current_frame_text(self, group: str, consultation_id: int) -> str:
         """The newest frame of ``group`` as JSON: from the cache if it is current (one small query), else read."""
-        cached = cached_frame(group)
-        if cached is not None and cached[0] >= results_revision(consultation_id=consultation_id):
-            return cached[1]
-        return json.dumps(self.frames(consultation_id)[group])
+        return self.current_frame_texts(consultation_id, [group])[group]
+
+    def current_frame_texts(self, consultation_id: int, groups: list[str]) -> dict[str, str]:
+        """The newest frames of ``groups`` as JSON, of one revision: from the cache when all are kept at the
+        consultation's current revision (one small query; a reconnecting room asks this a thousand times),
+        else read and kept."""
+        cached = cached_frames(groups)
+        revisions = {revision for revision, _text in cached.values()}
+        current = len(cached) == len(groups) and len(revisions) == 1
+        if current and revisions.pop() >= results_revision(consultation_id=consultation_id):
+            return {group: text for group, (_revision, text) in cached.items()}
+        frames = self.frames(consultation_id)
+        return {group: json.dumps(frames[group]) for group in groups}
 
     def _server_loop(self) -> asyncio.AbstractEventLoop | None:
         loop = self._loop

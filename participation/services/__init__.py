@@ -26,7 +26,7 @@ from participation.services.polls import (
     set_poll_state,
     upvote_question,
 )
-from participation.services.results import publish_after_commit
+from participation.services.results import page_changed, publish_after_commit
 from participation.services.twin_features import import_twin_file
 from participation.services.twin_imports import run_twin_import_job, start_twin_import
 from participation.services.votes import cast_vote
@@ -45,6 +45,7 @@ __all__ = [
     "moderate_contribution",
     "moderate_question",
     "new_participant_key",
+    "page_changed",
     "participant_of",
     "post_contribution",
     "publish_after_commit",

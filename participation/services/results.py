@@ -6,7 +6,8 @@ from django.db import transaction
 from django.db.models import F
 
 from participation import live
-from participation.models import ResultsRevision
+from participation.models import ConsultationPage, ProposalPage, ResultsRevision
+from participation.selectors import consultation_of
 
 
 def bump_results_revision(consultation_id: int) -> None:
@@ -19,3 +20,14 @@ def bump_results_revision(consultation_id: int) -> None:
 def publish_after_commit(consultation_id: int) -> None:
     bump_results_revision(consultation_id)
     transaction.on_commit(lambda: live.publisher.request(consultation_id))
+
+
+@transaction.atomic
+def page_changed(*, page) -> None:
+    """A consultation or proposal page was published or unpublished: what screens and phones show of it
+    (titles, the proposals) moves on to a new revision, so cached frames and snapshots are not kept."""
+    page = page.specific
+    if isinstance(page, ConsultationPage):
+        publish_after_commit(page.pk)
+    elif isinstance(page, ProposalPage):
+        publish_after_commit(consultation_of(page).pk)

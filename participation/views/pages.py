@@ -7,11 +7,16 @@ refused, renders the page again with the form bound, nothing lost.
 from __future__ import annotations
 
 import json
+import logging
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from participation import selectors
@@ -21,11 +26,57 @@ from participation.rules import allows, refusal
 from participation.submissions import submit_comment, submit_vote
 from participation.views.maps import map_context
 
+logger = logging.getLogger(__name__)
+
 COMMENTS_PER_PAGE = 50
+# A page's comment list, rendered for visitors who cannot reply, is kept per results revision (every
+# comment written, hidden or shown bumps it). The time bounds what the revision does not see: a renamed
+# account, a retitled proposal.
+COMMENTS_CACHE_SECONDS = 60
+COMMENTS_CACHE_PAGES = 100  # list pages kept; further ones are rendered each time
 
 
 def comment_page(request, contributions):
     return Paginator(contributions, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _comments_cache_key(request, consultation: ConsultationPage, page) -> str | None:
+    """Where a page's rendered comment list is kept, or None where it must be rendered (repliers get forms
+    with their CSRF token; odd page numbers would only fill the cache)."""
+    number = request.GET.get("page", "1")
+    if not (number.isdigit() and 0 < int(number) <= COMMENTS_CACHE_PAGES):
+        return None
+    revision = selectors.results_revision(consultation_id=consultation.pk)
+    return f"comments:{page.pk}:{int(number)}:{get_language()}:{revision}"
+
+
+def _cached(key: str) -> str | None:
+    try:
+        return cache.get(key)
+    except Exception as error:  # the cache (Redis) is down: render, as without it
+        logger.warning("comment list not read from the cache: %r", error)
+        return None
+
+
+def _keep(key: str, html: str) -> None:
+    try:
+        cache.set(key, html, COMMENTS_CACHE_SECONDS)
+    except Exception as error:
+        logger.warning("comment list not cached: %r", error)
+
+
+def _with_comments(request, context: dict, threads) -> None:
+    """``comments`` (a page of ``threads``) into the context, or ``comments_html``, the list as rendered a
+    moment ago at the same revision: then neither the count nor the threads are read."""
+    key = None if context["can_comment"] else _comments_cache_key(request, context["consultation"], context["page"])
+    html = _cached(key) if key else None
+    if html is not None:
+        context["comments_html"] = mark_safe(html)
+        return
+    context["comments"] = comment_page(request, threads)
+    if key:
+        context["comments_html"] = render_to_string("participation/includes/comments.html", context, request)
+        _keep(key, context["comments_html"])
 
 
 def _permissions(request, consultation: ConsultationPage) -> dict:
@@ -81,7 +132,7 @@ def consultation_context(request, consultation: ConsultationPage, *, comment_for
     return {
         "consultation": consultation,
         "proposals": proposals,
-        "comments": comment_page(request, selectors.comment_threads(consultation=consultation)),
+        "threads": selectors.comment_threads(consultation=consultation),
         "comment_form": comment_form,
         **_permissions(request, consultation),
         **_place_context(request, consultation, consultation, comment_form),
@@ -99,7 +150,7 @@ def proposal_context(request, proposal: ProposalPage, *, comment_form=None, vote
         "totals": selectors.proposal_results(proposal_ids=[proposal.pk])[proposal.pk],
         "own_vote": own_vote,
         "vote_form": vote_form or VoteForm(initial={"choice": own_vote}),
-        "comments": comment_page(request, threads),
+        "threads": threads,
         "comment_form": comment_form,
         **_permissions(request, consultation),
         **_place_context(request, consultation, proposal, comment_form),
@@ -108,6 +159,7 @@ def proposal_context(request, proposal: ProposalPage, *, comment_form=None, vote
 
 def _render(request, page, extra: dict, *, status: int = 200) -> TemplateResponse:
     context = {**page.get_context(request), **extra}
+    _with_comments(request, context, context.pop("threads"))
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
 

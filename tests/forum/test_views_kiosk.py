@@ -8,6 +8,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -173,6 +174,7 @@ def test_the_snapshot_takes_a_fixed_number_of_queries(client, screen, evening, d
     opened(client, screen)
 
     def count() -> int:
+        cache.clear()  # the frames are read, not taken from the cache (that path is tested below)
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/kiosk/foyer/snapshot/").status_code == 200
         return len(queries)
@@ -190,6 +192,29 @@ def test_the_snapshot_takes_a_fixed_number_of_queries(client, screen, evening, d
         )
     ScreenScene.objects.create(screen=screen, scene="wall", seconds=15)
     assert count() == few
+    cache.clear()
     with django_assert_num_queries(few):
         body = client.get("/kiosk/foyer/snapshot/").json()
     assert len(body["results"]["proposals"]) == 6 and len(body["results"]["wall"]) == participation_selectors.WALL_SIZE
+
+
+def test_a_current_snapshot_is_made_of_the_frames_kept_at_its_revision(client, screen, evening):
+    opened(client, screen)
+    read = client.get("/kiosk/foyer/snapshot/").json()
+
+    with CaptureQueriesContext(connection) as queries:
+        kept = client.get("/kiosk/foyer/snapshot/").json()
+
+    assert kept == read
+    assert len(queries) <= 4, [query["sql"][:80] for query in queries]  # the screen, the revision, its rotation
+
+
+def test_a_proposal_published_meanwhile_reaches_the_snapshot(client, screen, evening):
+    opened(client, screen)
+    client.get("/kiosk/foyer/snapshot/")  # the frames are kept now
+    proposal = factories.proposal(screen.consultation, title="Neu am Abend")
+
+    participation_services.page_changed(page=proposal)  # what publishing in the admin calls
+
+    titles = [p["title"] for p in client.get("/kiosk/foyer/snapshot/").json()["results"]["proposals"]]
+    assert "Neu am Abend" in titles

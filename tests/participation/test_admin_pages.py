@@ -3,9 +3,12 @@
 import json
 
 import pytest
+from wagtail import hooks
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from participation.models import ConsultationPage, ProposalPage
+from participation.selectors import results_revision
+from participation.wagtail_hooks import live_state_follows_pages
 from tests.support import factories
 
 
@@ -105,3 +108,15 @@ def test_kiosk_screens_are_registered_in_the_admin(client, editor, voting_consul
 
     assert response.status_code == 302
     assert Screen.objects.get(slug="foyer").consultation_id == voting_consultation.pk
+
+
+@pytest.mark.parametrize("hook", ["after_publish_page", "after_unpublish_page"])
+def test_publishing_or_unpublishing_a_proposal_in_the_admin_moves_the_live_state_on(hook, proposal):
+    consultation_id = proposal.get_parent().pk
+    before = results_revision(consultation_id=consultation_id)
+    assert live_state_follows_pages in hooks.get_hooks(hook)
+
+    for registered in hooks.get_hooks(hook):
+        registered(None, proposal)
+
+    assert results_revision(consultation_id=consultation_id) == before + 1

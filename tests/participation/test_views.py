@@ -4,8 +4,10 @@ import re
 import secrets
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
+from participation import services
 from participation.models import Contribution, ModerationState, Vote
 from tests.support import factories
 from tests.support.factories import INSIDE, OUTSIDE
@@ -349,6 +351,15 @@ def test_english_is_served_to_browsers_that_ask_for_it(participating_consultatio
 PAGE_QUERY_LIMIT = 25
 
 
+def comments_of(response) -> str:
+    return re.search(r'<section id="comments".*?</section>', response.content.decode(), re.DOTALL).group(0)
+
+
+def forget_comment_lists():
+    """The rendered comment lists kept in the cache: gone, so the page renders (and counts) them."""
+    cache.clear()
+
+
 @pytest.fixture(params=["anonymous", "citizen"])
 def reader(request, db):
     if request.param == "anonymous":
@@ -363,9 +374,11 @@ def test_the_consultation_page_runs_the_same_queries_for_10_and_500_comments(
     proposals = [factories.proposal(participating_consultation) for _ in range(3)]
     factories.bulk_comments(participating_consultation, 10, author=author, proposal=proposals[0], replies_every=3)
     reader.get(participating_consultation.url)  # warm caches (site root paths)
+    forget_comment_lists()
     with_10 = queries_for(reader, participating_consultation.url)
 
     factories.bulk_comments(participating_consultation, 490, author=author, proposal=proposals[1], replies_every=4)
+    forget_comment_lists()
     with django_assert_max_num_queries(PAGE_QUERY_LIMIT):
         with_500 = queries_for(reader, participating_consultation.url)
 
@@ -378,6 +391,7 @@ def test_the_proposal_page_runs_the_same_queries_for_10_and_500_comments(
     author = factories.CitizenFactory()
     factories.bulk_comments(voting_consultation, 10, author=author, proposal=proposal, replies_every=3)
     reader.get(proposal.url)
+    forget_comment_lists()
     with_10 = queries_for(reader, proposal.url)
 
     factories.bulk_comments(voting_consultation, 490, author=author, proposal=proposal, replies_every=4)
@@ -385,6 +399,7 @@ def test_the_proposal_page_runs_the_same_queries_for_10_and_500_comments(
         Vote(proposal=proposal, participant=factories.participant(voter), choice="support")
         for voter in factories.citizens(20)
     )
+    forget_comment_lists()
     with django_assert_max_num_queries(PAGE_QUERY_LIMIT):
         with_500 = queries_for(reader, proposal.url)
 
@@ -402,3 +417,55 @@ def test_the_home_page_runs_the_same_queries_for_1_and_20_consultations(reader, 
         with_20 = queries_for(reader, "/")
 
     assert with_20 == with_1
+
+
+# --- the comment list, as rendered a moment ago ------------------------------------------------
+
+
+def test_a_visitor_gets_the_comment_list_rendered_at_the_same_revision_without_reading_it(
+    visitor, participating_consultation
+):
+    factories.bulk_comments(participating_consultation, 60, author=factories.CitizenFactory(), replies_every=3)
+    url = participating_consultation.url
+    visitor.get(url)  # warm the site's own caches
+    forget_comment_lists()
+    rendered = queries_for(visitor, url)
+    first = visitor.get(url)
+    again_queries = queries_for(visitor, url)
+    again = visitor.get(url)
+
+    assert again_queries <= rendered - 2  # neither the count nor the threads (with their replies) are read
+    assert comments_of(again) == comments_of(first)
+    assert "Kommentar 0" in again.content.decode() and "Page 1 of 2" in again.content.decode()
+    assert "Kommentar 55" in visitor.get(url + "?page=2").content.decode()
+
+
+def test_a_new_comment_and_a_hidden_one_show_at_once(visitor, participating_consultation, citizen, moderator):
+    shown = factories.comment(participating_consultation, text="Schon da")
+    url = participating_consultation.url
+    assert "Schon da" in visitor.get(url).content.decode()
+
+    services.post_contribution(author=citizen, consultation=participating_consultation, text="Ganz neu")
+    services.moderate_contribution(moderator=moderator, contribution=shown, state=ModerationState.HIDDEN)
+    page = visitor.get(url).content.decode()
+
+    assert "Ganz neu" in page and "Schon da" not in page
+
+
+def test_a_citizen_who_may_reply_gets_reply_forms_not_the_visitors_list(visitor, participating_consultation, citizen):
+    factories.comment(participating_consultation, text="Antwort erwünscht")
+    url = participating_consultation.url
+    visitor.get(url)
+    assert "Your reply" not in visitor.get(url).content.decode()  # from the cache now
+
+    page = browser(citizen).get(url).content.decode()
+
+    assert "Antwort erwünscht" in page and "Your reply" in page
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "x", "101", "1" * 30])
+def test_odd_page_numbers_still_show_the_comments(visitor, participating_consultation, page):
+    factories.comment(participating_consultation, text="Eins")
+    for _ in range(2):  # rendered, then (for the numbers that are kept) from the cache
+        response = visitor.get(f"{participating_consultation.url}?page={page}")
+        assert response.status_code == 200 and "Eins" in response.content.decode()
