@@ -225,4 +225,15 @@ def seed(*, citizens_count: int, comments: int, small_comments: int, located: in
     }
     if located:
         seeded.map_consultation = located_comments(count=located)
+    _analyze()
     return seeded
+
+
+def _analyze() -> None:
+    """Statistics for the planner, as autovacuum has them a minute after a bulk load in production: without
+    them PostgreSQL joins all 5,000 comments before it sorts (45 ms instead of 0.7 ms per page's list)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -55,4 +55,6 @@ def test_a_small_bench_ends_every_socket_on_the_database_totals_and_counts_every
     assert voted["counted"] == PHONES and voted["votes_lost"] == 0
     assert sum(voted["db_totals"].values()) == PHONES
     assert voted["sockets_exact"] == SOCKETS, voted["last_totals"]
-    assert ctx.facts[f"storm-{SOCKETS}"]["stack"]["ok"] == SOCKETS, ctx.facts[f"storm-{SOCKETS}"]
+    for who in ("phones", "screens"):
+        storm_facts = ctx.facts[f"storm-{who}-{SOCKETS}"]
+        assert storm_facts["stack"]["ok"] == SOCKETS, storm_facts
