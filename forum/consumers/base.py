@@ -56,6 +56,7 @@ class LiveSocket(AsyncWebsocketConsumer, metaclass=ABCMeta):
     channel_layer_alias = "live-sockets-use-the-relay"
     audience = ""  # "phone", "screen", "terminal": counted apart for the presenter
     admission: Admission | None = None
+    _accepted = False
     _sender: asyncio.Task | None = None
     _closing: asyncio.Task | None = None
 
@@ -81,10 +82,16 @@ class LiveSocket(AsyncWebsocketConsumer, metaclass=ABCMeta):
             return
         self._mailbox: dict[str, str] = {}
         self._latest: dict[str, tuple[int, str]] = {}
+        self._accepted = False
+        self.admission = admission
+        # In the groups before the page hears "open" (and loads its snapshot): no frame falls between.
+        # Frames that arrive meanwhile wait in the mailbox until the socket is accepted.
         for group in admission.groups:
             await relay.join(group, self)
-        self.admission = admission
         await self.accept()
+        self._accepted = True
+        if self._mailbox:
+            self._start_sending()
         publisher.watch(admission.consultation_id, self)
 
     async def disconnect(self, code: int) -> None:
@@ -128,6 +135,10 @@ class LiveSocket(AsyncWebsocketConsumer, metaclass=ABCMeta):
 
     def _post(self, key: str, text: str) -> None:
         self._mailbox[key] = text
+        if self._accepted:
+            self._start_sending()
+
+    def _start_sending(self) -> None:
         if self._sender is None or self._sender.done():
             self._sender = asyncio.get_running_loop().create_task(self._send_frames())
 

@@ -41,7 +41,7 @@ class FrameRelay:
 
     def _reset(self, loop: asyncio.AbstractEventLoop | None) -> None:
         self._loop = loop
-        self._sinks: dict[str, set[Sink]] = {}
+        self._sinks: dict[str, dict[Sink, None]] = {}  # per group, in the order the sockets joined
         self._joined: set[str] = set()  # groups the relay's channel is a member of
         self._channel: asyncio.Future[str] | None = None
         self._tasks: set[asyncio.Task] = set()
@@ -52,7 +52,7 @@ class FrameRelay:
         if layer is None:
             return
         channel = await self._own_channel(layer)
-        self._sinks.setdefault(group, set()).add(sink)
+        self._sinks.setdefault(group, {})[sink] = None
         if group not in self._joined:
             self._joined.add(group)
             try:
@@ -67,23 +67,21 @@ class FrameRelay:
         renewal: a room's sockets that reconnect after a Wi-Fi blip rejoin at no cost."""
         sinks = self._sinks.get(group)
         if sinks is not None:
-            sinks.discard(sink)
+            sinks.pop(sink, None)
             if not sinks:
                 del self._sinks[group]
 
-    def sinks(self, group: str) -> int:
-        return len(self._sinks.get(group, ()))
-
     def deliver(self, message: dict) -> None:
         group = message.get("group")
-        sinks = list(self._sinks.get(group, ()))
-        if message.get("type") == MESSAGE_TYPE:
-            revision, text = message["revision"], message["text"]
-            for sink in sinks:
-                sink.frame(group, revision, text)
-        else:
-            for sink in sinks:
-                sink.event(message)
+        is_frame = message.get("type") == MESSAGE_TYPE
+        for sink in list(self._sinks.get(group, ())):
+            try:
+                if is_frame:
+                    sink.frame(group, message["revision"], message["text"])
+                else:
+                    sink.event(message)
+            except Exception:  # one socket's trouble must not keep the frame from the others
+                logger.exception("live relay could not hand %s to a socket", message.get("type"))
 
     # --- the relay's channel, on the server's loop -------------------------------------------
 
@@ -121,10 +119,7 @@ class FrameRelay:
                 logger.warning("live relay could not receive (%r); trying again", error)
                 await asyncio.sleep(RETRY_AFTER)
                 continue
-            try:
-                self.deliver(message)
-            except Exception:
-                logger.exception("live relay could not deliver %s", message.get("type"))
+            self.deliver(message)
 
     async def _renew(self, layer, channel: str) -> None:
         # Layers let memberships expire (the in-memory and Redis layers after a day) and screens stay

@@ -1,0 +1,63 @@
+"""The relay of live frames (participation.live.relay) on the run's channel layer: every socket of the process
+in a group gets its frames and events by a method call, and one socket's trouble keeps them from no other."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from participation.live import FrameRelay, frame_message
+
+pytestmark = pytest.mark.usefixtures("db")
+
+
+class Socket:
+    """A sink as the live sockets are one: it records what it is handed."""
+
+    def __init__(self, *, broken: bool = False):
+        self.broken = broken
+        self.frames: list[tuple[str, int]] = []
+        self.events: list[dict] = []
+
+    def frame(self, group: str, revision: int, text: str) -> None:
+        if self.broken:
+            raise RuntimeError("this socket is gone")
+        self.frames.append((group, revision))
+
+    def event(self, message: dict) -> None:
+        self.events.append(message)
+
+
+async def until(condition, timeout: float = 5) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+def test_every_socket_of_a_group_gets_its_frames_and_a_broken_one_keeps_them_from_no_other():
+    relay = FrameRelay()
+    group, other = (f"test.{uuid.uuid4().hex}" for _ in range(2))  # no other run's frames on a shared Redis
+    first, broken, last, elsewhere = Socket(), Socket(broken=True), Socket(), Socket()
+
+    async def scenario():
+        for socket in (first, broken, last):
+            await relay.join(group, socket)
+        await relay.join(other, elsewhere)
+        layer = get_channel_layer()
+        await layer.group_send(group, frame_message(group, {"type": "results", "revision": 7}))
+        await layer.group_send(group, {"type": "device.event", "group": group})
+        await until(lambda: first.events and last.events)
+        relay.leave(group, first)
+        await layer.group_send(group, frame_message(group, {"type": "results", "revision": 8}))
+        await until(lambda: len(last.frames) == 2)
+
+    async_to_sync(scenario)()
+    assert first.frames == [(group, 7)]  # it left before the second frame
+    assert last.frames == [(group, 7), (group, 8)]
+    assert elsewhere.frames == [] and elsewhere.events == []
+    assert [event["type"] for event in last.events] == ["device.event"]
