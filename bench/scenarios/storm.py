@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from urllib.parse import urlsplit
 
 from bench.client import HttpConnection, close_sockets, open_socket, results_totals, summary_ms, wait_until
 
@@ -48,13 +49,12 @@ async def client(params: dict) -> dict:
 
 
 async def _stack(params: dict) -> dict:
-    from urllib.parse import urlsplit
-
+    # Each client opens a connection of its own, as a phone or screen coming back does (no shared pool).
     parts = urlsplit(params["url"])
     origin = f"http://{parts.hostname}:{parts.port}"
     url = params["ws_url"] + params["socket_path"]
 
-    async def screen():
+    async def come_back():
         socket = await open_socket(url, origin=origin, cookies=params["socket_cookies"])
         opened = time.monotonic()
         http = HttpConnection(parts.hostname, parts.port)
@@ -69,7 +69,7 @@ async def _stack(params: dict) -> dict:
         return socket, ok, time.monotonic(), opened
 
     started = time.monotonic()
-    outcomes = await asyncio.gather(*(screen() for _ in range(params["count"])), return_exceptions=True)
+    outcomes = await asyncio.gather(*(come_back() for _ in range(params["count"])), return_exceptions=True)
     sockets = [o[0] for o in outcomes if isinstance(o, tuple)]
     done = [o[2] for o in outcomes if isinstance(o, tuple) and o[1]]
     opened = [o[3] - started for o in outcomes if isinstance(o, tuple)]
