@@ -200,15 +200,36 @@ class Recorder:
     frames: list[tuple[float, str]] = field(default_factory=list)
     task: asyncio.Task | None = None
     close_code: int | None = None
+    asked: dict[int, asyncio.Future] = field(default_factory=dict)  # ref -> (time, answer) of a vote sent
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)  # set once a frame has arrived
 
     async def _read(self) -> None:
         from websockets.exceptions import ConnectionClosed
 
         try:
             async for message in self.connection:
-                self.frames.append((time.monotonic(), message))
+                at = time.monotonic()
+                self.frames.append((at, message))
+                self.arrived.set()
+                if self.asked and message.startswith("{") and '"ref"' in message:
+                    answer = json.loads(message)
+                    waiting = self.asked.pop(answer.get("ref"), None)
+                    if waiting is not None and not waiting.done():
+                        waiting.set_result((at, answer))
         except ConnectionClosed as closed:
             self.close_code = closed.rcvd.code if closed.rcvd else None
+        for waiting in self.asked.values():
+            if not waiting.done():
+                waiting.set_exception(ConnectionError(f"socket closed ({self.close_code})"))
+
+    async def ask(self, message: dict, *, timeout: float) -> tuple[float, float, dict]:
+        """Sends ``message`` (with its ``ref``) and waits for the answer with the same ref: (sent, answered, answer)."""
+        waiting = asyncio.get_running_loop().create_future()
+        self.asked[message["ref"]] = waiting
+        sent = time.monotonic()
+        await self.connection.send(json.dumps(message))
+        answered, answer = await asyncio.wait_for(waiting, timeout)
+        return sent, answered, answer
 
     def first_after(self, index: int, condition) -> tuple[int, float] | None:
         """(index, time) of the first frame from ``index`` on whose text meets ``condition``."""
@@ -238,12 +259,16 @@ async def open_socket(url: str, *, origin: str | None = None, cookies: dict[str,
     return recorder
 
 
-async def open_sockets(count: int, url: str, *, concurrency: int = 100, **options) -> list[Recorder]:
-    """``count`` sockets, at most ``concurrency`` handshakes at a time."""
+async def open_sockets(
+    count: int, url: str, *, concurrency: int = 100, each_cookies: list[dict] | None = None, **options
+) -> list[Recorder]:
+    """``count`` sockets, at most ``concurrency`` handshakes at a time (socket i with ``each_cookies[i]``)."""
     gate = asyncio.Semaphore(concurrency)
 
-    async def one(_index):
+    async def one(index):
         async with gate:
+            if each_cookies is not None:
+                options["cookies"] = each_cookies[index]
             return await open_socket(url, **options)
 
     return list(await asyncio.gather(*(one(i) for i in range(count))))

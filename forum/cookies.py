@@ -12,6 +12,8 @@ from __future__ import annotations
 from http.cookies import SimpleCookie
 
 from django.conf import settings
+from django.http import HttpRequest
+from django.utils import translation
 
 from participation.services import new_participant_key
 
@@ -55,13 +57,32 @@ def set_token_cookies(response, *, token: str, page_path: str, socket_path: str)
 
 def scope_cookie(scope: dict, name: str) -> str | None:
     """A cookie of a WebSocket handshake (Channels' cookie middleware is not in our stack)."""
+    return _scope_request(scope).COOKIES.get(name)
+
+
+def _scope_request(scope: dict) -> HttpRequest:
+    """A request with a socket handshake's cookies and language header: Django then reads them as it reads
+    a page's (signed cookies, the language) — one way for both."""
+    request = HttpRequest()
     for header, value in scope.get("headers", ()):
         if header == b"cookie":
             cookies = SimpleCookie()
             try:
                 cookies.load(value.decode("latin-1"))
             except Exception:  # a malformed header: as if there were no cookie
-                return None
-            if name in cookies:
-                return cookies[name].value
-    return None
+                continue
+            request.COOKIES.update({name: morsel.value for name, morsel in cookies.items()})
+        elif header == b"accept-language":
+            request.META["HTTP_ACCEPT_LANGUAGE"] = value.decode("latin-1")
+    return request
+
+
+def scope_device_key(scope: dict) -> str | None:
+    """The phone's key from the signed cookie its socket's handshake carries, as ``device_key`` reads it."""
+    return device_key(_scope_request(scope))
+
+
+def scope_language(scope: dict) -> str:
+    """The language of the page a socket belongs to: Django's choice for a request with the same language
+    cookie and Accept-Language header (the socket's answers speak as the page does)."""
+    return translation.get_language_from_request(_scope_request(scope))

@@ -9,20 +9,24 @@ terminals all call these, so a vote counts the same whichever way it came.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from forum import services
 from forum.models import RoomSession, Scene
+from forum.selectors import room_by_code
 from participation import selectors as participation_selectors
 from participation import services as participation_services
 from participation.errors import InvalidInput, NotOpenNow, ServiceError
 from participation.inputs import Limit, rate_limited
-from participation.models import Channel, Poll, PollKind
+from participation.models import Channel, Poll, PollAnswer, PollKind, ProposalPage
 from participation.rules import has_confirmed_email
 
 # How long a phone is asked to wait when it hits a limit, in seconds (the limits count per minute).
@@ -91,13 +95,16 @@ def _over_limit(request, *, room: RoomSession, limit_key: str, limit_rate: str |
     over_room = rate_limited(
         request, group="room", rate=settings.RATELIMIT_ROOM, key=lambda _group, _request: room.code
     )
-    if over_device or over_room:
-        return RoomOutcome(
-            status=429,
-            message=_("Many answers are arriving at once. Please wait a moment and send again."),
-            retry_after=RETRY_AFTER,
-        )
-    return None
+    return too_many() if over_device or over_room else None
+
+
+def too_many() -> RoomOutcome:
+    """The answer to a write over a limit (in the language of the moment)."""
+    return RoomOutcome(
+        status=429,
+        message=_("Many answers are arriving at once. Please wait a moment and send again."),
+        retry_after=RETRY_AFTER,
+    )
 
 
 def _ids(value, field: str = "option") -> list[int] | int | None:
@@ -141,36 +148,54 @@ def submit_room_vote(
     try:
         if data.get("proposal") not in (None, ""):
             return _proposal_vote(room, voter, channel, data)
-        poll = _shown_or_named_poll(room, data.get("poll"))
-        if poll.kind == PollKind.QUESTIONS:
-            raise InvalidInput(_("Please send your question with the question form."), field="text")
-        answer = services.answer_in_room(
-            room=room,
-            participant=voter,
-            poll=poll,
-            channel=channel,
-            options=_ids(data.get("option")),
-            value=data.get("value"),
-            text=data.get("text"),
-        )
+        return _poll_answer(room, voter, channel, data)
     except ServiceError as error:
         return _refused(error)
+
+
+def _poll_answer(room: RoomSession, voter, channel: str, data: Mapping) -> RoomOutcome:
+    poll = _shown_or_named_poll(room, data.get("poll"))
+    if poll.kind == PollKind.QUESTIONS:
+        raise InvalidInput(_("Please send your question with the question form."), field="text")
+    answer = services.answer_in_room(
+        room=room,
+        participant=voter,
+        poll=poll,
+        channel=channel,
+        options=_ids(data.get("option")),
+        value=data.get("value"),
+        text=data.get("text"),
+    )
     return RoomOutcome(saved=answer, message=_("Thank you, your answer has been counted."))
 
 
 def _proposal_vote(room: RoomSession, voter, channel: str, data: Mapping) -> RoomOutcome:
-    proposal_id = _ids(data.get("proposal"), field="proposal")
-    proposal = (
-        participation_selectors.published_proposals().filter(pk=proposal_id).first()
-        if isinstance(proposal_id, int)
-        else None
-    )
-    if proposal is None:
-        raise InvalidInput(_("There is no such proposal."), field="proposal")
+    proposal = _named_proposal(data, _proposals([data]))
     vote = services.vote_in_room(
         room=room, voter=voter, proposal=proposal, choice=str(data.get("choice") or ""), channel=channel
     )
     return RoomOutcome(saved=vote, message=_("Thank you, your vote has been counted."))
+
+
+def _proposals(inputs: Sequence[Mapping]) -> dict[int, ProposalPage]:
+    """The published proposals the inputs name, in one query (names that are no id are left out)."""
+    ids = set()
+    for data in inputs:
+        try:
+            proposal_id = _ids(data.get("proposal"), field="proposal")
+        except InvalidInput:
+            continue
+        if isinstance(proposal_id, int):
+            ids.add(proposal_id)
+    return {page.pk: page for page in participation_selectors.published_proposals().filter(pk__in=ids)}
+
+
+def _named_proposal(data: Mapping, proposals: Mapping[int, ProposalPage]) -> ProposalPage:
+    proposal_id = _ids(data.get("proposal"), field="proposal")
+    proposal = proposals.get(proposal_id) if isinstance(proposal_id, int) else None
+    if proposal is None:
+        raise InvalidInput(_("There is no such proposal."), field="proposal")
+    return proposal
 
 
 def submit_room_question(
@@ -212,3 +237,84 @@ def submit_room_upvote(
     except ServiceError as error:
         return _refused(error)
     return RoomOutcome(saved=question, message=_("You back this question."))
+
+
+# --- many phones at once ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhoneVote:
+    """A vote or poll answer a phone sent over its room socket: the room's code, the phone's device key
+    (from its signed cookie; None without one), what it sent (as ``submit_room_vote`` takes it) and the
+    language its page speaks, for the answer."""
+
+    code: str
+    key: str | None
+    data: Mapping
+    language: str
+
+
+@transaction.atomic
+def submit_room_votes(*, writes: Sequence[PhoneVote]) -> list[RoomOutcome]:
+    """The votes and poll answers of many phones, in one transaction: what a room sends within a few
+    milliseconds after a question is written at once (a group commit), each with its own outcome.
+
+    The same rules and messages as ``submit_room_vote``; the limits are the caller's (the sockets count
+    them in memory: a vote must not wait for Redis). Proposal votes go into the database in one upsert
+    per room and language, poll answers one by one, each in a savepoint of its own so one refusal spoils
+    no other.
+    """
+    rooms = {code: room_by_code(code=code) for code in {write.code for write in writes}}
+    voters = participation_services.device_participants(keys={write.key for write in writes if write.key})
+    proposals = _proposals([write.data for write in writes])
+    outcomes: list[RoomOutcome | None] = [None] * len(writes)
+    ballots: dict[tuple[RoomSession, str], list[tuple[int, participation_services.Ballot]]] = defaultdict(list)
+    for index, write in enumerate(writes):
+        with translation.override(write.language):
+            room = rooms[write.code]
+            outcome = _refused_at_once(room, write, voters)
+            if outcome is None:
+                try:
+                    if write.data.get("proposal") in (None, ""):
+                        with transaction.atomic():
+                            outcome = _poll_answer(room, voters[write.key], Channel.PHONE, write.data)
+                    else:
+                        ballot = _ballot_of(write, voters[write.key], proposals)
+                        ballots[(room, write.language)].append((index, ballot))
+                except ServiceError as error:
+                    outcome = _refused(error)
+            outcomes[index] = outcome
+    for (room, language), indexed in ballots.items():
+        with translation.override(language):
+            written = services.votes_in_room(room=room, ballots=[ballot for _index, ballot in indexed])
+            for (index, _given), vote in zip(indexed, written, strict=True):
+                outcomes[index] = (
+                    _refused(vote)
+                    if isinstance(vote, ServiceError)
+                    else RoomOutcome(saved=vote, message=_("Thank you, your vote has been counted."))
+                )
+    return outcomes
+
+
+def _refused_at_once(room: RoomSession | None, write: PhoneVote, voters: Mapping) -> RoomOutcome | None:
+    """A write refused before anything is read for it: no open room, no phone."""
+    if room is None or not room.consultation.live or not room.is_open:
+        message = _("There is no open room with this code. Please check it and try again.")
+        return RoomOutcome(status=404, message=message)
+    if voters.get(write.key) is None:
+        return RoomOutcome(status=400, message=_("Your phone is not registered yet. Please reload the page."))
+    return None
+
+
+def _ballot_of(write: PhoneVote, voter, proposals: Mapping[int, ProposalPage]) -> participation_services.Ballot:
+    proposal = _named_proposal(write.data, proposals)
+    choice = str(write.data.get("choice") or "")
+    return participation_services.Ballot(voter=voter, proposal=proposal, choice=choice, channel=Channel.PHONE)
+
+
+def answer_of(outcome: RoomOutcome) -> dict:
+    """What a phone is told of a counted vote or answer (the rooms API and the socket say the same)."""
+    saved, body = outcome.saved, {"counted": True, "message": outcome.message}
+    if isinstance(saved, PollAnswer):
+        return {**body, "poll": saved.poll_id, "round": saved.round}
+    return {**body, "proposal": saved.proposal_id, "choice": saved.choice}

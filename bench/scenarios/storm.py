@@ -1,6 +1,7 @@
-"""Reconnect storm: after a Wi-Fi blip a room comes back at once. N phones each open their socket and fetch the
-room's state, as the phone page does; then N kiosk screens the same way (their socket and snapshot: a city
-rarely has more than a few, so that row is read, not targeted). The figure is the time until the last has
+"""Reconnect storm: after a Wi-Fi blip a room comes back at once. N phones each open their socket, which
+sends the room's newest frame first, as the phone page waits for it; then N kiosk screens, each opening
+its socket and fetching its snapshot (a city rarely has more than a few screens: that row is read, not
+targeted). The figure is the time until the last has
 both. Floor: N sockets opened at once on the bare server, each sent the current state on connect."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ def run(ctx) -> None:
     room = ctx.seeded.room
     phones = {
         "socket_path": f"/ws/live/{room.code}/",
-        "snapshot_path": f"/live/{room.code}/state/",
+        "snapshot_path": None,  # the socket's first frame is the state
         "socket_cookies": {},
         "snapshot_cookies": {},
     }
@@ -57,6 +58,9 @@ async def _stack(params: dict) -> dict:
     async def come_back():
         socket = await open_socket(url, origin=origin, cookies=params["socket_cookies"])
         opened = time.monotonic()
+        if params["snapshot_path"] is None:
+            await asyncio.wait_for(socket.arrived.wait(), 60)
+            return socket, _has_state(socket.frames[0][1], params), socket.frames[0][0], opened
         http = HttpConnection(parts.hostname, parts.port)
         cookies = "; ".join(f"{name}={value}" for name, value in params["snapshot_cookies"].items())
         try:

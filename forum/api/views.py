@@ -29,6 +29,7 @@ from forum.models import RoomSession
 from forum.selectors import join_url, open_rooms, room_by_code, room_group
 from forum.submissions import (
     RoomOutcome,
+    answer_of,
     phone_identity,
     submit_room_question,
     submit_room_upvote,
@@ -36,7 +37,6 @@ from forum.submissions import (
 )
 from participation.api.auth import SessionAuthentication
 from participation.live import publisher
-from participation.models import PollAnswer
 
 
 def _open_room(code: str) -> RoomSession:
@@ -118,10 +118,7 @@ class RoomVote(APIView):
         outcome = _phone_write(request, code, submit_room_vote, data=_body(request))
         if isinstance(outcome, Response):
             return outcome
-        saved, body = outcome.saved, {"counted": True, "message": outcome.message}
-        if isinstance(saved, PollAnswer):
-            return Response({**body, "poll": saved.poll_id, "round": saved.round})
-        return Response({**body, "proposal": saved.proposal_id, "choice": saved.choice})
+        return Response(answer_of(outcome))
 
 
 class RoomQuestion(APIView):

@@ -24,8 +24,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass
+from functools import partial
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -34,6 +36,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from forum.cookies import SOCKET_TOKEN_COOKIE, scope_cookie
 from forum.services import device_group
 from participation.live import publisher, relay
+
+logger = logging.getLogger(__name__)
 
 
 class Refused(Exception):
@@ -55,6 +59,9 @@ class LiveSocket(AsyncWebsocketConsumer, metaclass=ABCMeta):
     # get_channel_layer() give None. The relay brings this socket its groups' messages.
     channel_layer_alias = "live-sockets-use-the-relay"
     audience = ""  # "phone", "screen", "terminal": counted apart for the presenter
+    # Sent the newest frame of each of its groups on connecting (phones: no request for the state after a
+    # blip); screens and terminals load their snapshot, which holds more than frames.
+    greets = False
     admission: Admission | None = None
     _accepted = False
     _sender: asyncio.Task | None = None
@@ -88,11 +95,22 @@ class LiveSocket(AsyncWebsocketConsumer, metaclass=ABCMeta):
         # Frames that arrive meanwhile wait in the mailbox until the socket is accepted.
         for group in admission.groups:
             await relay.join(group, self)
+        if self.greets:
+            await self._greet(admission)
         await self.accept()
         self._accepted = True
         if self._mailbox:
             self._start_sending()
         publisher.watch(admission.consultation_id, self)
+
+    async def _greet(self, admission: Admission) -> None:
+        for group in admission.groups:
+            try:
+                revision, text = await relay.newest(group, partial(_newest_frame, group, admission.consultation_id))
+            except Exception as error:  # the database is away: the heartbeat tells the page to catch up
+                logger.warning("no current frame of %s for a new socket: %r", group, error)
+                continue
+            self.frame(group, revision, text)
 
     async def disconnect(self, code: int) -> None:
         if self.admission is None:
@@ -153,6 +171,11 @@ class LiveSocket(AsyncWebsocketConsumer, metaclass=ABCMeta):
         except Exception:
             # The socket is gone; the server's disconnect event ends this consumer.
             return
+
+
+def _newest_frame(group: str, consultation_id: int) -> tuple[int, str]:
+    text = publisher.current_frame_text(group, consultation_id)
+    return json.loads(text)["revision"], text
 
 
 class DeviceSocket(LiveSocket):

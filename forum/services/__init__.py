@@ -13,7 +13,7 @@ from forum.services.devices import (
     ensure_terminal,
     issue_device_token,
 )
-from forum.services.room_answers import answer_in_room, ask_in_room, upvote_in_room, vote_in_room
+from forum.services.room_answers import answer_in_room, ask_in_room, upvote_in_room, vote_in_room, votes_in_room
 from forum.services.rooms import close_room, new_room_code, open_room, poll_on_the_spot, show_in_room
 
 __all__ = [
@@ -34,4 +34,5 @@ __all__ = [
     "show_in_room",
     "upvote_in_room",
     "vote_in_room",
+    "votes_in_room",
 ]

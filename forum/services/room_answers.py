@@ -2,7 +2,7 @@
 
 Each goes through the room's rules (the session is open, the proposal is the
 one shown, the poll is the room's) and then through the same write path as
-online: ``cast_vote``, ``answer_poll``, ``ask_question``, ``upvote_question``.
+online: ``cast_votes``, ``answer_poll``, ``ask_question``, ``upvote_question``.
 """
 
 from __future__ import annotations
@@ -14,16 +14,39 @@ from django.db import transaction
 from forum.models import RoomSession
 from forum.rules import require
 from participation import services as participation_services
+from participation.errors import ServiceError
 from participation.models import Channel, Poll, PollAnswer, ProposalPage, Question, Vote
+from participation.services import Ballot
 
 
-@transaction.atomic
+# No savepoint when nested (a batch of a room's votes): only a database error leaves it, ending all anyway.
+@transaction.atomic(savepoint=False)
+def votes_in_room(*, room: RoomSession, ballots: Sequence[Ballot]) -> list[Vote | ServiceError]:
+    """Votes on the proposal shown in the room, many at once (a room's phones within a few milliseconds);
+    per ballot in order, the vote as written or why not. One vote per participant, the same row as online."""
+    outcomes: list[Vote | ServiceError | None] = []
+    allowed: list[Ballot] = []
+    for ballot in ballots:
+        try:
+            require("forum.vote_in_room", ballot.voter, (room, ballot.proposal))
+        except ServiceError as error:
+            outcomes.append(error)
+            continue
+        outcomes.append(None)
+        allowed.append(ballot)
+    written = iter(participation_services.cast_votes(ballots=allowed))
+    return [next(written) if outcome is None else outcome for outcome in outcomes]
+
+
 def vote_in_room(
     *, room: RoomSession, voter, proposal: ProposalPage, choice: str, channel: str = Channel.PHONE
 ) -> Vote:
-    """A vote on the proposal shown in the room; one per participant, the same row as an online vote."""
-    require("forum.vote_in_room", voter, (room, proposal))
-    return participation_services.cast_vote(voter=voter, proposal=proposal, choice=choice, channel=channel)
+    """A vote on the proposal shown in the room (``votes_in_room`` for one); raises the refusal."""
+    ballot = Ballot(voter=voter, proposal=proposal, choice=choice, channel=channel)
+    [outcome] = votes_in_room(room=room, ballots=[ballot])
+    if isinstance(outcome, ServiceError):
+        raise outcome
+    return outcome
 
 
 @transaction.atomic

@@ -141,6 +141,8 @@ def _script_config(request, room: RoomSession, mine: dict) -> dict:
         "code": code,
         "contentLang": room.consultation.locale.language_code,
         "csrfToken": get_token(request),
+        # Votes over the socket count for the phone's device; a logged-in account's go over HTTP, as its own.
+        "socketVotes": not has_confirmed_email(request.user),
         # What this phone chose in what is shown now (the poll and its round, or the proposal it is about).
         "mine": {
             "poll": [room.poll_id, room.poll.round] if room.poll_id else None,

@@ -9,14 +9,21 @@ one channel of its own, and hands every message that arrives to its sockets in
 that group by a plain method call: a frame to ``Sink.frame`` (the socket keeps
 the newest frame per group and writes it when it can), anything else (a
 device's event) to ``Sink.event``.
+
+The relay also keeps the newest frame of each group it is in: a phone that
+connects is sent it at once (``newest``), so a room reconnecting after a Wi-Fi
+blip needs no request per phone for the current state, and no database work
+while frames keep coming.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Protocol
 
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
@@ -45,6 +52,8 @@ class FrameRelay:
         self._joined: set[str] = set()  # groups the relay's channel is a member of
         self._channel: asyncio.Future[str] | None = None
         self._tasks: set[asyncio.Task] = set()
+        self._newest: dict[str, tuple[int, str]] = {}  # per group: (revision, text) of the newest frame
+        self._reading: dict[str, asyncio.Task] = {}  # per group: the one read of its frame under way
 
     async def join(self, group: str, sink: Sink) -> None:
         """Hand ``group``'s messages to ``sink`` from now on (call on the server's loop)."""
@@ -71,9 +80,32 @@ class FrameRelay:
             if not sinks:
                 del self._sinks[group]
 
+    async def newest(self, group: str, read: Callable[[], tuple[int, str]]) -> tuple[int, str]:
+        """The newest frame of ``group`` as (revision, text): the one kept, else ``read()`` in the database's
+        thread, once for all who ask at the same moment. Call after joining the group: a frame published
+        meanwhile then arrives too, and whichever is newer is kept."""
+        kept = self._newest.get(group)
+        if kept is not None:
+            return kept
+        reading = self._reading.get(group)
+        if reading is None:
+            reading = asyncio.get_running_loop().create_task(database_sync_to_async(read)())
+            self._reading[group] = reading
+            reading.add_done_callback(lambda _done: self._reading.pop(group, None))
+        revision, text = await asyncio.shield(reading)
+        self._keep(group, revision, text)
+        return self._newest[group]
+
+    def _keep(self, group: str, revision: int, text: str) -> None:
+        kept = self._newest.get(group)
+        if kept is None or revision >= kept[0]:
+            self._newest[group] = (revision, text)
+
     def deliver(self, message: dict) -> None:
         group = message.get("group")
         is_frame = message.get("type") == MESSAGE_TYPE
+        if is_frame and group in self._joined:
+            self._keep(group, message["revision"], message["text"])
         for sink in list(self._sinks.get(group, ())):
             try:
                 if is_frame:
@@ -132,6 +164,7 @@ class FrameRelay:
                         await layer.group_add(group, channel)
                     else:
                         self._joined.discard(group)
+                        self._newest.pop(group, None)  # no longer told its frames: no longer kept
                         await layer.group_discard(group, channel)
                 except Exception as error:
                     logger.warning("live relay could not renew %s: %r", group, error)

@@ -10,6 +10,7 @@ from participation.services.contributions import moderate_contribution, post_con
 from participation.services.pages import add_consultation, add_proposal, tie_twin_features
 from participation.services.participants import (
     device_participant,
+    device_participants,
     new_participant_key,
     participant_of,
     start_terminal_session,
@@ -29,9 +30,10 @@ from participation.services.polls import (
 from participation.services.results import page_changed, publish_after_commit
 from participation.services.twin_features import import_twin_file
 from participation.services.twin_imports import run_twin_import_job, start_twin_import
-from participation.services.votes import cast_vote
+from participation.services.votes import Ballot, cast_vote, cast_votes
 
 __all__ = [
+    "Ballot",
     "add_consultation",
     "add_poll",
     "add_proposal",
@@ -39,7 +41,9 @@ __all__ = [
     "answer_question_now",
     "ask_question",
     "cast_vote",
+    "cast_votes",
     "device_participant",
+    "device_participants",
     "enter_paper_counts",
     "import_twin_file",
     "moderate_contribution",

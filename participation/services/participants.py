@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 
 from django.db import transaction
 
@@ -14,12 +15,12 @@ def new_participant_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-@transaction.atomic
 def participant_of(actor) -> Participant | None:
     """The participant an actor acts as: itself, or its account's (made on first use); None for a visitor.
 
     get_or_create retries the read when a concurrent first vote of the same
-    account created the row first, so two tabs end with one participant.
+    account created the row first, so two tabs end with one participant (and
+    is atomic by itself: a participant passed in costs no savepoint).
     """
     if isinstance(actor, Participant):
         return actor
@@ -29,11 +30,28 @@ def participant_of(actor) -> Participant | None:
     return participant
 
 
-@transaction.atomic
 def device_participant(*, key: str) -> Participant:
     """The phone known by ``key`` (from its signed cookie), made on its first answer."""
-    participant, _created = Participant.objects.get_or_create(key=key, kind=ParticipantKind.DEVICE)
-    return participant
+    return device_participants(keys=[key])[key]
+
+
+# No savepoint when nested (a batch of a room's votes): only a database error leaves it, ending all anyway.
+@transaction.atomic(savepoint=False)
+def device_participants(*, keys: Collection[str]) -> dict[str, Participant]:
+    """The phones known by ``keys``, made on their first answer: two queries, three for new phones.
+
+    A key that is another kind's (a terminal session's) is left out. A phone made
+    at the same moment by another process is read back, never an error.
+    """
+    phones = Participant.objects.filter(kind=ParticipantKind.DEVICE)
+    known = {participant.key: participant for participant in phones.filter(key__in=keys)}
+    missing = [key for key in keys if key not in known]
+    if missing:
+        Participant.objects.bulk_create(
+            [Participant(key=key, kind=ParticipantKind.DEVICE) for key in missing], ignore_conflicts=True
+        )
+        known.update({participant.key: participant for participant in phones.filter(key__in=missing)})
+    return known
 
 
 @transaction.atomic

@@ -1,12 +1,19 @@
-"""Votes: one row per participant and proposal, changed in place while voting is open."""
+"""Votes: one row per participant and proposal, changed in place while voting is open.
+
+``cast_votes`` writes many at once (a room's phones within a few milliseconds of each other): one
+transaction, one upsert, one revision bump per consultation. ``cast_vote`` is the same for one vote.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participation.errors import InvalidInput
+from participation.errors import InvalidInput, ServiceError
 from participation.models import Channel, Participant, ProposalPage, Vote, VoteChoice
 from participation.rules import require
 from participation.selectors import consultation_of
@@ -14,40 +21,84 @@ from participation.services.participants import participant_of
 from participation.services.results import publish_after_commit
 
 
-@transaction.atomic
-def cast_vote(*, voter, proposal: ProposalPage, choice: str, channel: str = Channel.ONLINE) -> Vote:
-    """Record or change a vote on a proposal; one row per participant and proposal, whatever the channel.
+@dataclass(frozen=True)
+class Ballot:
+    """One vote to write: who (an account, or a participant such as a room phone), on what, how, from where."""
 
-    ``voter`` is an account (online, or logged in on a phone) or a participant
-    (a room phone, a terminal session). The latest vote counts, with the
-    channel it came from. Returns the vote as written: a changed vote's stored
-    ``created_at`` stays that of its first version.
-    """
-    consultation = consultation_of(proposal)
-    require("participation.vote", voter, consultation)
-    if choice not in VoteChoice.values:
+    voter: object
+    proposal: ProposalPage
+    choice: str
+    channel: str = Channel.ONLINE
+
+
+def _checked(ballot: Ballot) -> Participant:
+    """The participant the ballot counts for, or the refusal (raised) in the voter's language."""
+    require("participation.vote", ballot.voter, consultation_of(ballot.proposal))
+    if ballot.choice not in VoteChoice.values:
         raise InvalidInput(_("Please choose support, oppose or abstain."), field="choice")
-    if channel not in Channel.values or channel == Channel.ANALOG:
+    if ballot.channel not in Channel.values or ballot.channel == Channel.ANALOG:
         raise InvalidInput(_("Paper votes are entered as counts."), field="channel")
-    participant: Participant = participant_of(voter)
+    return participant_of(ballot.voter)
+
+
+# No savepoint when nested (a batch of a room's votes): only a database error leaves it, ending all anyway.
+@transaction.atomic(savepoint=False)
+def cast_votes(*, ballots: Sequence[Ballot]) -> list[Vote | ServiceError]:
+    """Record or change votes on proposals; one row per participant and proposal, whatever the channel.
+
+    Returns, per ballot in order, the vote as written or why it was refused. Of
+    two ballots of one participant on one proposal the later counts, as if they
+    had come one after the other. A changed vote's ``created_at`` stays that of
+    its first version; its choice and channel are the latest.
+    """
+    outcomes: list[Vote | ServiceError | tuple[int, int]] = []
+    latest: dict[tuple[int, int], tuple[Ballot, Participant]] = {}
+    for ballot in ballots:
+        try:
+            participant = _checked(ballot)
+        except ServiceError as error:
+            outcomes.append(error)
+            continue
+        key = (ballot.proposal.pk, participant.pk)
+        latest[key] = (ballot, participant)
+        outcomes.append(key)
+    if not latest:
+        return outcomes
+    written = _upsert(list(latest.values()))
+    for consultation_id in sorted({consultation_of(ballot.proposal).pk for ballot, _p in latest.values()}):
+        publish_after_commit(consultation_id)
+    return [written[outcome] if isinstance(outcome, tuple) else outcome for outcome in outcomes]
+
+
+def _upsert(rows: list[tuple[Ballot, Participant]]) -> dict[tuple[int, int], Vote]:
+    """One upsert for all rows: concurrent votes of one participant end in one row, never an error."""
     now = timezone.now()
-    # One upsert: concurrent votes of the same participant end in one row, never an error.
-    [vote] = Vote.objects.bulk_create(
+    votes = Vote.objects.bulk_create(
         [
             Vote(
-                proposal=proposal,
+                proposal=ballot.proposal,
                 participant=participant,
-                choice=choice,
-                channel=channel,
+                choice=ballot.choice,
+                channel=ballot.channel,
                 created_at=now,
                 updated_at=now,
             )
+            for ballot, participant in rows
         ],
         update_conflicts=True,
         unique_fields=["proposal", "participant"],
         update_fields=["choice", "channel", "updated_at"],
     )
-    publish_after_commit(consultation.pk)
-    if vote.pk is None:  # engines that return no ids from an upsert
-        vote = Vote.objects.get(proposal=proposal, participant=participant)
-    return vote
+    if any(vote.pk is None for vote in votes):  # engines that return no ids from an upsert
+        keys = {(vote.proposal_id, vote.participant_id) for vote in votes}
+        stored = Vote.objects.filter(proposal_id__in={p for p, _ in keys}, participant_id__in={p for _, p in keys})
+        votes = [vote for vote in stored if (vote.proposal_id, vote.participant_id) in keys]
+    return {(vote.proposal_id, vote.participant_id): vote for vote in votes}
+
+
+def cast_vote(*, voter, proposal: ProposalPage, choice: str, channel: str = Channel.ONLINE) -> Vote:
+    """Record or change one vote (``cast_votes`` for one ballot); raises the refusal."""
+    [outcome] = cast_votes(ballots=[Ballot(voter=voter, proposal=proposal, choice=choice, channel=channel)])
+    if isinstance(outcome, ServiceError):
+        raise outcome
+    return outcome

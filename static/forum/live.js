@@ -1,11 +1,13 @@
 // The phone page of a room: live without reloading, and still a plain page without this script.
 //
-// Frames come over a read-only socket (or, where a venue's network blocks sockets, by polling
+// Frames come over the room's socket (or, where a venue's network blocks sockets, by polling
 // the room's state every few seconds). A frame only ever replaces an older one. When the
 // presenter shows something new, the page redraws it; while the same poll stays up, only its
 // numbers change, so nobody loses what they are typing (drafts are also kept per poll).
-// Answers go to the rooms API; the phone says "counted" only after the server committed the
-// vote, and tries again by itself when the network failed.
+// Votes and poll answers go over the socket while it is live (the server writes a room's votes
+// together), else, or when the socket gives no answer in time, to the rooms API; questions and
+// backing always go to the API. The phone says "counted" only after the server committed the
+// vote, and tries again by itself when the network failed (one vote per phone either way).
 (function () {
   "use strict";
   const root = document.getElementById("room-now");
@@ -17,6 +19,10 @@
   let frame = JSON.parse(document.getElementById("room-frame").textContent);
   let shownKey = keyOf(frame);
   let socket = null;
+  let socketLive = false; // the server has answered on the socket: it carries votes
+  let nextRef = 1;
+  const awaiting = new Map(); // ref of a vote sent over the socket -> its promise's ends
+  const SOCKET_ANSWER_MS = 5000;
   let failures = 0;
   let pollTimer = null;
   let syncTimer = null;
@@ -366,6 +372,43 @@
       });
   }
 
+  // A vote over the socket: its answer comes back with the same ref. Fails (without a status) when the
+  // socket closes or stays silent; the caller then sends it over HTTP.
+  function sendOverSocket(body) {
+    return new Promise((resolve, reject) => {
+      const ref = nextRef++;
+      const timer = setTimeout(() => settle(ref, null), SOCKET_ANSWER_MS);
+      awaiting.set(ref, { resolve, reject, timer });
+      socket.send(JSON.stringify(Object.assign({ type: "vote", ref: ref }, body)));
+    });
+  }
+
+  function settle(ref, message) {
+    const waiting = awaiting.get(ref);
+    if (!waiting) return;
+    awaiting.delete(ref);
+    clearTimeout(waiting.timer);
+    if (message && message.type === "counted") {
+      waiting.resolve(message);
+      return;
+    }
+    const error = new Error((message && message.detail) || text.notCounted);
+    error.status = message ? message.status : null;
+    waiting.reject(error);
+  }
+
+  function sendVote(url, body) {
+    if (!socket || socket.readyState !== 1 || !socketLive || !config.socketVotes) return send(url, body, 0);
+    return sendOverSocket(body).catch((error) => {
+      // Refused for good (not shown, not open...): say why. Busy, failed or not answered: over HTTP.
+      if (error.status && error.status !== 429 && error.status < 500) {
+        error.final = true;
+        throw error;
+      }
+      return send(url, body, 0);
+    });
+  }
+
   function delay(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
   }
@@ -443,7 +486,8 @@
     }
     busy(form, true);
     notify(text.sending, "status");
-    send(url, body, 0).then((result) => {
+    const vote = url === config.urls.api;
+    (vote ? sendVote(url, body) : send(url, body, 0)).then((result) => {
       done();
       busy(form, false);
       markDone(form, event.submitter);
@@ -507,21 +551,25 @@
     socket.addEventListener("message", (event) => {
       if (!answered) {
         answered = true;
+        socketLive = true;
         failures = 0;
         stopPolling();
-        setStatus("live");
-        syncSoon(); // whatever was missed while away
+        setStatus("live"); // the server sent the room's newest frame first: nothing to fetch
       }
       if (event.data === "pong") return;
       const message = JSON.parse(event.data);
       if (message.type === "heartbeat") {
         if (message.revision > frame.revision) syncSoon(); // a frame went missing
+      } else if (message.type === "counted" || message.type === "refused") {
+        settle(message.ref, message);
       } else {
         apply(message);
       }
     });
     socket.addEventListener("close", (event) => {
       clearInterval(pinger);
+      socketLive = false;
+      Array.from(awaiting.keys()).forEach((ref) => settle(ref, null)); // unanswered: they go over HTTP
       if (event.code === 4404 || event.code === 4410) {
         window.location.reload(); // unknown or ended: the page says so; no more retries
         return;

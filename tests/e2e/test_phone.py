@@ -42,6 +42,17 @@ def assert_not_reloaded(page: Page) -> None:
     assert page.evaluate("() => window.__sameDocument === true"), "the phone reloaded instead of redrawing"
 
 
+def show_the_proposal(phone: Page, demo) -> None:
+    presenter_does(
+        forum_services.show_in_room,
+        presenter=demo.room.opened_by,
+        room=demo.room,
+        scene="proposal",
+        proposal=demo.proposal,
+    )
+    expect(phone.get_by_role("heading", level=2)).to_have_text(demo.proposal.title)
+
+
 def new_poll(demo, question: str, **fields):
     presenter = demo.room.opened_by
     poll = services.add_poll(presenter=presenter, consultation=demo.consultation, question=question, **fields)
@@ -49,7 +60,15 @@ def new_poll(demo, question: str, **fields):
     return poll
 
 
+def posts_to_the_api(page: Page) -> list[str]:
+    """The addresses the page POSTs to from now on."""
+    posted: list[str] = []
+    page.on("request", lambda request: posted.append(request.url) if request.method == "POST" else None)
+    return posted
+
+
 def test_a_phone_joins_by_code_answers_and_follows_the_presenter(phone: Page, demo):
+    posted = posts_to_the_api(phone)
     phone.goto("/live/")
     code = demo.room.code
     phone.get_by_label("Code shown on the screen").fill(f"{code[:3].lower()} {code[3:].lower()}")
@@ -81,20 +100,14 @@ def test_a_phone_joins_by_code_answers_and_follows_the_presenter(phone: Page, de
     expect(phone.get_by_role("radio", name="Täglich")).to_be_checked()  # what this phone chose stays chosen
 
     # The presenter shows a proposal: the phone votes on it, counted with the online votes.
-    presenter_does(
-        forum_services.show_in_room,
-        presenter=demo.room.opened_by,
-        room=demo.room,
-        scene="proposal",
-        proposal=demo.proposal,
-    )
-    expect(phone.get_by_role("heading", level=2)).to_have_text(demo.proposal.title)
+    show_the_proposal(phone, demo)
     phone.get_by_role("button", name="Support").click()
     expect(phone.locator("#room-notice")).to_have_text("Thank you, your vote has been counted.")
     expect(phone.get_by_role("button", name="Support")).to_have_attribute("aria-pressed", "true")
     vote = outside_event_loop(lambda: Vote.objects.filter(channel=Channel.PHONE).get())
     assert vote.choice == "support" and vote.proposal_id == demo.proposal.pk
     assert_not_reloaded(phone)
+    assert [url for url in posted if "/api/" in url] == []  # answers and the vote went over the live socket
     screenshot(phone, "phone-proposal-390x844")
 
     # The evening ends: the phone says so, and stops trying.
@@ -114,6 +127,26 @@ def test_where_sockets_are_blocked_the_phone_polls_and_still_follows(phone: Page
     phone.get_by_role("button", name="Send answer").click()
     expect(phone.locator("#room-notice")).to_have_text("Thank you, your answer has been counted.")
     assert_not_reloaded(phone)
+
+
+def test_a_vote_the_socket_leaves_unanswered_goes_over_http_and_counts_once(phone: Page, demo):
+    # A proxy that passes frames to the phone but swallows what the phone sends (pings pass).
+    def swallow_votes(route):
+        server = route.connect_to_server()
+        route.on_message(lambda message: None if str(message).startswith("{") else server.send(message))
+
+    phone.route_web_socket(re.compile(r"/ws/live/"), swallow_votes)
+    posted = posts_to_the_api(phone)
+    phone.goto(f"/live/{demo.room.code}/")
+    wait_for_phone(phone)
+    show_the_proposal(phone, demo)
+    phone.get_by_role("button", name="Oppose").click()
+    expect(phone.locator("#room-notice")).to_have_text("Thank you, your vote has been counted.", timeout=15_000)
+    assert [url for url in posted if url.endswith("/vote/")] == [
+        f"{phone.url.split('/live/')[0]}/api/v1/rooms/{demo.room.code}/vote/"
+    ]
+    vote = outside_event_loop(lambda: Vote.objects.filter(channel=Channel.PHONE).get())
+    assert vote.choice == "oppose"
 
 
 def test_what_someone_types_survives_live_updates(phone: Page, demo):

@@ -447,6 +447,7 @@ def test_a_presenter_action_reaches_a_phone_socket_and_the_phone_is_counted(sett
             application, f"/ws/live/{room.code}/", headers=[(b"origin", b"http://127.0.0.1")]
         )
         assert (await socket.connect(timeout=5))[0]
+        assert (await next_room_frame(socket))["room"]["scene"] == "join"  # the room as it was: sent on connecting
         post = database_sync_to_async(console.post)
         response = await post(
             reverse("forum_room_show", args=[room.pk]), {"scene": "poll", "poll": poll.pk, "open": "1"}

@@ -1,5 +1,6 @@
 """Phones' sockets in-process (Channels' communicator, the run's channel layer and database): a whole
-room reconnecting at once costs one lookup, and what it was told stays true for no longer than a moment."""
+room reconnecting at once costs one lookup, and what it was told stays true for no longer than a moment;
+votes sent over the sockets are written together, told "counted" once committed, refused as over HTTP."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import connection
+from django.http import HttpResponse
 
 from forum import services as forum_services
 from forum.asgi import application
 from forum.consumers.room import ADMISSION_TTL
+from forum.cookies import DEVICE_COOKIE, remember_device
 from participation import services
+from participation.models import Vote
+from participation.selectors import proposal_results, results_revision
 from tests.support import factories
 
 pytestmark = [
@@ -51,7 +56,7 @@ def room(voting_consultation):
     return factories.room(voting_consultation)
 
 
-def test_a_room_reconnecting_at_once_costs_one_lookup_and_every_phone_gets_the_frames(
+def test_a_room_reconnecting_at_once_costs_one_lookup_and_every_phone_gets_the_current_frame_and_the_next(
     settings, room, voting_consultation
 ):
     settings.DEBUG = True  # queries are logged
@@ -68,7 +73,11 @@ def test_a_room_reconnecting_at_once_costs_one_lookup_and_every_phone_gets_the_f
         results = await asyncio.gather(*(socket.connect(timeout=10) for socket in sockets))
         assert all(ok for ok, _ in results)
         lookups = [query["sql"][:120] for query in (await queries_so_far())[before:]]
-        assert len(lookups) == 1, lookups
+        # One lookup of the code, one read of the room's newest frame (kept: its revision checked).
+        assert len(lookups) == 2, lookups
+        # Every phone is sent that frame first, before it asks for anything.
+        greetings = await asyncio.gather(*(socket.receive_from(timeout=5) for socket in sockets))
+        assert {json.loads(text)["type"] for text in greetings} == {"room"}
 
         show = database_sync_to_async(forum_services.show_in_room)
         await show(presenter=presenter, room=room, scene="poll", poll=poll, open_poll=True)
@@ -100,3 +109,135 @@ def test_an_unknown_code_is_refused_and_the_refusal_is_not_shared_with_other_cod
         await socket.disconnect()
 
     async_to_sync(scenario)()
+
+
+# --- votes over the socket ---------------------------------------------------------------------
+
+
+def voting_phone(code: str, key: str, *, language: str | None = None) -> WebsocketCommunicator:
+    """A phone's socket with its device cookie (as the room's page set it) and its browser's language."""
+    page = HttpResponse()
+    remember_device(page, key)
+    headers = [
+        (b"origin", b"http://127.0.0.1"),
+        (b"cookie", page.cookies[DEVICE_COOKIE].OutputString().split(";")[0].encode()),
+    ]
+    if language:
+        headers.append((b"accept-language", language.encode()))
+    return WebsocketCommunicator(application, f"/ws/live/{code}/", headers=headers)
+
+
+async def answer_to(socket: WebsocketCommunicator, ref: int) -> dict:
+    while True:
+        message = json.loads(await socket.receive_from(timeout=10))
+        if message.get("ref") == ref:
+            return message
+
+
+@pytest.fixture
+def shown(room, voting_consultation):
+    proposal = factories.proposal(voting_consultation)
+    forum_services.show_in_room(presenter=room.opened_by, room=room, scene="proposal", proposal=proposal)
+    return proposal
+
+
+def test_phones_voting_at_once_over_their_sockets_are_written_together_and_told_counted(room, shown):
+    revision = database_sync_to_async(lambda: results_revision(consultation_id=room.consultation_id))
+
+    async def scenario():
+        sockets = [voting_phone(room.code, f"phone-{index}") for index in range(PHONES)]
+        await asyncio.gather(*(socket.connect(timeout=10) for socket in sockets))
+        before = await revision()
+        for index, socket in enumerate(sockets):
+            choice = ("support", "oppose", "abstain")[index % 3]
+            await socket.send_to(
+                text_data=json.dumps({"type": "vote", "ref": index, "proposal": shown.pk, "choice": choice})
+            )
+        answers = await asyncio.gather(*(answer_to(socket, index) for index, socket in enumerate(sockets)))
+        assert {answer["type"] for answer in answers} == {"counted"}
+        assert answers[1] == {
+            "type": "counted",
+            "ref": 1,
+            "counted": True,
+            "message": "Danke, Ihre Stimme wurde gezählt.",
+            "proposal": shown.pk,
+            "choice": "oppose",
+        }
+        # Counted means committed: the totals hold every vote, written in a handful of batches, not one by one.
+        totals = await database_sync_to_async(proposal_results)(proposal_ids=[shown.pk])
+        assert totals[shown.pk] == {"support": 14, "oppose": 13, "abstain": 13}
+        assert await revision() - before <= 4
+        for socket in sockets:
+            await socket.disconnect()
+
+    async_to_sync(scenario)()
+    assert set(Vote.objects.filter(proposal=shown).values_list("channel", flat=True)) == {"phone"}
+
+
+def test_a_vote_the_room_does_not_take_is_refused_in_the_page_language_and_nothing_is_written(
+    room, shown, voting_consultation
+):
+    other = factories.proposal(voting_consultation)
+
+    async def scenario():
+        german, english, unknown = (
+            voting_phone(room.code, "phone-de"),
+            voting_phone(room.code, "phone-en", language="en-GB,en;q=0.8"),
+            phone_socket(room.code),  # no device cookie
+        )
+        for socket in (german, english, unknown):
+            assert (await socket.connect(timeout=5))[0]
+            await socket.send_to(
+                text_data=json.dumps({"type": "vote", "ref": 7, "proposal": other.pk, "choice": "support"})
+            )
+        refused = [await answer_to(socket, 7) for socket in (german, english, unknown)]
+        assert [(answer["type"], answer["status"]) for answer in refused] == [
+            ("refused", 409),
+            ("refused", 409),
+            ("refused", 400),
+        ]
+        assert refused[0]["detail"] == "Über diesen Vorschlag wird im Raum gerade nicht abgestimmt."
+        assert refused[1]["detail"] == "This proposal is not up for a vote in the room right now."
+        for socket in (german, english, unknown):
+            await socket.disconnect()
+
+    async_to_sync(scenario)()
+    assert not Vote.objects.exists()
+
+
+def test_a_phone_sending_too_many_votes_over_its_socket_is_asked_to_wait(settings, room, shown):
+    settings.RATELIMIT_ROOM_DEVICE = "2/m"
+
+    async def scenario():
+        socket = voting_phone(room.code, "phone-eager")
+        assert (await socket.connect(timeout=5))[0]
+        answers = []
+        for ref, choice in enumerate(("support", "oppose", "abstain")):
+            await socket.send_to(
+                text_data=json.dumps({"type": "vote", "ref": ref, "proposal": shown.pk, "choice": choice})
+            )
+            answers.append(await answer_to(socket, ref))
+        assert [answer["type"] for answer in answers] == ["counted", "counted", "refused"]
+        assert answers[2]["status"] == 429 and answers[2]["retryAfter"] == 60
+        await socket.disconnect()
+
+    async_to_sync(scenario)()
+    assert Vote.objects.get(proposal=shown).choice == "oppose"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{not json", '{"type": "vote"}', '{"type": "vote", "ref": true}', '{"type": "other", "ref": 1}', "{" + "x" * 5000],
+)
+def test_what_is_no_vote_gets_no_answer_and_the_socket_stays(room, shown, text):
+    async def scenario():
+        socket = voting_phone(room.code, "phone-odd")
+        assert (await socket.connect(timeout=5))[0]
+        await socket.send_to(text_data=text)
+        await socket.send_to(text_data="ping")
+        while (message := await socket.receive_from(timeout=5)) != "pong":
+            assert "ref" not in message
+        await socket.disconnect()
+
+    async_to_sync(scenario)()
+    assert not Vote.objects.exists()

@@ -4,6 +4,7 @@ in a group gets its frames and events by a method call, and one socket's trouble
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 
 import pytest
@@ -61,3 +62,26 @@ def test_every_socket_of_a_group_gets_its_frames_and_a_broken_one_keeps_them_fro
     assert last.frames == [(group, 7), (group, 8)]
     assert elsewhere.frames == [] and elsewhere.events == []
     assert [event["type"] for event in last.events] == ["device.event"]
+
+
+def test_the_newest_frame_is_read_once_for_all_who_ask_at_once_and_then_kept_from_the_frames_that_pass():
+    relay = FrameRelay()
+    group = f"test.{uuid.uuid4().hex}"
+    reads = []
+
+    def read():
+        reads.append(group)
+        return 3, '{"revision": 3}'
+
+    async def scenario():
+        socket = Socket()
+        await relay.join(group, socket)
+        answers = await asyncio.gather(*(relay.newest(group, read) for _ in range(20)))
+        assert set(answers) == {(3, '{"revision": 3}')} and len(reads) == 1
+        await get_channel_layer().group_send(group, frame_message(group, {"type": "results", "revision": 4}))
+        await until(lambda: socket.frames)
+        revision, text = await relay.newest(group, read)
+        assert revision == 4 and json.loads(text) == {"type": "results", "revision": 4}
+        assert len(reads) == 1  # the frame that passed is kept: nothing read
+
+    async_to_sync(scenario)()
