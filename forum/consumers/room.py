@@ -60,6 +60,7 @@ recent_admissions = RecentAdmissions()
 class RoomConsumer(LiveSocket):
     audience = "phone"
     greets = True
+    _voter: tuple[str | None, str] | None = None  # the phone's device key and its page's language
 
     async def admit(self) -> Admission:
         answer = await recent_admissions.admission(self.scope["url_route"]["kwargs"]["code"])
@@ -74,12 +75,10 @@ class RoomConsumer(LiveSocket):
         message = _message(text_data)
         if message is None:
             return  # not a vote of our page's: nothing to answer to
-        vote = PhoneVote(
-            code=self.scope["url_route"]["kwargs"]["code"],
-            key=scope_device_key(self.scope),
-            data=message,
-            language=scope_language(self.scope),
-        )
+        if self._voter is None:  # read once per socket: its cookies and language do not change
+            self._voter = (scope_device_key(self.scope), scope_language(self.scope))
+        key, language = self._voter
+        vote = PhoneVote(code=self.scope["url_route"]["kwargs"]["code"], key=key, data=message, language=language)
         outcome = await ballot_box.cast(vote)
         if outcome.ok:
             answer = {"type": "counted", **answer_of(outcome)}
