@@ -29,10 +29,12 @@ from participation.selectors.pages import (
     consultation_by_slug,
     consultation_of,
     open_consultations,
+    phase_clock,
     proposals_of,
     published_consultation,
     published_consultations,
     published_proposals,
+    site_revision,
     view_restrictions,
 )
 from participation.selectors.participants import known_participant
@@ -130,6 +132,7 @@ __all__ = [
     "paper_entries",
     "paper_entry",
     "paper_postcards",
+    "phase_clock",
     "point_in",
     "poll_by_id",
     "poll_options",
@@ -154,6 +157,7 @@ __all__ = [
     "scene_feature_collection",
     "search_twin_features",
     "shown_questions",
+    "site_revision",
     "summary_table",
     "summed",
     "twin_buildings_in_area",

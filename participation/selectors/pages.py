@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import ModelLogEntry, Page, PageLogEntry, PageViewRestriction
 
 from participation.models import ConsultationPage, ProposalPage
 
@@ -70,3 +71,24 @@ def view_restrictions(page: Page) -> list[PageViewRestriction]:
     """The privacy restrictions of a page and its ancestors (password, login, groups): one query."""
     paths = [page.path[:end] for end in range(Page.steplen, len(page.path) + 1, Page.steplen)]
     return list(PageViewRestriction.objects.filter(page__path__in=paths))
+
+
+def site_revision() -> tuple[int, ...]:
+    """Numbers that move on whenever what pages show of the CMS may have changed: the newest entries of
+    Wagtail's logs of page actions (publish, unpublish, move, delete, view restrictions) and of other models'
+    edits (the site settings), and the newest page (pages added in code are not logged). One query."""
+    tables = (PageLogEntry._meta.db_table, ModelLogEntry._meta.db_table, Page._meta.db_table)
+    newest = ", ".join(f"(SELECT MAX(id) FROM {connection.ops.quote_name(table)})" for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {newest}")
+        return tuple(value or 0 for value in cursor.fetchone())
+
+
+def phase_clock() -> int:
+    """How many phase dates (starts and ends) of published consultations have passed: it moves on exactly
+    when, with the time, some consultation's phase changes or it opens or closes. One query."""
+    now = timezone.now()
+    dates = ConsultationPage.objects.live().values_list(
+        "participation_starts", "participation_ends", "voting_starts", "voting_ends"
+    )
+    return sum(1 for row in dates for moment in row if moment is not None and moment <= now)

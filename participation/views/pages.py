@@ -7,10 +7,8 @@ refused, renders the page again with the form bound, nothing lost.
 from __future__ import annotations
 
 import json
-import logging
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
@@ -19,14 +17,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from participation import selectors
+from participation import caching, selectors
 from participation.forms import CommentForm, VoteForm
 from participation.models import ConsultationPage, ModerationState, ProposalPage, TwinFeature
 from participation.rules import allows, refusal
 from participation.submissions import submit_comment, submit_vote
 from participation.views.maps import map_context
-
-logger = logging.getLogger(__name__)
 
 COMMENTS_PER_PAGE = 50
 # A page's comment list, rendered for visitors who cannot reply, is kept per results revision (every
@@ -50,33 +46,18 @@ def _comments_cache_key(request, consultation: ConsultationPage, page) -> str | 
     return f"comments:{page.pk}:{int(number)}:{get_language()}:{revision}"
 
 
-def _cached(key: str) -> str | None:
-    try:
-        return cache.get(key)
-    except Exception as error:  # the cache (Redis) is down: render, as without it
-        logger.warning("comment list not read from the cache: %r", error)
-        return None
-
-
-def _keep(key: str, html: str) -> None:
-    try:
-        cache.set(key, html, COMMENTS_CACHE_SECONDS)
-    except Exception as error:
-        logger.warning("comment list not cached: %r", error)
-
-
 def _with_comments(request, context: dict, threads) -> None:
     """``comments`` (a page of ``threads``) into the context, or ``comments_html``, the list as rendered a
     moment ago at the same revision: then neither the count nor the threads are read."""
     key = None if context["can_comment"] else _comments_cache_key(request, context["consultation"], context["page"])
-    html = _cached(key) if key else None
+    html = caching.read(key, what="comment list") if key else None
     if html is not None:
         context["comments_html"] = mark_safe(html)
         return
     context["comments"] = comment_page(request, threads)
     if key:
         context["comments_html"] = render_to_string("participation/includes/comments.html", context, request)
-        _keep(key, context["comments_html"])
+        caching.keep(key, context["comments_html"], seconds=COMMENTS_CACHE_SECONDS, what="comment list")
 
 
 def _permissions(request, consultation: ConsultationPage) -> dict:
