@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: it needs the session, the language, the CSRF cookie and the user of those above.
+    "participation.page_cache.PagesFromTheCache",
 ]
 
 # Widgets render through TEMPLATES, so our widget templates live in the one root (templates/participation/widgets/).

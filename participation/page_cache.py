@@ -1,24 +1,30 @@
 """Whole pages for visitors without a session: rendered once per state of what they show, then served from the
-cache (a Wagtail ``on_serve_page`` hook, after Wagtail's check of view restrictions).
+cache before Wagtail even routes the request.
 
 Only a GET of a visitor who sends no session and no messages cookie is served so: such a visitor is anonymous
-and has nothing pending, so everyone in that position gets the same page. A page is kept under
+and has nothing pending, so everyone in that position gets the same page. Only an empty query or ``?page=N``
+(a page of comments) is cached. A page is kept under its address (scheme, host, path, query), the interface
+language and ``site_revision``: Wagtail's logs of publishing, unpublishing, moving and deleting pages, of view
+restrictions and of the site settings, and the newest page. So whatever staff change (the page, the navigation,
+a consultation's proposals, the footer, who may see a page) is a new key, and the address alone finds the page.
+With the page, the entry keeps what it shows beyond the CMS, checked on every hit:
 
-- its address (scheme, host, path, query) and the interface language;
-- the page's revision, and ``site_revision``: Wagtail's logs of publishing, unpublishing, moving, deleting
-  and editing settings, and the newest page (the navigation, a consultation's proposals, the footer);
-- the state of what the page shows beyond the CMS (``state``): for a consultation or proposal its results
-  revision (every vote, comment or moderation bumps it) and its phase at this moment.
+- the results revision of its consultation (every vote, comment or moderation bumps it);
+- until when it stands: the next phase date of its consultation (of any consultation, for the home page),
+  at most ``PAGE_CACHE_SECONDS`` (which also bounds what no revision sees: an account renamed, a twin object
+  re-imported).
 
-Only an empty query or ``?page=N`` (a comment page kept by the comment list too) is cached. The CSRF
-token of the page's forms (the language switcher is on every page) is left as a placeholder in the kept
-copy and filled in for each visitor, as ``{% csrf_token %}`` would: the cookie is set as on a fresh render.
-``PAGE_CACHE_SECONDS`` bounds what no revision sees (an account renamed, a twin object re-imported). When
-the cache cannot be reached, pages are rendered as without it.
+The hooks of the pages (``wagtail_hooks``: consultation, proposal, home) keep a page when they render it for
+such a visitor, after Wagtail's check of view restrictions; ``PagesFromTheCache`` (a middleware, last in the
+list) serves it. The CSRF token of the page's forms (the language switcher is on every page) is a placeholder
+in the kept copy, filled in for each visitor as ``{% csrf_token %}`` would be: the cookie is set as on a fresh
+render, and the session is looked at (``Vary: Cookie``) as on a fresh render. When the cache cannot be reached,
+pages are rendered as without it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 
@@ -30,19 +36,18 @@ from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from wagtail.views import serve as wagtail_serve
 
 from participation import caching, selectors
-from participation.models import ConsultationPage
 
 PAGE_CACHE_SECONDS = 60
 COMMENT_PAGES_KEPT = 100  # ?page=N beyond it is rendered each time
-# What the kept copy carries where the CSRF token goes: with "<" in it, no text a visitor wrote (escaped) can
-# pass for it.
+# Where the kept copy carries the CSRF token: with "<" in it, no text a visitor wrote (escaped) can pass for it.
 CSRF_PLACEHOLDER = mark_safe("<csrf-token-of-the-request>")
 
 
 def served_to_all(request: HttpRequest) -> bool:
-    """Whether ``request`` is one every visitor without a session would make alike."""
+    """Whether every visitor without a session makes ``request`` alike (and this one has none)."""
     if request.method != "GET" or getattr(request, "is_preview", False):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
@@ -58,53 +63,66 @@ def served_to_all(request: HttpRequest) -> bool:
     return not request.user.is_authenticated
 
 
-def consultation_state(consultation: ConsultationPage) -> tuple:
-    """What a consultation's pages show beyond the CMS: its results revision and its phase now. One query."""
-    now = timezone.now()
-    return (
-        selectors.results_revision(consultation_id=consultation.pk),
-        consultation.live,
-        consultation.phase_at(now),
-        consultation.is_participation_open(now),
-        consultation.is_voting_open(now),
-    )
-
-
-def _key(request: HttpRequest, page, state: tuple) -> str:
-    parts = (
-        request.build_absolute_uri(),
-        get_language(),
-        page.pk,
-        page.latest_revision_id,
-        page.last_published_at,
-        selectors.site_revision(),
-        state,
-    )
-    return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+def _key(request: HttpRequest) -> str:
+    address = (request.build_absolute_uri(), get_language(), selectors.site_revision())
+    return "page:" + hashlib.sha256(repr(address).encode()).hexdigest()
 
 
 def _with_csrf_token(request: HttpRequest, html: str) -> str:
     return html.replace(CSRF_PLACEHOLDER, get_token(request)) if CSRF_PLACEHOLDER in html else html
 
 
-def cached_response(
-    request: HttpRequest, page, *, state: Callable[[], tuple], serve: Callable[[], HttpResponse]
+def cached_page(request: HttpRequest) -> HttpResponse | None:
+    """The page at the request's address as kept for visitors without a session, if it is still what a fresh
+    render would give: one query (the site revision), two on a consultation's pages (its results revision)."""
+    if not served_to_all(request):
+        return None
+    kept = caching.read(_key(request), what="page")
+    if kept is None:
+        return None
+    consultation_id, results_revision, until, headers, html = kept
+    if timezone.now() >= until:
+        return None
+    if consultation_id is not None and selectors.results_revision(consultation_id=consultation_id) != results_revision:
+        return None
+    return HttpResponse(_with_csrf_token(request, html), headers=headers)
+
+
+def rendered_and_kept(
+    request: HttpRequest,
+    *,
+    serve: Callable[[], HttpResponse],
+    consultation_id: int | None,
+    next_change: Callable[[dt.datetime], dt.datetime | None],
 ) -> HttpResponse:
-    """``page`` as ``serve()`` renders it, or as it rendered it a moment ago in the same ``state()`` (called,
-    like everything here, only for a visitor without a session)."""
+    """``serve()``'s page, kept for visitors without a session when it is one of theirs: with the results
+    revision of ``consultation_id`` (if the page shows one) and until ``next_change(now)`` (a phase date)."""
     if not served_to_all(request):
         return serve()
-    key = _key(request, page, state())
-    kept = caching.read(key, what="page")
-    if kept is not None:
-        headers, html = kept
-        return HttpResponse(_with_csrf_token(request, html), headers=headers)
+    # Read before rendering: a write meanwhile leaves a newer page under an older state, never the reverse.
+    key, now = _key(request), timezone.now()
+    revision = None if consultation_id is None else selectors.results_revision(consultation_id=consultation_id)
+    until = min(date for date in (next_change(now), now + dt.timedelta(seconds=PAGE_CACHE_SECONDS)) if date)
     response = serve()
     if not isinstance(response, SimpleTemplateResponse) or response.is_rendered or response.status_code != 200:
         return response
     response.context_data = {**(response.context_data or {}), "csrf_token": CSRF_PLACEHOLDER}
     response.render()
     html = response.content.decode(response.charset)
-    caching.keep(key, (dict(response.headers), html), seconds=PAGE_CACHE_SECONDS, what="page")
+    kept = (consultation_id, revision, until, dict(response.headers), html)
+    caching.keep(key, kept, seconds=max(1, int((until - now).total_seconds())), what="page")
     response.content = _with_csrf_token(request, html)
     return response
+
+
+class PagesFromTheCache:
+    """Answers a request for a Wagtail page from the cache (``cached_page``) before it is routed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        return cached_page(request) if view_func is wagtail_serve else None

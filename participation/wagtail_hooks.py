@@ -107,9 +107,9 @@ def live_state_follows_pages(request, page):
 
 
 @hooks.register("on_serve_page")
-def consultation_pages_from_the_cache(serve):
-    """Consultation and proposal pages, for visitors without a session, as rendered a moment ago in the same
-    state (``participation.page_cache``); Wagtail checks view restrictions before this chain runs."""
+def consultation_pages_kept(serve):
+    """Consultation and proposal pages rendered for visitors without a session are kept for the next ones
+    (``participation.page_cache``); Wagtail has checked view restrictions before this chain runs."""
 
     def serve_page(page, request, args, kwargs):
         if isinstance(page, ConsultationPage):
@@ -118,11 +118,11 @@ def consultation_pages_from_the_cache(serve):
             consultation = selectors.consultation_of(page)
         else:
             return serve(page, request, args, kwargs)
-        return page_cache.cached_response(
+        return page_cache.rendered_and_kept(
             request,
-            page,
-            state=lambda: page_cache.consultation_state(consultation),
             serve=lambda: serve(page, request, args, kwargs),
+            consultation_id=consultation.pk,
+            next_change=consultation.next_phase_date,
         )
 
     return serve_page

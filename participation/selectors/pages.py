@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, PageViewRestriction
@@ -84,11 +86,11 @@ def site_revision() -> tuple[int, ...]:
         return tuple(value or 0 for value in cursor.fetchone())
 
 
-def phase_clock() -> int:
-    """How many phase dates (starts and ends) of published consultations have passed: it moves on exactly
-    when, with the time, some consultation's phase changes or it opens or closes. One query."""
-    now = timezone.now()
-    dates = ConsultationPage.objects.live().values_list(
-        "participation_starts", "participation_ends", "voting_starts", "voting_ends"
+def next_phase_date(moment: dt.datetime) -> dt.datetime | None:
+    """The first phase date (start or end) after ``moment`` of any published consultation: until then, no
+    consultation's phase changes and none opens or closes. One query."""
+    fields = ("participation_starts", "participation_ends", "voting_starts", "voting_ends")
+    found = ConsultationPage.objects.live().aggregate(
+        **{field: Min(field, filter=Q(**{f"{field}__gt": moment})) for field in fields}
     )
-    return sum(1 for row in dates for moment in row if moment is not None and moment <= now)
+    return min((date for date in found.values() if date is not None), default=None)
