@@ -12,10 +12,10 @@ import time
 import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 
 from forum.models import Screen
 from forum.selectors import room_group, room_snapshot, screen_rotation
-from participation import caching
 from participation.live import Frames, Listener, publisher, results_group
 
 PRESENCE_KEY = "room-presence:{}"
@@ -57,16 +57,16 @@ def report_presence(watched: dict[int, list[Listener]]) -> None:
             if audience in counts:
                 counts[audience] += 1
         key = PRESENCE_KEY.format(consultation_id)
-        # Processes write their own entry; a lost race (or a failed read) costs one heartbeat of accuracy.
-        entries = {p: e for p, e in (caching.read(key, what="room presence") or {}).items() if e["until"] > now}
+        # Processes write their own entry; a lost race costs one heartbeat of accuracy, nothing more.
+        entries = {p: e for p, e in (cache.get(key) or {}).items() if e["until"] > now}
         entries[PROCESS] = {**counts, "until": lapse}
-        caching.keep(key, entries, seconds=int(4 * settings.LIVE_HEARTBEAT_INTERVAL) + 1, what="room presence")
+        cache.set(key, entries, timeout=int(4 * settings.LIVE_HEARTBEAT_INTERVAL) + 1)
 
 
 def connected(*, consultation_id: int) -> dict[str, int]:
     """Sockets open on the consultation, over every server process: ``{"phone": 212, "screen": 2, ...}``."""
     totals = dict.fromkeys(AUDIENCES, 0)
-    entries = caching.read(PRESENCE_KEY.format(consultation_id), what="room presence") or {}  # down: nobody counted
+    entries = cache.get(PRESENCE_KEY.format(consultation_id)) or {}  # the cache is down: nobody is counted
     now = time.time()
     for entry in entries.values():
         if entry["until"] > now:

@@ -1,65 +1,78 @@
-"""The cache (Redis, or memory without it) as a help, never a must: reads and writes that survive it being down.
+"""The cache (Redis) as a help, never a must: the default cache's backend when ``REDIS_URL`` is set.
 
-A read that fails finds nothing, a write that fails keeps nothing; either is logged as a warning, once per
-minute and purpose (``what``), so a Redis outage under load does not flood the log.
+With Redis down, every use of ``django.core.cache.cache`` (ours, Wagtail's site root paths, the rate limits)
+goes on as with an empty cache that keeps nothing: a read finds nothing, a write keeps nothing, a counter
+starts again (the rate limits let requests through), and a warning is logged once a minute per operation,
+so an outage under load does not flood the log. Pages are rendered, writes are made, and pollers read the
+database instead of the live frames kept here.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping
-from typing import Any
 
-from django.core.cache import cache
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 WARN_EVERY_SECONDS = 60.0
-_warned: dict[str, float] = {}  # purpose -> when its last warning was logged
-_lock = threading.Lock()
 
 
-def _warn(what: str, doing: str, error: Exception) -> None:
-    now = time.monotonic()
-    with _lock:
-        if now - _warned.get(what, -WARN_EVERY_SECONDS) < WARN_EVERY_SECONDS:
-            return
-        _warned[what] = now
-    logger.warning("%s not %s the cache (it is down?): %r", what, doing, error)
+def _tolerant(fallback):
+    """``method``, or ``fallback(*arguments)`` when Redis cannot answer it."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def tolerant(self, *args):
+            try:
+                return method(self, *args)
+            except (RedisError, OSError) as error:
+                self.warn(method.__name__, error)
+                return fallback(*args)
+
+        return tolerant
+
+    return decorate
 
 
-def read(key: str, *, what: str) -> Any:
-    """What is kept under ``key``, or None (also when the cache cannot be reached)."""
-    try:
-        return cache.get(key)
-    except Exception as error:
-        _warn(what, "read from", error)
-        return None
+def _missing_counter(key, delta):
+    raise ValueError(f"Key {key!r} not found (the cache cannot be reached).")  # what incr() says of a new key
 
 
-def read_many(keys: Iterable[str], *, what: str) -> dict[str, Any]:
-    """What is kept under ``keys``, in one round trip; keys not kept (or all, when the cache is down) are missing."""
-    try:
-        return cache.get_many(list(keys))
-    except Exception as error:
-        _warn(what, "read from", error)
-        return {}
+class TolerantRedisClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._warned: dict[str, float] = {}  # operation -> when its last warning was logged
+        self._lock = threading.Lock()
+
+    def warn(self, operation: str, error: Exception) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._warned.get(operation, -WARN_EVERY_SECONDS) < WARN_EVERY_SECONDS:
+                return
+            self._warned[operation] = now
+        logger.warning("cache %s failed, going on without the cache (is Redis down?): %r", operation, error)
+
+    add = _tolerant(lambda key, value, timeout: False)(RedisCacheClient.add)
+    get = _tolerant(lambda key, default: default)(RedisCacheClient.get)
+    set = _tolerant(lambda key, value, timeout: None)(RedisCacheClient.set)
+    touch = _tolerant(lambda key, timeout: False)(RedisCacheClient.touch)
+    delete = _tolerant(lambda key: False)(RedisCacheClient.delete)
+    get_many = _tolerant(lambda keys: {})(RedisCacheClient.get_many)
+    has_key = _tolerant(lambda key: False)(RedisCacheClient.has_key)
+    incr = _tolerant(_missing_counter)(RedisCacheClient.incr)
+    set_many = _tolerant(lambda data, timeout: None)(RedisCacheClient.set_many)
+    delete_many = _tolerant(lambda keys: None)(RedisCacheClient.delete_many)
+    clear = _tolerant(lambda: False)(RedisCacheClient.clear)
 
 
-def keep(key: str, value: Any, *, what: str, seconds: float | object = DEFAULT_TIMEOUT) -> None:
-    """Keep ``value`` under ``key`` for ``seconds`` (by default the cache's timeout), if the cache can be reached."""
-    try:
-        cache.set(key, value, seconds)
-    except Exception as error:
-        _warn(what, "written to", error)
+class TolerantRedisCache(RedisCache):
+    """Django's Redis cache, tolerant of Redis being down (see the module)."""
 
-
-def keep_many(values: Mapping[str, Any], *, what: str, seconds: float | object = DEFAULT_TIMEOUT) -> None:
-    """Keep several values at once, in one round trip."""
-    try:
-        cache.set_many(dict(values), seconds)
-    except Exception as error:
-        _warn(what, "written to", error)
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = TolerantRedisClient

@@ -30,6 +30,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
@@ -38,7 +39,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.views import serve as wagtail_serve
 
-from participation import caching, selectors
+from participation import selectors
 
 PAGE_CACHE_SECONDS = 60
 COMMENT_PAGES_KEPT = 100  # ?page=N beyond it is rendered each time
@@ -77,7 +78,7 @@ def cached_page(request: HttpRequest) -> HttpResponse | None:
     render would give: one query (the site revision), two on a consultation's pages (its results revision)."""
     if not served_to_all(request):
         return None
-    kept = caching.read(_key(request), what="page")
+    kept = cache.get(_key(request))
     if kept is None:
         return None
     consultation_id, results_revision, until, headers, html = kept
@@ -110,7 +111,7 @@ def rendered_and_kept(
     response.render()
     html = response.content.decode(response.charset)
     kept = (consultation_id, revision, until, dict(response.headers), html)
-    caching.keep(key, kept, seconds=max(1, int((until - now).total_seconds())), what="page")
+    cache.set(key, kept, max(1, int((until - now).total_seconds())))
     response.content = _with_csrf_token(request, html)
     return response
 

@@ -11,9 +11,9 @@ import contextlib
 import json
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.db import connection, transaction
 
-from participation import caching
 from participation.selectors import results_snapshot
 
 MESSAGE_TYPE = "live.frame"
@@ -82,11 +82,10 @@ def read_consistently(function, *args, **kwargs):
 
 def store_frames(frames: Frames) -> None:
     """Keep the newest frames for clients that poll; when the cache is down, pollers read the database instead."""
-    kept = {CACHE_PREFIX + group: (frame["revision"], json.dumps(frame)) for group, frame in frames.items()}
-    caching.keep_many(kept, what="live frames")
+    cache.set_many({CACHE_PREFIX + group: (f["revision"], json.dumps(f)) for group, f in frames.items()})
 
 
 def cached_frames(groups: list[str]) -> dict[str, tuple[int, str]]:
     """The kept frames of ``groups`` (revision, JSON), read at once; those not kept are missing."""
-    found = caching.read_many([CACHE_PREFIX + group for group in groups], what="live frames")
+    found = cache.get_many([CACHE_PREFIX + group for group in groups])
     return {group: found[CACHE_PREFIX + group] for group in groups if CACHE_PREFIX + group in found}

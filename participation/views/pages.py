@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
@@ -17,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from participation import caching, selectors
+from participation import selectors
 from participation.forms import CommentForm, VoteForm
 from participation.models import ConsultationPage, ModerationState, ProposalPage, TwinFeature
 from participation.rules import allows, refusal
@@ -50,14 +51,14 @@ def _with_comments(request, context: dict, threads) -> None:
     """``comments`` (a page of ``threads``) into the context, or ``comments_html``, the list as rendered a
     moment ago at the same revision: then neither the count nor the threads are read."""
     key = None if context["can_comment"] else _comments_cache_key(request, context["consultation"], context["page"])
-    html = caching.read(key, what="comment list") if key else None
+    html = cache.get(key) if key else None
     if html is not None:
         context["comments_html"] = mark_safe(html)
         return
     context["comments"] = comment_page(request, threads)
     if key:
         context["comments_html"] = render_to_string("participation/includes/comments.html", context, request)
-        caching.keep(key, context["comments_html"], seconds=COMMENTS_CACHE_SECONDS, what="comment list")
+        cache.set(key, context["comments_html"], COMMENTS_CACHE_SECONDS)
 
 
 def _permissions(request, consultation: ConsultationPage) -> dict:
