@@ -69,7 +69,7 @@ def _key(request: HttpRequest) -> str:
     return "page:" + hashlib.sha256(repr(address).encode()).hexdigest()
 
 
-def _with_csrf_token(request: HttpRequest, html: str) -> str:
+def with_csrf_token(request: HttpRequest, html: str) -> str:
     return html.replace(CSRF_PLACEHOLDER, get_token(request)) if CSRF_PLACEHOLDER in html else html
 
 
@@ -86,7 +86,7 @@ def cached_page(request: HttpRequest) -> HttpResponse | None:
         return None
     if consultation_id is not None and selectors.results_revision(consultation_id=consultation_id) != results_revision:
         return None
-    return HttpResponse(_with_csrf_token(request, html), headers=headers)
+    return HttpResponse(with_csrf_token(request, html), headers=headers)
 
 
 def rendered_and_kept(
@@ -112,7 +112,7 @@ def rendered_and_kept(
     html = response.content.decode(response.charset)
     kept = (consultation_id, revision, until, dict(response.headers), html)
     cache.set(key, kept, max(1, int((until - now).total_seconds())))
-    response.content = _with_csrf_token(request, html)
+    response.content = with_csrf_token(request, html)
     return response
 
 

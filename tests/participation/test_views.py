@@ -465,6 +465,23 @@ def test_a_citizen_who_may_reply_gets_reply_forms_not_the_visitors_list(visitor,
     assert "Antwort erwünscht" in page and "Your reply" in page
 
 
+def test_repliers_get_the_kept_list_with_reply_forms_that_carry_their_own_token(participating_consultation, citizen):
+    comment = factories.comment(participating_consultation, text="Antwort erwünscht")
+    url = participating_consultation.url
+    first = browser(citizen)
+    rendered = queries_for(first, url)
+    other = browser(factories.CitizenFactory(), enforce_csrf_checks=True)
+    kept = queries_for(other, url)
+    page = other.get(url).content.decode()
+
+    assert kept <= rendered - 2  # neither the count nor the threads are read
+    assert "Antwort erwünscht" in page and "Your reply" in page and "<csrf-token" not in page
+    token = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[-1]  # the last reply form's
+    reply = other.post(url, {**comment_form(text="Meine Antwort"), "parent": comment.pk, "csrfmiddlewaretoken": token})
+    assert reply.status_code == 302
+    assert Contribution.objects.filter(parent=comment, text="Meine Antwort").exists()
+
+
 @pytest.mark.parametrize("page", ["0", "-1", "x", "101", "1" * 30])
 def test_odd_page_numbers_still_show_the_comments(visitor, participating_consultation, page):
     factories.comment(participating_consultation, text="Eins")
