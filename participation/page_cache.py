@@ -3,23 +3,23 @@ cache before Wagtail even routes the request.
 
 Only a GET of a visitor who sends no session and no messages cookie is served so: such a visitor is anonymous
 and has nothing pending, so everyone in that position gets the same page. Only an empty query or ``?page=N``
-(a page of comments) is cached. A page is kept under its address (scheme, host, path, query), the interface
-language and ``site_revision``: Wagtail's logs of publishing, unpublishing, moving and deleting pages, of view
-restrictions and of the site settings, and the newest page. So whatever staff change (the page, the navigation,
-a consultation's proposals, the footer, who may see a page) is a new key, and the address alone finds the page.
-With the page, the entry keeps what it shows beyond the CMS, checked on every hit:
+(a page of comments) is cached. A page is kept under its address (scheme, host, path, query) and the interface
+language, with what it was rendered at, checked on every hit (one query):
 
+- ``site_revision``: Wagtail's logs of publishing, unpublishing, moving and deleting pages, of view
+  restrictions and of the site settings, and the newest page; whatever staff change (the page, the navigation,
+  a consultation's proposals, the footer, who may see a page) moves it on;
 - the results revision of its consultation (every vote, comment or moderation bumps it);
 - until when it stands: the next phase date of its consultation (of any consultation, for the home page),
   at most ``PAGE_CACHE_SECONDS`` (which also bounds what no revision sees: an account renamed, a twin object
   re-imported).
 
-The hooks of the pages (``wagtail_hooks``: consultation, proposal, home) keep a page when they render it for
-such a visitor, after Wagtail's check of view restrictions; ``PagesFromTheCache`` (a middleware, last in the
-list) serves it. The CSRF token of the page's forms (the language switcher is on every page) is a placeholder
-in the kept copy, filled in for each visitor as ``{% csrf_token %}`` would be: the cookie is set as on a fresh
-render, and the session is looked at (``Vary: Cookie``) as on a fresh render. When the cache cannot be reached,
-pages are rendered as without it.
+The hooks of the pages (``wagtail_hooks``: consultation, proposal, home, standard page) keep a page when they
+render it for such a visitor, after Wagtail's check of view restrictions; ``PagesFromTheCache`` (a middleware,
+last in the list) serves it. The CSRF token of the page's forms (the language switcher is on every page) is a
+placeholder in the kept copy, filled in for each visitor as ``{% csrf_token %}`` would be: the cookie is set,
+and the session looked at (``Vary: Cookie``), as on a fresh render. When the cache cannot be reached, pages are
+rendered as without it.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def served_to_all(request: HttpRequest) -> bool:
 
 
 def _key(request: HttpRequest) -> str:
-    address = (request.build_absolute_uri(), get_language(), selectors.site_revision())
+    address = (request.build_absolute_uri(), get_language())
     return "page:" + hashlib.sha256(repr(address).encode()).hexdigest()
 
 
@@ -75,16 +75,14 @@ def with_csrf_token(request: HttpRequest, html: str) -> str:
 
 def cached_page(request: HttpRequest) -> HttpResponse | None:
     """The page at the request's address as kept for visitors without a session, if it is still what a fresh
-    render would give: one query (the site revision), two on a consultation's pages (its results revision)."""
+    render would give: one query (the site's revision, and the results revision of a consultation's page)."""
     if not served_to_all(request):
         return None
     kept = cache.get(_key(request))
     if kept is None:
         return None
-    consultation_id, results_revision, until, headers, html = kept
-    if timezone.now() >= until:
-        return None
-    if consultation_id is not None and selectors.results_revision(consultation_id=consultation_id) != results_revision:
+    consultation_id, revision, until, headers, html = kept
+    if timezone.now() >= until or selectors.site_revision(consultation_id=consultation_id) != revision:
         return None
     return HttpResponse(with_csrf_token(request, html), headers=headers)
 
@@ -96,13 +94,12 @@ def rendered_and_kept(
     consultation_id: int | None,
     next_change: Callable[[dt.datetime], dt.datetime | None],
 ) -> HttpResponse:
-    """``serve()``'s page, kept for visitors without a session when it is one of theirs: with the results
-    revision of ``consultation_id`` (if the page shows one) and until ``next_change(now)`` (a phase date)."""
+    """``serve()``'s page, kept for visitors without a session when it is one of theirs: with the site's
+    revision and that of ``consultation_id``'s results (if the page shows them), until ``next_change(now)``."""
     if not served_to_all(request):
         return serve()
-    # Read before rendering: a write meanwhile leaves a newer page under an older state, never the reverse.
-    key, now = _key(request), timezone.now()
-    revision = None if consultation_id is None else selectors.results_revision(consultation_id=consultation_id)
+    # Read before rendering: a write meanwhile leaves a newer page under an older revision, never the reverse.
+    now, revision = timezone.now(), selectors.site_revision(consultation_id=consultation_id)
     until = min(date for date in (next_change(now), now + dt.timedelta(seconds=PAGE_CACHE_SECONDS)) if date)
     response = serve()
     if not isinstance(response, SimpleTemplateResponse) or response.is_rendered or response.status_code != 200:
@@ -111,7 +108,7 @@ def rendered_and_kept(
     response.render()
     html = response.content.decode(response.charset)
     kept = (consultation_id, revision, until, dict(response.headers), html)
-    cache.set(key, kept, max(1, int((until - now).total_seconds())))
+    cache.set(_key(request), kept, max(1, int((until - now).total_seconds())))
     response.content = with_csrf_token(request, html)
     return response
 

@@ -10,7 +10,7 @@ from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, PageViewRestriction
 
-from participation.models import ConsultationPage, ProposalPage
+from participation.models import ConsultationPage, ProposalPage, ResultsRevision
 
 
 def parent_path(page: Page) -> str:
@@ -75,14 +75,20 @@ def view_restrictions(page: Page) -> list[PageViewRestriction]:
     return list(PageViewRestriction.objects.filter(page__path__in=paths))
 
 
-def site_revision() -> tuple[int, ...]:
+def site_revision(*, consultation_id: int | None = None) -> tuple[int, ...]:
     """Numbers that move on whenever what pages show of the CMS may have changed: the newest entries of
     Wagtail's logs of page actions (publish, unpublish, move, delete, view restrictions) and of other models'
-    edits (the site settings), and the newest page (pages added in code are not logged). One query."""
-    tables = (PageLogEntry._meta.db_table, ModelLogEntry._meta.db_table, Page._meta.db_table)
-    newest = ", ".join(f"(SELECT MAX(id) FROM {connection.ops.quote_name(table)})" for table in tables)
+    edits (the site settings), and the newest page (pages added in code are not logged); with
+    ``consultation_id``, its results revision after them. One query."""
+    quote = connection.ops.quote_name
+    numbers = [f"(SELECT MAX(id) FROM {quote(model._meta.db_table)})" for model in (PageLogEntry, ModelLogEntry, Page)]
+    params = []
+    if consultation_id is not None:
+        table, key = quote(ResultsRevision._meta.db_table), quote(ResultsRevision._meta.pk.column)
+        numbers.append(f"(SELECT value FROM {table} WHERE {key} = %s)")
+        params.append(consultation_id)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {newest}")
+        cursor.execute(f"SELECT {', '.join(numbers)}", params)
         return tuple(value or 0 for value in cursor.fetchone())
 
 
