@@ -66,10 +66,7 @@ def report_presence(watched: dict[int, list[Listener]]) -> None:
 def connected(*, consultation_id: int) -> dict[str, int]:
     """Sockets open on the consultation, over every server process: ``{"phone": 212, "screen": 2, ...}``."""
     totals = dict.fromkeys(AUDIENCES, 0)
-    try:
-        entries = cache.get(PRESENCE_KEY.format(consultation_id)) or {}
-    except Exception:  # the cache (Redis) is down: nobody can be counted
-        return totals
+    entries = cache.get(PRESENCE_KEY.format(consultation_id)) or {}  # the cache is down: nobody is counted
     now = time.time()
     for entry in entries.values():
         if entry["until"] > now:

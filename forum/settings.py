@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: it needs the session, the language, the CSRF cookie and the user of those above.
+    "participation.page_cache.PagesFromTheCache",
 ]
 
 # Widgets render through TEMPLATES, so our widget templates live in the one root (templates/participation/widgets/).
@@ -169,9 +171,10 @@ if REDIS_URL:
             "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX},
         }
     }
+    # Redis is a help, never a must: with it down, the cache finds and keeps nothing (participation.caching).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "participation.caching.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CHANNEL_LAYER_PREFIX,
         }

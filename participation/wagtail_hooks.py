@@ -6,9 +6,9 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from participation import services
+from participation import page_cache, selectors, services
 from participation.admin_views import moderation, paper, twin_import
-from participation.models import TwinFeature
+from participation.models import ConsultationPage, ProposalPage, TwinFeature
 from participation.rules import allows
 
 
@@ -104,3 +104,25 @@ def paper_menu_item():
 def live_state_follows_pages(request, page):
     # Screens and phones show proposal titles and lists: a published change reaches them at once.
     services.page_changed(page=page)
+
+
+@hooks.register("on_serve_page")
+def consultation_pages_kept(serve):
+    """Consultation and proposal pages rendered for visitors without a session are kept for the next ones
+    (``participation.page_cache``); Wagtail has checked view restrictions before this chain runs."""
+
+    def serve_page(page, request, args, kwargs):
+        if isinstance(page, ConsultationPage):
+            consultation = page
+        elif isinstance(page, ProposalPage):
+            consultation = selectors.consultation_of(page)
+        else:
+            return serve(page, request, args, kwargs)
+        return page_cache.rendered_and_kept(
+            request,
+            serve=lambda: serve(page, request, args, kwargs),
+            consultation_id=consultation.pk,
+            next_change=consultation.next_phase_date,
+        )
+
+    return serve_page

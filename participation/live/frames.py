@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import connection, transaction
 
 from participation.selectors import results_snapshot
-
-logger = logging.getLogger(__name__)
 
 MESSAGE_TYPE = "live.frame"
 CACHE_PREFIX = "live-frame:"
@@ -84,17 +81,11 @@ def read_consistently(function, *args, **kwargs):
 
 
 def store_frames(frames: Frames) -> None:
-    """Keep the newest frames for clients that poll; the cache is a help, never a must."""
-    try:
-        cache.set_many({CACHE_PREFIX + group: (f["revision"], json.dumps(f)) for group, f in frames.items()})
-    except Exception as error:  # the cache (Redis) is down: pollers read the database instead
-        logger.warning("live frames could not be cached: %r", error)
+    """Keep the newest frames for clients that poll; when the cache is down, pollers read the database instead."""
+    cache.set_many({CACHE_PREFIX + group: (f["revision"], json.dumps(f)) for group, f in frames.items()})
 
 
 def cached_frames(groups: list[str]) -> dict[str, tuple[int, str]]:
     """The kept frames of ``groups`` (revision, JSON), read at once; those not kept are missing."""
-    try:
-        found = cache.get_many([CACHE_PREFIX + group for group in groups])
-    except Exception:  # the cache (Redis) is down
-        return {}
+    found = cache.get_many([CACHE_PREFIX + group for group in groups])
     return {group: found[CACHE_PREFIX + group] for group in groups if CACHE_PREFIX + group in found}

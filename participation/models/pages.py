@@ -182,6 +182,11 @@ class ConsultationPage(ServedByView, Page):
         moment = moment or timezone.now()
         return self.has_voting and self.voting_starts <= moment < self.voting_ends
 
+    def next_phase_date(self, moment: dt.datetime) -> dt.datetime | None:
+        """The first of its phase dates after ``moment``: until then, its phase and what is open stay as they are."""
+        dates = (self.participation_starts, self.participation_ends, self.voting_starts, self.voting_ends)
+        return min((date for date in dates if date is not None and date > moment), default=None)
+
 
 class ProposalPage(ServedByView, Page):
     """What staff put up for comment and vote inside a consultation."""

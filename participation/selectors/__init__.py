@@ -28,11 +28,13 @@ from participation.selectors.map import (
 from participation.selectors.pages import (
     consultation_by_slug,
     consultation_of,
+    next_phase_date,
     open_consultations,
     proposals_of,
     published_consultation,
     published_consultations,
     published_proposals,
+    site_revision,
     view_restrictions,
 )
 from participation.selectors.participants import known_participant
@@ -124,6 +126,7 @@ __all__ = [
     "map_contribution_rows",
     "map_contributions",
     "map_contributions_extent",
+    "next_phase_date",
     "open_consultations",
     "own_vote",
     "own_votes",
@@ -154,6 +157,7 @@ __all__ = [
     "scene_feature_collection",
     "search_twin_features",
     "shown_questions",
+    "site_revision",
     "summary_table",
     "summed",
     "twin_buildings_in_area",

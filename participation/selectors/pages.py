@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+
+from django.db import connection
+from django.db.models import Min, Q, QuerySet
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import ModelLogEntry, Page, PageLogEntry, PageViewRestriction
 
-from participation.models import ConsultationPage, ProposalPage
+from participation.models import ConsultationPage, ProposalPage, ResultsRevision
 
 
 def parent_path(page: Page) -> str:
@@ -70,3 +73,30 @@ def view_restrictions(page: Page) -> list[PageViewRestriction]:
     """The privacy restrictions of a page and its ancestors (password, login, groups): one query."""
     paths = [page.path[:end] for end in range(Page.steplen, len(page.path) + 1, Page.steplen)]
     return list(PageViewRestriction.objects.filter(page__path__in=paths))
+
+
+def site_revision(*, consultation_id: int | None = None) -> tuple[int, ...]:
+    """Numbers that move on whenever what pages show of the CMS may have changed: the newest entries of
+    Wagtail's logs of page actions (publish, unpublish, move, delete, view restrictions) and of other models'
+    edits (the site settings), and the newest page (pages added in code are not logged); with
+    ``consultation_id``, its results revision after them. One query."""
+    quote = connection.ops.quote_name
+    numbers = [f"(SELECT MAX(id) FROM {quote(model._meta.db_table)})" for model in (PageLogEntry, ModelLogEntry, Page)]
+    params = []
+    if consultation_id is not None:
+        table, key = quote(ResultsRevision._meta.db_table), quote(ResultsRevision._meta.pk.column)
+        numbers.append(f"(SELECT value FROM {table} WHERE {key} = %s)")
+        params.append(consultation_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(numbers)}", params)
+        return tuple(value or 0 for value in cursor.fetchone())
+
+
+def next_phase_date(moment: dt.datetime) -> dt.datetime | None:
+    """The first phase date (start or end) after ``moment`` of any published consultation: until then, no
+    consultation's phase changes and none opens or closes. One query."""
+    fields = ("participation_starts", "participation_ends", "voting_starts", "voting_ends")
+    found = ConsultationPage.objects.live().aggregate(
+        **{field: Min(field, filter=Q(**{f"{field}__gt": moment})) for field in fields}
+    )
+    return min((date for date in found.values() if date is not None), default=None)

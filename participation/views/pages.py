@@ -7,7 +7,6 @@ refused, renders the page again with the form bound, nothing lost.
 from __future__ import annotations
 
 import json
-import logging
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -19,19 +18,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from participation import selectors
+from participation import page_cache, selectors
 from participation.forms import CommentForm, VoteForm
 from participation.models import ConsultationPage, ModerationState, ProposalPage, TwinFeature
 from participation.rules import allows, refusal
 from participation.submissions import submit_comment, submit_vote
 from participation.views.maps import map_context
 
-logger = logging.getLogger(__name__)
-
 COMMENTS_PER_PAGE = 50
-# A page's comment list, rendered for visitors who cannot reply, is kept per results revision (every
-# comment written, hidden or shown bumps it). The time bounds what the revision does not see: a renamed
-# account, a retitled proposal.
+# A page's comment list is kept per results revision (every comment written, hidden or shown bumps it), one
+# for visitors who may reply and one for those who may not; the reply forms' CSRF token is filled in for each
+# visitor. The time bounds what the revision does not see: a renamed account, a retitled proposal.
 COMMENTS_CACHE_SECONDS = 60
 COMMENTS_CACHE_PAGES = 100  # list pages kept; further ones are rendered each time
 
@@ -40,43 +37,32 @@ def comment_page(request, contributions):
     return Paginator(contributions, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _comments_cache_key(request, consultation: ConsultationPage, page) -> str | None:
-    """Where a page's rendered comment list is kept, or None where it must be rendered (repliers get forms
-    with their CSRF token; odd page numbers would only fill the cache)."""
+def _comments_cache_key(request, consultation: ConsultationPage, page, *, can_reply: bool) -> str | None:
+    """Where a page's rendered comment list is kept, or None where it must be rendered (odd page numbers
+    would only fill the cache)."""
     number = request.GET.get("page", "1")
     if not (number.isdigit() and 0 < int(number) <= COMMENTS_CACHE_PAGES):
         return None
     revision = selectors.results_revision(consultation_id=consultation.pk)
-    return f"comments:{page.pk}:{int(number)}:{get_language()}:{revision}"
-
-
-def _cached(key: str) -> str | None:
-    try:
-        return cache.get(key)
-    except Exception as error:  # the cache (Redis) is down: render, as without it
-        logger.warning("comment list not read from the cache: %r", error)
-        return None
-
-
-def _keep(key: str, html: str) -> None:
-    try:
-        cache.set(key, html, COMMENTS_CACHE_SECONDS)
-    except Exception as error:
-        logger.warning("comment list not cached: %r", error)
+    return f"comments:{page.pk}:{int(number)}:{get_language()}:{int(can_reply)}:{revision}"
 
 
 def _with_comments(request, context: dict, threads) -> None:
     """``comments`` (a page of ``threads``) into the context, or ``comments_html``, the list as rendered a
     moment ago at the same revision: then neither the count nor the threads are read."""
-    key = None if context["can_comment"] else _comments_cache_key(request, context["consultation"], context["page"])
-    html = _cached(key) if key else None
-    if html is not None:
-        context["comments_html"] = mark_safe(html)
-        return
-    context["comments"] = comment_page(request, threads)
-    if key:
-        context["comments_html"] = render_to_string("participation/includes/comments.html", context, request)
-        _keep(key, context["comments_html"])
+    key = _comments_cache_key(request, context["consultation"], context["page"], can_reply=context["can_comment"])
+    html = cache.get(key) if key else None
+    if html is None:
+        context["comments"] = comment_page(request, threads)
+        if not key:
+            return
+        kept = {**context, "csrf_token": page_cache.CSRF_PLACEHOLDER}
+        html = render_to_string("participation/includes/comments.html", kept, request)
+        cache.set(key, html, COMMENTS_CACHE_SECONDS)
+    # A page kept for every visitor without a session gets its token where the whole page is served.
+    context["comments_html"] = mark_safe(
+        html if page_cache.served_to_all(request) else page_cache.with_csrf_token(request, html)
+    )
 
 
 def _permissions(request, consultation: ConsultationPage) -> dict:

@@ -355,8 +355,8 @@ def comments_of(response) -> str:
     return re.search(r'<section id="comments".*?</section>', response.content.decode(), re.DOTALL).group(0)
 
 
-def forget_comment_lists():
-    """The rendered comment lists kept in the cache: gone, so the page renders (and counts) them."""
+def forget_rendered():
+    """The rendered pages and comment lists kept in the cache: gone, so the page renders (and counts) them."""
     cache.clear()
 
 
@@ -374,11 +374,11 @@ def test_the_consultation_page_runs_the_same_queries_for_10_and_500_comments(
     proposals = [factories.proposal(participating_consultation) for _ in range(3)]
     factories.bulk_comments(participating_consultation, 10, author=author, proposal=proposals[0], replies_every=3)
     reader.get(participating_consultation.url)  # warm caches (site root paths)
-    forget_comment_lists()
+    forget_rendered()
     with_10 = queries_for(reader, participating_consultation.url)
 
     factories.bulk_comments(participating_consultation, 490, author=author, proposal=proposals[1], replies_every=4)
-    forget_comment_lists()
+    forget_rendered()
     with django_assert_max_num_queries(PAGE_QUERY_LIMIT):
         with_500 = queries_for(reader, participating_consultation.url)
 
@@ -391,7 +391,7 @@ def test_the_proposal_page_runs_the_same_queries_for_10_and_500_comments(
     author = factories.CitizenFactory()
     factories.bulk_comments(voting_consultation, 10, author=author, proposal=proposal, replies_every=3)
     reader.get(proposal.url)
-    forget_comment_lists()
+    forget_rendered()
     with_10 = queries_for(reader, proposal.url)
 
     factories.bulk_comments(voting_consultation, 490, author=author, proposal=proposal, replies_every=4)
@@ -399,7 +399,7 @@ def test_the_proposal_page_runs_the_same_queries_for_10_and_500_comments(
         Vote(proposal=proposal, participant=factories.participant(voter), choice="support")
         for voter in factories.citizens(20)
     )
-    forget_comment_lists()
+    forget_rendered()
     with django_assert_max_num_queries(PAGE_QUERY_LIMIT):
         with_500 = queries_for(reader, proposal.url)
 
@@ -409,10 +409,12 @@ def test_the_proposal_page_runs_the_same_queries_for_10_and_500_comments(
 def test_the_home_page_runs_the_same_queries_for_1_and_20_consultations(reader, home, django_assert_max_num_queries):
     factories.consultation("participate")
     reader.get("/")
+    forget_rendered()
     with_1 = queries_for(reader, "/")
 
     for phase in ["inform", "participate", "vote"] * 6 + ["vote"]:
         factories.proposal(factories.consultation(phase))
+    forget_rendered()
     with django_assert_max_num_queries(15):
         with_20 = queries_for(reader, "/")
 
@@ -428,7 +430,7 @@ def test_a_visitor_gets_the_comment_list_rendered_at_the_same_revision_without_r
     factories.bulk_comments(participating_consultation, 60, author=factories.CitizenFactory(), replies_every=3)
     url = participating_consultation.url
     visitor.get(url)  # warm the site's own caches
-    forget_comment_lists()
+    forget_rendered()
     rendered = queries_for(visitor, url)
     first = visitor.get(url)
     again_queries = queries_for(visitor, url)
@@ -461,6 +463,23 @@ def test_a_citizen_who_may_reply_gets_reply_forms_not_the_visitors_list(visitor,
     page = browser(citizen).get(url).content.decode()
 
     assert "Antwort erwünscht" in page and "Your reply" in page
+
+
+def test_repliers_get_the_kept_list_with_reply_forms_that_carry_their_own_token(participating_consultation, citizen):
+    comment = factories.comment(participating_consultation, text="Antwort erwünscht")
+    url = participating_consultation.url
+    first = browser(citizen)
+    rendered = queries_for(first, url)
+    other = browser(factories.CitizenFactory(), enforce_csrf_checks=True)
+    kept = queries_for(other, url)
+    page = other.get(url).content.decode()
+
+    assert kept <= rendered - 2  # neither the count nor the threads are read
+    assert "Antwort erwünscht" in page and "Your reply" in page and "<csrf-token" not in page
+    token = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[-1]  # the last reply form's
+    reply = other.post(url, {**comment_form(text="Meine Antwort"), "parent": comment.pk, "csrfmiddlewaretoken": token})
+    assert reply.status_code == 302
+    assert Contribution.objects.filter(parent=comment, text="Meine Antwort").exists()
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "x", "101", "1" * 30])
