@@ -33,6 +33,7 @@ SIZES = {
         "storm": [1000],
         "memory": 1000,
         "burst_phones": 1000,
+        "burst_headroom": 2000,  # a second burst over sockets, twice as dense: the rate served beyond the spike
         "burst_sockets": 1000,
         "burst_window": 2.0,
         "ingestion_rates": [25, 50, 100, 150, 200, 300, 400, 600, 800, 1200, 1600],
@@ -51,6 +52,7 @@ SIZES = {
         "storm": [200],
         "memory": 200,
         "burst_phones": 200,
+        "burst_headroom": 400,
         "burst_sockets": 200,
         "burst_window": 1.0,
         "ingestion_rates": [25, 50, 100, 200, 400],

@@ -177,6 +177,8 @@ if REDIS_URL:
             "BACKEND": "participation.caching.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CHANNEL_LAYER_PREFIX,
+            # A Redis that hangs instead of refusing is given up on after a second, as one that is down.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

@@ -29,10 +29,16 @@ JOINS_AT_ONCE = 20
 
 
 def run(ctx, *, phones: int | None = None, sockets: int | None = None, window: float | None = None) -> dict:
-    """Runs the burst over sockets (the target's) and over HTTP (the fallback's figures); returns the facts
-    of each (the CI test asserts on them)."""
+    """Runs the burst over sockets and over HTTP (the fallback's figures) and, unless ``phones`` are given, a
+    burst twice as dense over sockets: the room's spike offers 500 votes/s, and what is achieved can at best
+    equal what is offered. Returns the facts of each (the CI test asserts on them)."""
     ways = ctx.sizes.get("burst_over", ("socket", "http"))  # --sizes '{"burst_over": ["socket"]}' for one
-    return {over: run_one(ctx, phones=phones, sockets=sockets, window=window, over=over) for over in ways}
+    facts = {over: run_one(ctx, phones=phones, sockets=sockets, window=window, over=over) for over in ways}
+    if phones is None and ctx.sizes.get("burst_headroom"):
+        facts["headroom"] = run_one(
+            ctx, phones=ctx.sizes["burst_headroom"], sockets=sockets, window=window, over="socket"
+        )
+    return facts
 
 
 def run_one(ctx, *, phones: int | None, sockets: int | None, window: float | None, over: str) -> dict:
@@ -70,10 +76,16 @@ def run_one(ctx, *, phones: int | None, sockets: int | None, window: float | Non
     }
     ctx.facts[f"burst-{phones}-{over}"] = facts
     scenario, label = "burst", f"{phones:,} votes over {over} in {window:g} s, {sockets:,} sockets"
-    # The target is the phone page's way; the HTTP fallback's figures are read beside it.
+    # The targets are the phone page's way; the HTTP fallback's figures are read beside them. Votes/s is
+    # judged where more than 500/s are offered (counted as ingestion counts a step: 90 % of what was offered).
     targeted = over == "socket"
+    offered = phones / window
     ctx.figure(
-        scenario, f"votes/s achieved ({label})", result["votes_per_second"], "/s", target=">= 500" if targeted else ""
+        scenario,
+        f"votes/s achieved ({label}, {offered:,.0f}/s offered)",
+        result["votes_per_second"],
+        "/s",
+        target=">= 500" if targeted and offered * 0.9 >= 500 else "",
     )
     ctx.figure(scenario, "vote latency p50", result["latency"]["p50"], "ms")
     ctx.figure(scenario, "vote latency p95", result["latency"]["p95"], "ms", target="< 200" if targeted else "")
