@@ -169,6 +169,11 @@ async def client(params: dict) -> dict:
             "failed": [repr(r)[:200] for r in responses if isinstance(r, BaseException)][:5],
             "votes_per_second": len(ok) / max(1e-9, last_answer - started),
             "latency": summary_ms(r.seconds for r in ok),
+            # p95 per tenth of the votes, in the order sent: is the tail at the start, the peak or the end?
+            "latency_p95_by_tenth": [
+                summary_ms(r.seconds for r in tenth if r.counted)["p95"]
+                for tenth in (answered[i * len(answered) // 10 : (i + 1) * len(answered) // 10] for i in range(10))
+            ],
             "sent_over": max((r.sent_at for r in answered), default=started) - started,
             "last_totals": dict(last_totals),
             "frames_per_second_max": max(frames_per_second, default=0),
