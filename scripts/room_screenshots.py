@@ -52,6 +52,14 @@ SCENES = [
     ("twin", 25),
 ]
 
+# What the room answers to the demo's word cloud and question round (the demo itself leaves them empty).
+WORDS = ["Schatten", "Bänke", "Schatten", "Wasser", "Ruhe", "Bäume", "Schatten", "Café", "Bänke", "Licht"]
+QUESTIONS = [
+    ("Wann beginnen die Bauarbeiten?", 5),
+    ("Bleibt der Wochenmarkt während des Umbaus?", 3),
+    ("Wie viele Parkplätze fallen weg?", 1),
+]
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -126,6 +134,25 @@ class Presenter:
 
         return Poll.objects.filter(consultation_id=self.room.consultation_id, kind=kind).order_by("position").first()
 
+    def _voices(self, poll) -> None:
+        """What a room says into a word cloud or a question round, so the scene shows it in use."""
+        from participation import selectors
+        from participation import services as participation
+        from participation.models import Channel, ModerationState, PollKind
+
+        if poll.kind == PollKind.WORDS and not selectors.poll_results(poll=poll)["participants"]:
+            for word in WORDS:
+                phone = participation.device_participant(key=participation.new_participant_key())
+                participation.answer_poll(participant=phone, poll=poll, channel=Channel.PHONE, text=word)
+        if poll.kind == PollKind.QUESTIONS and not poll.questions.exists():
+            for text, upvotes in QUESTIONS:
+                phone = participation.device_participant(key=participation.new_participant_key())
+                question = participation.ask_question(participant=phone, poll=poll, text=text, channel=Channel.PHONE)
+                participation.moderate_question(moderator=self.admin, question=question, state=ModerationState.APPROVED)
+                for _ in range(upvotes):
+                    voter = participation.device_participant(key=participation.new_participant_key())
+                    participation.upvote_question(participant=voter, question=question)
+
     def show(self, scene: str) -> None:
         self.worker.submit(self._show, scene).result()
 
@@ -142,6 +169,7 @@ class Presenter:
                 participation.set_poll_state(presenter=self.admin, poll=poll, state=PollState.OPEN)
             if not poll.revealed and kind != "questions":
                 participation.reveal_poll(presenter=self.admin, poll=poll)
+            self._voices(poll)
             scene = "poll"
         if scene == "proposal":
             from participation.selectors import proposals_of
