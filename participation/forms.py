@@ -18,7 +18,8 @@ lazy_interpolate = lazy(_interpolate, str)
 class CommentForm(forms.Form):
     text = forms.CharField(
         label=_("Your comment"),
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": settings.CONTRIBUTION_MAX_LENGTH}),
+        # data-limit, not maxlength: the browser would cut a long paste silently (static/participation/text-limit.js).
+        widget=forms.Textarea(attrs={"rows": 5, "data-limit": settings.CONTRIBUTION_MAX_LENGTH}),
         max_length=settings.CONTRIBUTION_MAX_LENGTH,
         # Lazy: the text must follow the language of each request, not of module loading.
         help_text=lazy_interpolate(
@@ -49,6 +50,7 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, proposals=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["text"].widget.attrs.pop("maxlength", None)  # set by CharField; see data-limit above
         choices = [("", _("The consultation as a whole"))] + [(p.pk, p.title) for p in proposals]
         self.fields["proposal"].choices = choices
         if not proposals:

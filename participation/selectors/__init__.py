@@ -13,6 +13,7 @@ from participation.selectors.contributions import (
     contribution_by_id,
     contributions_for_moderation,
     located,
+    own_pending_comments,
     public_contribution_list,
     public_contributions,
 )
@@ -128,6 +129,7 @@ __all__ = [
     "map_contributions_extent",
     "next_phase_date",
     "open_consultations",
+    "own_pending_comments",
     "own_vote",
     "own_votes",
     "paper_entries",

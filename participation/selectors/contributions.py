@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.text import Truncator
 
-from participation.models import ConsultationPage, Contribution, ModerationState, ProposalPage
+from participation.models import ConsultationPage, Contribution, ModerationMode, ModerationState, ProposalPage
 
 WALL_SIZE = 12  # comments on a kiosk's wall: what a screen can show at once, and a small frame
 WALL_TEXT_LENGTH = 280  # characters of each; the whole comment is on the consultation's page
@@ -55,6 +55,23 @@ def comment_threads(*, consultation: ConsultationPage, proposal: ProposalPage | 
         .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
     )
     return threads.order_by("created_at", "id")
+
+
+def own_pending_comments(*, user, consultation: ConsultationPage, proposal: ProposalPage | None = None) -> list:
+    """The visitor's own comments on a page that wait for review: shown to them alone, marked as such.
+
+    Only a pre-moderated consultation holds such comments, so other pages read nothing."""
+    if not user.is_authenticated or consultation.moderation_mode != ModerationMode.PRE:
+        return []
+    pending = Contribution.objects.filter(
+        consultation_id=consultation.pk,
+        author_id=user.pk,
+        moderation_state=ModerationState.PENDING,
+        deleted_at__isnull=True,
+    )
+    if proposal is not None:
+        pending = pending.filter(proposal_id=proposal.pk)
+    return list(pending.select_related("proposal").order_by("created_at", "id"))
 
 
 def public_contribution_list(*, consultation_id: int | None = None, proposal_id: int | None = None) -> QuerySet:

@@ -30,6 +30,8 @@ COMMENTS_PER_PAGE = 50
 # for visitors who may reply and one for those who may not; the reply forms' CSRF token is filled in for each
 # visitor. The time bounds what the revision does not see: a renamed account, a retitled proposal.
 COMMENTS_CACHE_SECONDS = 60
+# A message with this tag is shown beside the visitor's comments waiting for review, not atop the page.
+OWN_PENDING_TAG = "own-pending"
 COMMENTS_CACHE_PAGES = 100  # list pages kept; further ones are rendered each time
 
 
@@ -119,6 +121,7 @@ def consultation_context(request, consultation: ConsultationPage, *, comment_for
         "consultation": consultation,
         "proposals": proposals,
         "threads": selectors.comment_threads(consultation=consultation),
+        "own_pending": selectors.own_pending_comments(user=request.user, consultation=consultation),
         "comment_form": comment_form,
         **_permissions(request, consultation),
         **_place_context(request, consultation, consultation, comment_form),
@@ -137,6 +140,7 @@ def proposal_context(request, proposal: ProposalPage, *, comment_form=None, vote
         "own_vote": own_vote,
         "vote_form": vote_form or VoteForm(initial={"choice": own_vote}),
         "threads": threads,
+        "own_pending": selectors.own_pending_comments(user=request.user, consultation=consultation, proposal=proposal),
         "comment_form": comment_form,
         **_permissions(request, consultation),
         **_place_context(request, consultation, proposal, comment_form),
@@ -174,11 +178,14 @@ def _post_comment(request, *, consultation: ConsultationPage, page):
         return _render_page(request, page, comment_form=outcome.form, status=outcome.status)
     if outcome.saved.moderation_state == ModerationState.APPROVED:
         messages.success(request, _("Thank you! Your comment is published."))
-        anchor = f"#comment-{outcome.saved.pk}"
     else:
-        messages.info(request, _("Thank you! Your comment will be published once a moderator has reviewed it."))
-        anchor = "#comments"
-    return HttpResponseRedirect(page.url + anchor)
+        # Said beside the waiting comment, where the redirect takes the visitor (OWN_PENDING_TAG).
+        messages.info(
+            request,
+            _("Thank you! Your comment will be published once a moderator has reviewed it."),
+            extra_tags=OWN_PENDING_TAG,
+        )
+    return HttpResponseRedirect(f"{page.url}#comment-{outcome.saved.pk}")
 
 
 def _post_vote(request, *, proposal: ProposalPage):

@@ -313,3 +313,32 @@ def test_open_consultations_read_in_one_query(home, count, django_assert_num_que
         phases = [c.current_phase for c in selectors.open_consultations()]
 
     assert phases == ["participate"] * count
+
+
+def test_own_pending_comments_are_the_authors_waiting_ones_of_a_premoderated_page(citizen):
+    consultation = factories.consultation("participate", moderation_mode="pre")
+    proposal = factories.proposal(consultation)
+    other = factories.citizens(1)[0]
+    waiting = factories.comment(consultation, author=citizen, moderation_state=ModerationState.PENDING)
+    on_proposal = factories.comment(
+        consultation, author=citizen, proposal=proposal, moderation_state=ModerationState.PENDING
+    )
+    factories.comment(consultation, author=citizen)  # published: in the public list, not here
+    factories.comment(consultation, author=citizen, moderation_state=ModerationState.HIDDEN)
+    factories.comment(consultation, author=other, moderation_state=ModerationState.PENDING)
+
+    assert selectors.own_pending_comments(user=citizen, consultation=consultation) == [waiting, on_proposal]
+    mine = selectors.own_pending_comments(user=citizen, consultation=consultation, proposal=proposal)
+    assert mine == [on_proposal]
+    assert selectors.own_pending_comments(user=other, consultation=consultation) != mine
+
+
+def test_pages_that_hold_no_waiting_comments_read_none(citizen, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+
+    published_at_once = factories.consultation("participate")
+    premoderated = factories.consultation("participate", moderation_mode="pre")
+
+    with django_assert_num_queries(0):
+        assert selectors.own_pending_comments(user=citizen, consultation=published_at_once) == []
+        assert selectors.own_pending_comments(user=AnonymousUser(), consultation=premoderated) == []

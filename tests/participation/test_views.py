@@ -168,15 +168,47 @@ def test_a_reply_to_a_comment_that_does_not_exist_is_refused(as_citizen, partici
     assert not Contribution.objects.exists()
 
 
-def test_a_premoderated_comment_is_announced_as_waiting(as_citizen):
+def own_pending_section(response) -> str:
+    """The section of the visitor's own comments waiting for review, or '' if the page has none."""
+    match = re.search(r'<section id="own-pending".*?</section>', response.content.decode(), re.S)
+    return match.group(0) if match else ""
+
+
+def test_a_premoderated_comment_is_announced_where_its_author_looks_and_shown_to_them_alone(as_citizen):
     consultation = factories.consultation("participate", moderation_mode="pre")
 
     response = as_citizen.post(consultation.url, comment_form(), follow=True)
 
-    assert response.redirect_chain[-1][0] == f"{consultation.url}#comments"
-    assert "will be published once a moderator has reviewed it" in response.content.decode()
-    assert Contribution.objects.get().moderation_state == ModerationState.PENDING
-    assert "Mehr Bäume am Ufer" not in response.content.decode()
+    comment = Contribution.objects.get()
+    assert comment.moderation_state == ModerationState.PENDING
+    assert response.redirect_chain[-1][0] == f"{consultation.url}#comment-{comment.pk}"
+    # The thanks and the comment itself, marked as waiting, where the redirect lands; not atop the page.
+    section = own_pending_section(response)
+    assert "will be published once a moderator has reviewed it" in section
+    assert f'id="comment-{comment.pk}"' in section and "Mehr Bäume am Ufer" in section
+    assert "Waiting for review" in section
+    page = response.content.decode()
+    assert page.count("will be published once a moderator has reviewed it") == 1
+    assert page.count("Mehr Bäume am Ufer") == 1  # not in the public list
+    # Another citizen and a visitor see nothing of it.
+    for other in (browser(factories.citizens(1)[0]), browser()):
+        elsewhere = other.get(consultation.url)
+        assert own_pending_section(elsewhere) == ""
+        assert "Mehr Bäume am Ufer" not in elsewhere.content.decode()
+    # Approved, it leaves the section and joins the public list.
+    moderator = factories.moderator()
+    services.moderate_contribution(moderator=moderator, contribution=comment, state=ModerationState.APPROVED)
+    again = as_citizen.get(consultation.url)
+    assert own_pending_section(again) == ""
+    assert again.content.decode().count("Mehr Bäume am Ufer") == 1
+
+
+def test_the_comment_field_counts_characters_instead_of_cutting_a_paste(as_citizen, participating_consultation):
+    page = as_citizen.get(participating_consultation.url).content.decode()
+
+    field = re.search(r"<textarea[^>]*name=\"text\"[^>]*>", page).group(0)
+    assert 'data-limit="2000"' in field and "maxlength" not in field
+    assert "participation/text-limit" in page and 'data-paste-refused="' in page
 
 
 def test_a_pin_outside_the_area_re_renders_the_form_with_the_text_kept(as_citizen, participating_consultation):
