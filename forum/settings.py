@@ -191,6 +191,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
+# Without a worker (the embedded default runs tasks eagerly), a queued task runs on a thread of its own,
+# so the request that queued it (a twin import) answers at once and its page shows the progress.
+TASKS_IN_BACKGROUND_WITHOUT_WORKER = env_bool("TASKS_IN_BACKGROUND_WITHOUT_WORKER", True)
 
 # --- Accounts (django-allauth) ----------------------------------------------
 AUTHENTICATION_BACKENDS = [

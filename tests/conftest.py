@@ -19,6 +19,13 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_in_the_request(settings):
+    # Eager tasks run inside the request that queues them, where a test can wait for them
+    # (tests/participation/test_twin_import_admin.py checks the background thread of the embedded default).
+    settings.TASKS_IN_BACKGROUND_WITHOUT_WORKER = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -6,6 +6,7 @@ upload runs its import when the job row is committed.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -225,6 +226,27 @@ def test_upload_runs_the_import_and_the_job_page_shows_progress_and_summary(
     listing = en_client.get("/admin/twin-import/").content.decode()
     assert f'href="/admin/twin-import/{job.pk}/"' in listing
     assert "570 created, 0 updated, 0 skipped (cityjson, EPSG:7415," in listing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_worker_the_upload_answers_at_once_and_the_import_runs_beside_it(en_client, editor, settings):
+    """The embedded default: no worker, yet the upload does not wait for the import (which takes seconds
+    for the Delft file); the job page shows it waiting or running, then done."""
+    settings.TASKS_IN_BACKGROUND_WITHOUT_WORKER = True
+    en_client.force_login(editor)
+
+    response = en_client.post("/admin/twin-import/", {"file": upload(DELFT), "source": "Delft", "crs": ""})
+
+    assert response.status_code == 302
+    job = TwinImportJob.objects.get()
+    assert job.status in (TwinImportStatus.QUEUED, TwinImportStatus.RUNNING)
+    status = en_client.get(f"/admin/twin-import/{job.pk}/status/").json()
+    deadline = time.monotonic() + 120
+    while not status["finished"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+        status = en_client.get(f"/admin/twin-import/{job.pk}/status/").json()
+    assert (status["status"], status["done"], status["total"], status["error"]) == ("done", 570, 570, "")
+    assert TwinFeature.objects.filter(source="Delft").count() == 570
 
 
 def test_a_queued_job_polls_its_status(en_client, editor, django_capture_on_commit_callbacks):
