@@ -37,6 +37,12 @@ def poll_belongs_to_room(actor, target) -> bool:
 
 
 @rules.predicate
+def may_add_screens(user) -> bool:
+    """Staff who may set up kiosk screens in the admin (superusers, or a group granted it)."""
+    return is_logged_in(user) and (user.is_superuser or user.has_perm("forum.add_screen"))
+
+
+@rules.predicate
 def may_manage_devices(user, device) -> bool:
     """Staff who may change screens or terminals in the admin (superusers, or a group granted it)."""
     if not is_logged_in(user):
@@ -55,6 +61,14 @@ add_requirements(
                 proposal_is_shown,
                 NotOpenNow,
                 _("This proposal is not up for a vote in the room right now."),
+            ),
+        ],
+        "forum.add_screen": [
+            Requirement(
+                "screen_adder",
+                may_add_screens,
+                NotAllowed,
+                _("Only staff who may set up screens can do this."),
             ),
         ],
         "forum.manage_devices": [

@@ -13,12 +13,14 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet, SnippetViewSetGroup
 
 from forum import selectors, services
 from forum.admin_views import console, console_actions, devices, rooms
 from forum.models import RegisteredDevice, Screen, Terminal
 from forum.rules import allows
+from participation import selectors as participation_selectors
+from participation.models import ConsultationPage
 
 
 def _new_key_button(device, user) -> Button | None:
@@ -37,11 +39,29 @@ class DeviceEditView(EditView):
         return [*super().header_more_buttons, *([button] if button else [])]
 
 
+class ScreenCreateView(CreateView):
+    """A new screen: for the consultation "Show on a screen" came from, and once saved, straight to its key
+    (a screen without a key shows nothing), so a consultation is on a screen in one go."""
+
+    def get_initial_form_instance(self):
+        consultation_id = self.request.GET.get("consultation", "")
+        consultation = (
+            participation_selectors.published_consultation(pk=int(consultation_id))
+            if consultation_id.isdigit()
+            else None
+        )
+        return Screen(consultation=consultation) if consultation else super().get_initial_form_instance()
+
+    def get_success_url(self):
+        return reverse("forum_device_new_key", args=["screen", self.object.pk])
+
+
 DEVICE_PANELS = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("consultation"), FieldPanel("is_active")]
 
 
 class ScreenViewSet(SnippetViewSet):
     model = Screen
+    add_view_class = ScreenCreateView
     edit_view_class = DeviceEditView
     icon = "desktop"
     menu_label = _("Kiosk screens")
@@ -70,6 +90,14 @@ class DeviceViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(DeviceViewSetGroup)
+
+
+@hooks.register("register_page_header_buttons")
+def show_on_a_screen_button(page, user, view_name, next_url=None):
+    """On a published consultation's admin pages: "Show on a screen", the kiosk set-up for it."""
+    if page.live and page.specific_class is ConsultationPage and allows("forum.add_screen", user):
+        url = reverse("wagtailsnippets_forum_screen:add") + f"?consultation={page.pk}"
+        yield Button(_("Show on a screen"), url=url, icon_name="desktop", priority=80)
 
 
 @hooks.register("register_admin_urls")

@@ -16,6 +16,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from forum import services as forum_services
 from forum.models import Screen, ScreenScene, Terminal
+from forum.rules import allows
 from tests.support import factories
 
 
@@ -190,3 +191,47 @@ def test_deleting_a_terminal_closes_its_sockets_as_retired(admin, terminal, djan
         response = admin.post(f"/admin/snippets/forum/terminal/delete/{terminal.pk}/")
     assert response.status_code == 302 and not Terminal.objects.exists()
     assert heard(channel) == {"type": "device.event", "group": f"device.terminal.{terminal.pk}", "code": 4410}
+
+
+# --- "Show on a screen" from a consultation --------------------------------------------------------
+
+
+def chosen_consultation(response) -> str:
+    """The consultation the screen form's page chooser holds (its hidden input), '' for none."""
+    match = re.search(r'<input type="hidden" name="consultation"( value="(\d*)")?', response.content.decode())
+    assert match, "the form has no consultation chooser"
+    return match[2] or ""
+
+
+def test_a_consultation_is_put_on_a_new_screen_from_its_admin_page_in_one_go(admin, voting_consultation):
+    edit = admin.get(f"/admin/pages/{voting_consultation.pk}/edit/").content.decode()
+    add_url = f"/admin/snippets/forum/screen/add/?consultation={voting_consultation.pk}"
+    assert add_url in edit.replace("&amp;", "&")
+    assert "Show on a screen" in edit
+
+    assert chosen_consultation(admin.get(add_url)) == str(voting_consultation.pk)
+
+    new = Screen(name="Saal", slug="saal", consultation=voting_consultation)
+    response = admin.post(add_url, screen_form(new))
+    screen = Screen.objects.get(slug="saal")
+    assert (response.status_code, response["Location"]) == (302, new_key_url(screen))
+    assert screen.consultation_id == voting_consultation.pk and screen.token_hash == ""
+
+
+def test_show_on_a_screen_is_offered_only_where_it_can_be_done(admin, voting_consultation):
+    assert (
+        "Show on a screen"
+        not in admin.get(f"/admin/pages/{voting_consultation.get_parent().pk}/edit/").content.decode()
+    )
+    draft = factories.consultation("vote", title="Noch nicht veröffentlicht")
+    draft.unpublish()
+    assert "Show on a screen" not in admin.get(f"/admin/pages/{draft.pk}/edit/").content.decode()
+    # The address with an unpublished consultation or rubbish presets nothing.
+    for preset in (str(draft.pk), "abc", "999999"):
+        assert chosen_consultation(admin.get(f"/admin/snippets/forum/screen/add/?consultation={preset}")) == ""
+    # An editor who may edit pages but not set up screens does not see it.
+    editor = factories.CitizenFactory(username="redaktion")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    assert not allows("forum.add_screen", editor)
+    editor.user_permissions.add(Permission.objects.get(codename="add_screen"))
+    assert allows("forum.add_screen", type(editor).objects.get(pk=editor.pk))
