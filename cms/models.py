@@ -9,11 +9,14 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from participation.blocks import BodyBlock
+from participation.page_forms import PageForm
 from participation.selectors import open_consultations
 
 
 class HomePage(Page):
     """The start page: a welcome and the consultations open now."""
+
+    base_form_class = PageForm
 
     intro = models.TextField(_("intro"), blank=True, max_length=1000)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
@@ -34,6 +37,8 @@ class HomePage(Page):
 
 class StandardPage(Page):
     """A plain content page: about, imprint, privacy and the like."""
+
+    base_form_class = PageForm
 
     intro = models.TextField(_("intro"), blank=True, max_length=1000)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))

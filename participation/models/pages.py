@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from participation import geometry
 from participation.blocks import BodyBlock
+from participation.page_forms import PageForm
 from participation.widgets import AreaWidget
 
 
@@ -66,6 +67,8 @@ class ServedByView:
 
 class ConsultationPage(ServedByView, Page):
     """A consultation: what the city asks, where, and when citizens may take part."""
+
+    base_form_class = PageForm
 
     intro = models.TextField(_("intro"), max_length=600, help_text=_("A short summary shown in lists."))
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
@@ -190,6 +193,8 @@ class ConsultationPage(ServedByView, Page):
 
 class ProposalPage(ServedByView, Page):
     """What staff put up for comment and vote inside a consultation."""
+
+    base_form_class = PageForm
 
     summary = models.TextField(_("summary"), max_length=600)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))

@@ -120,3 +120,34 @@ def test_publishing_or_unpublishing_a_proposal_in_the_admin_moves_the_live_state
         registered(None, proposal)
 
     assert results_revision(consultation_id=consultation_id) == before + 1
+
+
+def test_a_slug_held_by_a_left_draft_is_refused_with_a_link_to_that_draft(client, editor, home):
+    """Wagtail saves a new page as a draft while it is being written; one left unfinished keeps its slug."""
+    left = factories.consultation("participate", title="Marktplatz (angefangen)", slug="neuer-marktplatz")
+    ConsultationPage.objects.filter(pk=left.pk).update(live=False, first_published_at=None, last_published_at=None)
+    left.save_revision(user=editor)
+    client.force_login(editor)
+
+    response = client.post(f"/admin/pages/add/participation/consultationpage/{home.pk}/", _consultation_form())
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["slug"]
+    assert len(errors) == 1
+    assert "Entwurf, der nie veröffentlicht wurde" in errors[0]  # the admin speaks the editor's language: German
+    assert "Marktplatz (angefangen)" in errors[0]
+    assert f'href="/admin/pages/{left.pk}/edit/"' in errors[0]
+    assert f'href="/admin/pages/{left.pk}/edit/"' in response.content.decode()  # shown as a link, not escaped
+    assert ConsultationPage.objects.filter(slug="neuer-marktplatz").count() == 1
+
+
+def test_a_slug_held_by_a_published_page_names_that_page(client, editor, home, voting_consultation):
+    client.force_login(editor)
+    form = _consultation_form(slug=voting_consultation.slug)
+
+    response = client.post(f"/admin/pages/add/participation/consultationpage/{home.pk}/", form)
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["slug"]
+    assert "hat schon die Seite" in error and voting_consultation.title in error
+    assert "nie veröffentlicht" not in error
