@@ -320,6 +320,25 @@
   if (form.clearPin) form.clearPin.addEventListener("click", clearPin);
   showPin();
 
+  // --- the point by keyboard: the focused map shows a cross in its middle, the arrow keys move the map
+  // under it (Leaflet's own keys), and Enter sets the pin at the cross and says where ------------------
+
+  const announce = document.getElementById("map-announce");
+  const degrees = new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 5 });
+  mapNode.classList.add("map--pinnable");
+  mapNode.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.target !== mapNode || mode !== "point" || drawing) return;
+    event.preventDefault();
+    const center = map.getCenter();
+    form.latitude.value = center.lat.toFixed(6);
+    form.longitude.value = center.lng.toFixed(6);
+    setDrawing(null, false); // a comment has a point or a drawing, not both
+    showPin();
+    if (announce) {
+      announce.textContent = format(names.labelPinSet, { lat: degrees.format(center.lat), lon: degrees.format(center.lng) });
+    }
+  });
+
   // --- the mode of a click: set the point, or pick an object --------------------------------------
 
   if (form.modeSwitch && canPick) {

@@ -170,3 +170,47 @@ def test_a_comment_is_pinned_by_typing_coordinates(context, log_in, demo):
     expect(page.get_by_role("alert")).to_be_visible()
     expect(page.get_by_label("Your comment")).to_have_value("Weit draußen.")
     wait_for_map(page, features=DEMO_PINS + 1)
+
+
+def test_a_comment_is_pinned_on_the_map_by_keyboard_alone(context, log_in, demo):
+    """Focus the map, move it under its cross with the arrow keys, Enter sets the pin there and says so."""
+    from tests.support.factories import CitizenFactory
+
+    log_in(CitizenFactory(username="pfeiltasten"))
+    page = context.new_page()
+    page.goto(demo.consultation.url)
+    wait_for_map(page, features=DEMO_PINS)
+    text = "Hier, mit den Pfeiltasten gesetzt."
+    page.get_by_label("Your comment").focus()
+    page.keyboard.type(text)
+
+    # Tab along until the map has the focus, as a keyboard user would.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "consultation-map":
+            break
+    else:
+        pytest.fail("the map cannot be reached with Tab")
+    described = page.locator("#consultation-map").get_attribute("aria-describedby")
+    assert "map-keyboard-help" in described
+    centre = page.evaluate("() => document.activeElement.getBoundingClientRect().toJSON()")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(600)  # the pan animation
+    page.keyboard.press("Enter")
+
+    assert_fields_inside(page, demo.consultation.area)
+    expect(page.locator("#consultation-map .leaflet-marker-icon")).to_have_count(1)
+    expect(page.locator("#map-announce")).to_contain_text("Pin set at latitude")
+    # The pin sits under the cross in the map's middle.
+    marker = page.locator("#consultation-map .leaflet-marker-icon").bounding_box()
+    assert abs(marker["x"] + marker["width"] / 2 - (centre["x"] + centre["width"] / 2)) < 3
+    assert abs(marker["y"] + marker["height"] - (centre["y"] + centre["height"] / 2)) < 3
+
+    for _ in range(40):  # on to the button, still by keyboard
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent.trim()") == "Publish comment":
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Your comment is published")
+    expect(page.locator("#comments li.comment", has_text=text)).to_contain_text("pinned on the map")
