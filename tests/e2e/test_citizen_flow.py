@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.browser import confirmation_link, wait_for_kiosk, wait_for_map
+from tests.support.factories import CitizenFactory
 
 # serialized_rollback: every test starts from the migrated state (the same site and content type ids,
 # which the long-lived server caches) and leaves the database empty for the next one that restores it.
@@ -130,18 +131,21 @@ def test_citizen_signs_up_comments_on_the_map_and_votes_live_on_the_kiosk(contex
     assert kiosk.evaluate("() => window.__sameDocument === true"), "the kiosk reloaded instead of redrawing"
 
 
-def test_a_comment_is_pinned_by_typing_coordinates(context, log_in, demo):
-    """The map is not the only way to set a pin: the coordinates can be typed, and the map follows."""
-    from tests.support.factories import CitizenFactory
-
-    log_in(CitizenFactory(username="tastatur"))
+def typing_a_comment(context, log_in, demo, *, username: str, text: str) -> Page:
+    """A citizen on the consultation's page, the comment typed into its field by keyboard."""
+    log_in(CitizenFactory(username=username))
     page = context.new_page()
     page.goto(demo.consultation.url)
     wait_for_map(page, features=DEMO_PINS)
-
-    text = "Eine Bank unter der Linde, getippt statt geklickt."
     page.get_by_label("Your comment").focus()
     page.keyboard.type(text)
+    return page
+
+
+def test_a_comment_is_pinned_by_typing_coordinates(context, log_in, demo):
+    """The map is not the only way to set a pin: the coordinates can be typed, and the map follows."""
+    text = "Eine Bank unter der Linde, getippt statt geklickt."
+    page = typing_a_comment(context, log_in, demo, username="tastatur", text=text)
     page.get_by_label("Latitude").focus()
     page.keyboard.type("52.0113")
     page.get_by_label("Longitude").focus()
@@ -174,15 +178,8 @@ def test_a_comment_is_pinned_by_typing_coordinates(context, log_in, demo):
 
 def test_a_comment_is_pinned_on_the_map_by_keyboard_alone(context, log_in, demo):
     """Focus the map, move it under its cross with the arrow keys, Enter sets the pin there and says so."""
-    from tests.support.factories import CitizenFactory
-
-    log_in(CitizenFactory(username="pfeiltasten"))
-    page = context.new_page()
-    page.goto(demo.consultation.url)
-    wait_for_map(page, features=DEMO_PINS)
     text = "Hier, mit den Pfeiltasten gesetzt."
-    page.get_by_label("Your comment").focus()
-    page.keyboard.type(text)
+    page = typing_a_comment(context, log_in, demo, username="pfeiltasten", text=text)
 
     # Tab along until the map has the focus, as a keyboard user would.
     for _ in range(40):
