@@ -81,6 +81,21 @@ def text(value: Any) -> str:
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value).strip()
 
 
+# Where CityGML and CityJSON keep what an object is for, or is: the standard attributes, then the BGT's type
+# and physical appearance and the BAG's use (Dutch models); the BGT's "no value" markers are none.
+FUNCTION_ATTRIBUTES = ("function", "usage", "class", "bgt_type", "bgt_fysiekvoorkomen", "gebruiksdoel")
+NO_VALUE = {"waardeOnbekend", "geenWaarde"}
+
+
+def function(attributes: dict[str, Any]) -> str:
+    """What the object is for, as the data says it: a code ("31001_3041") or a term ("voetpad")."""
+    for key in FUNCTION_ATTRIBUTES:
+        value = text(attributes.get(key))
+        if value and value not in NO_VALUE:
+            return value
+    return ""
+
+
 def derived(**values: Any) -> dict[str, Any]:
     """What the importer derived, stored under attributes["_twin"]; empty values left out."""
     return {key: value for key, value in values.items() if value not in (None, "", [])}
