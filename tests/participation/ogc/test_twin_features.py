@@ -46,6 +46,7 @@ def test_a_twin_object_with_its_geometry_and_properties(http):
             "twin_id": "DEBY_1",
             "source": "test.geojson",
             "kind": "building",
+            "label": "Stadhuis",
             "name": "Stadhuis",
             "address": "Markt 87, Delft",
             "height": 31.5,
