@@ -54,7 +54,11 @@ def what_it_is(query: str) -> Q:
     """Objects that are what the query names: of a kind, a function or a roof form whose name contains it,
     or whose function in the data's own words does ("Gemeindestraße"). An empty match for none."""
     codes = twin_names.code_matches(query)
-    condition = Q(kind__in=matching_kinds(query)) | Q(function__in=codes.function_values)
+    condition = Q(pk__in=[])  # matches nothing: the start of an OR
+    if kinds := matching_kinds(query):
+        condition |= Q(kind__in=kinds)
+    if codes.function_values:
+        condition |= Q(function__in=codes.function_values)
     adv = Q()
     for prefix in _prefixes(codes.building_functions):
         adv |= Q(function__startswith=prefix) | Q(function__startswith=ADV_PREFIX + prefix)

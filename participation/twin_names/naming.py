@@ -12,6 +12,11 @@ from django.utils.translation import gettext, ngettext
 
 from participation.twin_names import adv, bag, bgt
 
+# What data sources write where a value is unknown or does not apply (BGT, ALKIS): no words for a name.
+NO_VALUE = frozenset(
+    {"waardeOnbekend", "geenWaarde", "Attribut trifft nicht zu", "Nach Quellenlage nicht zu spezifizieren"}
+)
+
 
 def values(text: str) -> list[str]:
     """The values of a field the readers joined with ", " (two bldg:function), in order."""
@@ -20,7 +25,7 @@ def values(text: str) -> list[str]:
 
 def _own_words(value: str) -> bool:
     """Words of the data itself ("Gemeindestraße"), not a code ("31001_9998", "B471") that needs a list."""
-    return any(c.isalpha() for c in value) and not any(c.isdigit() for c in value)
+    return value not in NO_VALUE and any(c.isalpha() for c in value) and not any(c.isdigit() for c in value)
 
 
 def function_label(function: str, *, building: bool) -> str:
@@ -47,7 +52,7 @@ def category(*, kind_label: str, function: str, building: bool) -> str:
 
 def metres(height: float) -> str:
     """A height as people read it, in the active language's number format: "9,5 m", "37 m"."""
-    rounded = round(height, 1)
+    rounded = round(float(height), 1)
     figure = number_format(rounded, decimal_pos=0 if rounded.is_integer() else 1)
     return gettext("%(height)s m") % {"height": figure}
 

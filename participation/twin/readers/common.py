@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from participation import twin_names
 from participation.twin.records import TwinImportError
 
 # Inner parts of buildings, bridges and tunnels (CityJSON 2.0 names): parts of
@@ -82,16 +83,15 @@ def text(value: Any) -> str:
 
 
 # Where CityGML and CityJSON keep what an object is for, or is: the standard attributes, then the BGT's type
-# and physical appearance and the BAG's use (Dutch models); the BGT's "no value" markers are none.
+# and physical appearance and the BAG's use (Dutch models); "no value" markers are none.
 FUNCTION_ATTRIBUTES = ("function", "usage", "class", "bgt_type", "bgt_fysiekvoorkomen", "gebruiksdoel")
-NO_VALUE = {"waardeOnbekend", "geenWaarde"}
 
 
-def function(attributes: dict[str, Any]) -> str:
+def function(attributes: dict[str, Any], keys: tuple[str, ...] = FUNCTION_ATTRIBUTES) -> str:
     """What the object is for, as the data says it: a code ("31001_3041") or a term ("voetpad")."""
-    for key in FUNCTION_ATTRIBUTES:
+    for key in keys:
         value = text(attributes.get(key))
-        if value and value not in NO_VALUE:
+        if value and value not in twin_names.NO_VALUE:
             return value
     return ""
 
