@@ -6,6 +6,7 @@ from participation.views import scene, twin
 
 app_name = "participation"
 urlpatterns = [
+    path("twin/", twin.twin_search, name="twin-search"),
     path("twin/<int:pk>/", twin.twin_feature, name="twin-feature"),
     path("consultations/<int:page_pk>/3d/", scene.consultation_3d, name="consultation-3d"),
     path("consultations/<int:page_pk>/3d/scene.geojson", scene.consultation_3d_scene, name="consultation-3d-scene"),

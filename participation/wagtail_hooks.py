@@ -3,11 +3,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from participation import page_cache, selectors, services
-from participation.admin_views import moderation, paper, twin_import
+from participation.admin_views import moderation, paper, twin_import, twin_objects
 from participation.models import ConsultationPage, ProposalPage, TwinFeature
 from participation.rules import allows
 
@@ -31,16 +32,18 @@ def moderation_menu_item():
 
 
 class TwinFeatureViewSet(SnippetViewSet):
-    """Twin objects: browsed and chosen (e.g. for a consultation) by name, address or id."""
+    """Twin objects: browsed and chosen (e.g. for a consultation) by name, address, what they are or id."""
 
     model = TwinFeature
+    index_view_class = twin_objects.TwinObjectIndexView
+    chooser_viewset_class = twin_objects.TwinObjectChooserViewSet
     icon = "site"
     menu_label = _("Twin objects")
     add_to_admin_menu = True
     menu_order = 260
-    list_display = ["__str__", "kind", "address", "height", "source"]
+    list_display = ["__str__", "kind", Column("category", label=_("What it is")), "address", "height", "source"]
     list_filter = ["kind", "source"]
-    # Searched in the database (no search index): imports write rows in bulk.
+    # Searched in the database (no search index: imports write rows in bulk), as the site searches.
     search_fields = ["name", "address", "twin_id"]
     search_backend_name = None
 

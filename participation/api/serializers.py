@@ -112,13 +112,14 @@ class ContributionInputSerializer(serializers.Serializer):
 class TwinFeatureSearchSerializer(serializers.ModelSerializer):
     """A twin object as the search lists it: enough to name and pick it."""
 
-    label = serializers.CharField()
+    label = serializers.CharField(help_text="Its name: own name, address, else what it is; never its id.")
     kind_label = serializers.CharField(source="get_kind_display")
+    category = serializers.CharField(help_text="What it is, from the official code lists (e.g. “Church”).")
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = TwinFeature
-        fields = ["id", "label", "kind", "kind_label", "name", "address", "twin_id", "source", "url"]
+        fields = ["id", "label", "kind", "kind_label", "category", "name", "address", "twin_id", "source", "url"]
 
     def get_url(self, feature) -> str:
         return reverse("participation:twin-feature", args=[feature.pk])

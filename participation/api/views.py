@@ -210,7 +210,8 @@ class ContributionGeoJSON(APIView):
 
 
 class TwinFeatureList(APIView):
-    """Search the twin's objects by name, address or twin id: a short list to pick from.
+    """Search the twin's objects by name, address, what they are ("Kirche", "church") or twin id, best first:
+    a short list to pick from.
 
     With ``consultation``, only the objects a comment on it may be about: those meeting its area, and
     those staff tied to it (listed first).
@@ -218,7 +219,9 @@ class TwinFeatureList(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, description="Part of the name, address or twin id"),
+            OpenApiParameter(
+                "q", OpenApiTypes.STR, description="Part of the name, address, kind or function, or twin id"
+            ),
             OpenApiParameter("consultation", OpenApiTypes.INT),
         ],
         responses={200: TwinFeatureSearchSerializer(many=True)},

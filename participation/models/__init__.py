@@ -31,16 +31,21 @@ from participation.models.polls import (
     Upvote,
 )
 from participation.models.twin import (
+    BUILDING_KINDS,
+    KIND_SEARCH_WORDS,
     ConsultationTwinFeature,
     ProposalTwinFeature,
     TwinFeature,
     TwinFeatureLink,
     TwinKind,
+    twin_label,
 )
 from participation.models.twin_imports import TwinImportJob, TwinImportStatus, _twin_import_upload_to
 from participation.models.votes import ResultsRevision, Vote, VoteChoice
 
 __all__ = [
+    "BUILDING_KINDS",
+    "KIND_SEARCH_WORDS",
     "SCALE_VALUES",
     "WORD_ANSWER_MAX_LENGTH",
     "AnalogCount",
@@ -75,4 +80,5 @@ __all__ = [
     "VoteChoice",
     "VotingMethod",
     "_twin_import_upload_to",
+    "twin_label",
 ]

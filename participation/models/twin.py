@@ -9,6 +9,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
+from participation import twin_names
 from participation.models.pages import ConsultationPage, ProposalPage
 
 
@@ -25,6 +26,39 @@ class TwinKind(models.TextChoices):
     BRIDGE = "bridge", _("Bridge")
     CITY_FURNITURE = "city_furniture", _("City furniture")
     OTHER = "other", _("Other")
+
+
+BUILDING_KINDS = (TwinKind.BUILDING, TwinKind.BUILDING_PART)
+# More words a search for a kind finds it by, besides the kind's name ("Wasser" for "Gewässer").
+KIND_SEARCH_WORDS = {
+    TwinKind.BUILDING: _("house, houses"),
+    TwinKind.ROAD: _("street, road, path, way"),
+    TwinKind.STREET: _("road, path, way"),
+    TwinKind.SQUARE: _("plaza, place"),
+    TwinKind.PARK: _("green space, garden"),
+    TwinKind.PLANT_COVER: _("green, plants, trees, grass"),
+    TwinKind.WATER: _("water, river, canal, lake, pond"),
+    TwinKind.BRIDGE: _("footbridge, overpass"),
+    TwinKind.CITY_FURNITURE: _("bench, lamp, fountain"),
+}
+
+
+LABEL_FIELDS = ("twin_id", "name", "address", "kind", "function", "storeys", "height")
+
+
+def twin_label(values: dict) -> str:
+    """``TwinFeature.label`` of a row's values (LABEL_FIELDS), e.g. for a feed that reads rows, not models."""
+    kind = values["kind"]
+    return twin_names.label(
+        twin_id=values["twin_id"],
+        name=values["name"],
+        address=values["address"],
+        kind_label=TwinKind(kind).label if kind in TwinKind.values else kind,
+        function=values["function"],
+        building=kind in BUILDING_KINDS,
+        storeys=values["storeys"],
+        height=values["height"],
+    )
 
 
 class TwinFeature(models.Model):
@@ -69,14 +103,37 @@ class TwinFeature(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name or self.address or self.twin_id
+        return self.label
+
+    @property
+    def is_building(self) -> bool:
+        return self.kind in BUILDING_KINDS
 
     @property
     def label(self) -> str:
-        """How pages name the object: its name or address, else its kind and twin id."""
-        if self.name or self.address:
-            return self.name or self.address
-        return f"{self.get_kind_display()} {self.twin_id}"
+        """How pages name the object: its name, else its address, else what it is ("Wohngebäude, 3 Geschosse,
+        9,5 m"); never its twin id. In the active language."""
+        return twin_label({name: getattr(self, name) for name in LABEL_FIELDS})
+
+    @property
+    def is_named(self) -> bool:
+        """True if the label is the object's own name or address, not a description of what it is."""
+        return bool(self.address or (self.name and self.name.strip() != self.twin_id))
+
+    @property
+    def category(self) -> str:
+        """What the object is, in a word or two: "Kirche", "Fußweg", else its kind."""
+        return twin_names.category(
+            kind_label=self.get_kind_display(), function=self.function, building=self.is_building
+        )
+
+    @property
+    def function_label(self) -> str:
+        return twin_names.function_label(self.function, building=self.is_building)
+
+    @property
+    def roof_label(self) -> str:
+        return twin_names.roof_label(self.roof_type) if self.is_building else ""
 
 
 class TwinFeatureLink(Orderable):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from participation import geojson
+from participation.models import twin_label
 from participation.selectors import Totals
 
 
@@ -24,6 +25,7 @@ def twin_feature(row: dict, participation: dict) -> dict:
         "twin_id": row["twin_id"],
         "source": row["source"],
         "kind": row["kind"],
+        "label": twin_label(row),
         "name": row["name"],
         "address": row["address"],
         "height": row["height"],

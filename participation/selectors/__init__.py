@@ -74,9 +74,7 @@ from participation.selectors.scene import (
 )
 from participation.selectors.twin import (
     TWIN_HEAVY_FIELDS,
-    TWIN_SEARCH_LIMIT,
     linked_twin_features,
-    search_twin_features,
     twin_feature,
     twin_feature_choice,
     twin_feature_consultations,
@@ -96,6 +94,7 @@ from participation.selectors.twin_imports import (
     twin_import,
     twin_import_status,
 )
+from participation.selectors.twin_search import TWIN_SEARCH_LIMIT, ranked_search, search_twin_features
 
 __all__ = [
     "MAP_MAX_CELLS",
@@ -152,6 +151,7 @@ __all__ = [
     "published_proposals",
     "question_by_id",
     "questions_waiting",
+    "ranked_search",
     "recent_twin_imports",
     "results_revision",
     "results_revisions",

@@ -1,4 +1,4 @@
-"""Twin objects: their pages, the search, the links staff made, and what citizens said about each."""
+"""Twin objects: their pages, the links staff made, and what citizens said about each."""
 
 from __future__ import annotations
 
@@ -14,16 +14,25 @@ from participation.models import (
     ProposalTwinFeature,
     TwinFeature,
 )
-from participation.selectors.boxes import BBox, area_box, box_meets, point_in
+from participation.selectors.boxes import BBox, box_meets, point_in
 from participation.selectors.contributions import located, public_contributions
 from participation.selectors.pages import parent_path, published_proposals
 from participation.selectors.results import empty_totals, proposal_results
 
-TWIN_SEARCH_LIMIT = 20
-TWIN_SEARCH_CANDIDATES = 200  # read at most this many before checking them against an area
 # Columns of a twin object a list or the map needs; the attributes (often large) stay in the database.
 TWIN_HEAVY_FIELDS = ("attributes",)
-TWIN_FEATURE_FIELDS = ("id", "twin_id", "source", "kind", "name", "address", "height", "storeys", "geometry")
+TWIN_FEATURE_FIELDS = (
+    "id",
+    "twin_id",
+    "source",
+    "kind",
+    "name",
+    "address",
+    "function",
+    "height",
+    "storeys",
+    "geometry",
+)
 
 
 def twin_feature(*, pk: int) -> TwinFeature | None:
@@ -48,29 +57,6 @@ def linked_twin_features(page) -> list[TwinFeature]:
         *(f"twin_feature__{name}" for name in TWIN_HEAVY_FIELDS)
     )
     return [link.twin_feature for link in links.order_by("sort_order")]
-
-
-def search_twin_features(
-    *, query: str, consultation: ConsultationPage | None = None, limit: int = TWIN_SEARCH_LIMIT
-) -> list[TwinFeature]:
-    """Twin objects whose name, address or twin id contains ``query``; with a consultation, only those a
-    comment on it may be about (meeting its area, or tied to it), the tied ones first. Two queries."""
-    query = (query or "").strip()
-    if not query:
-        return []
-    features = TwinFeature.objects.filter(
-        Q(name__icontains=query) | Q(address__icontains=query) | Q(twin_id__icontains=query)
-    ).defer(*TWIN_HEAVY_FIELDS)
-    bbox = area_box(consultation) if consultation is not None and consultation.area else None
-    if bbox is None:
-        return list(features.order_by("name", "address", "twin_id")[:limit])
-    linked = set(ConsultationTwinFeature.objects.filter(page=consultation).values_list("twin_feature_id", flat=True))
-    candidates = features.filter(Q(pk__in=linked) | box_meets(bbox)).order_by("name", "address", "twin_id")
-    found = [
-        f for f in candidates[:TWIN_SEARCH_CANDIDATES] if f.pk in linked or shapes_meet(consultation.area, f.geometry)
-    ]
-    found.sort(key=lambda f: f.pk not in linked)  # stable: the tied ones first, each part in name order
-    return found[:limit]
 
 
 def twin_feature_contributions(*, feature: TwinFeature) -> QuerySet:

@@ -1,4 +1,5 @@
-"""The page of one object of the twin: what it is, where, and everything people said and voted about it."""
+"""The twin's pages: the search for its objects, and the page of one object: what it is, where, and everything
+people said and voted about it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,17 @@ from participation import selectors
 from participation.twin.credits import source_credit
 from participation.views.maps import base_map_config, twin_outline
 from participation.views.pages import comment_page
+
+TWIN_SEARCH_PAGE_LIMIT = 50
+QUERY_MAX_LENGTH = 100
+
+
+def twin_search(request):
+    """Find objects of the twin by name, address, what they are or id: a plain form and a list of links."""
+    query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
+    results = selectors.search_twin_features(query=query, limit=TWIN_SEARCH_PAGE_LIMIT) if query else []
+    context = {"query": query, "results": results, "limit": TWIN_SEARCH_PAGE_LIMIT}
+    return TemplateResponse(request, "participation/twin_search.html", context)
 
 
 def twin_feature(request, pk: int):

@@ -235,6 +235,7 @@ def test_the_search_finds_objects_by_name_address_and_twin_id(anonymous, db):
         "label": "Stadhuis",
         "kind": "building",
         "kind_label": "Building",
+        "category": "Building",
         "name": "Stadhuis",
         "address": "",
         "twin_id": "NL.IMBAG.Pand.0503100000000001",

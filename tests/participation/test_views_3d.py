@@ -109,7 +109,7 @@ def test_scene_has_the_buildings_of_the_area_with_their_heights(consultation):
     assert tall["height"] == 6.0
     assert tall == {
         "id": features[TALL]["id"],
-        "name": TALL,  # the Delft buildings have no names: their twin id stands for them
+        "name": "Building, 6 m",  # the Delft buildings have no names: what they are stands for them
         "kind": "building",
         "height": 6.0,
         "contributions": 0,
@@ -267,7 +267,7 @@ def test_page_lists_what_the_view_shows_as_text(consultation, citizen):
     rows = re.findall(r"<tr data-building=\"(\d+)\">(.*?)</tr>", content, re.DOTALL)
     assert [int(pk) for pk, _ in rows] == [tall.pk]  # only the buildings something was said about
     cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", rows[0][1])]
-    assert cells == [f"{TALL} (Building)", "6.0 m", "1", "Ein Markt am Wasser", "3", "1", "0", "75 %"]
+    assert cells == ["Building, 6 m", "6.0 m", "1", "Ein Markt am Wasser", "3", "1", "0", "75 %"]
     assert f'href="{proposal.url}"' in rows[0][1]
 
     config = scene_config(response)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from participation.models import (
     ConsultationTwinFeature,
@@ -69,7 +70,12 @@ def test_the_object_page_of_the_delft_model_credits_it(visitor, db):
     page = content(visitor.get(twin_url(building)))
 
     assert "3D city model Delft, Gemeente Delft / BGT via cityjson/cjio (MIT)" in page
-    assert f"Building {building.twin_id}" in page  # no name or address: named by kind and twin id
+    # No name or address: named by what it is and its height; the twin id is shown among the facts only.
+    with translation.override("en"):
+        label = building.label
+    assert label.startswith("Building, ") and label.endswith(" m") and building.twin_id not in label
+    assert re.search(rf"<h1[^>]*>\s*{re.escape(label)}\s*</h1>", page)
+    assert f'<dd class="twin-id">{building.twin_id}</dd>' in page
     assert "not known" in page  # the storeys
 
 

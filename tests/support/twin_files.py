@@ -111,3 +111,30 @@ def feature(geometry: dict, feature_id: str | None = None, **properties) -> dict
 def street(feature_id: str, name: str, offset: float = 0.0) -> dict:
     line = {"type": "LineString", "coordinates": [[11.65 + offset, 48.25], [11.651 + offset, 48.251]]}
     return feature(line, feature_id, name=name)
+
+
+def coded_building(
+    twin_id: str,
+    *,
+    function: str = "",
+    roof_type: str = "",
+    storeys: int | None = None,
+    name: str = "",
+    street: str = "",
+    points: list[tuple] = RECTANGLE,
+) -> str:
+    """A CityGML LoD2 building as the Bavarian survey office writes one: AdV codes, storeys, a name and an
+    xAL address where given, 9.5 m high (measuredHeight)."""
+    body = f"<gml:name>{name}</gml:name>" if name else ""
+    body += f"<bldg:function>{function}</bldg:function>" if function else ""
+    body += f"<bldg:roofType>{roof_type}</bldg:roofType>" if roof_type else ""
+    body += f"<bldg:storeysAboveGround>{storeys}</bldg:storeysAboveGround>" if storeys is not None else ""
+    body += ground_surface(points)
+    if street:
+        body += (
+            "<bldg:address><core:Address><core:xalAddress><xAL:AddressDetails><xAL:Country><xAL:Locality>"
+            f"<xAL:LocalityName>Kempten</xAL:LocalityName><xAL:Thoroughfare><xAL:ThoroughfareName>{street}"
+            "</xAL:ThoroughfareName></xAL:Thoroughfare></xAL:Locality></xAL:Country></xAL:AddressDetails>"
+            "</core:xalAddress></core:Address></bldg:address>"
+        )
+    return building(twin_id, body)

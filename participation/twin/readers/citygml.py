@@ -160,7 +160,7 @@ def _record(
         crs=geometries.srs_name or _parts_srs(parts) or default_srs,
         name="" if name == twin_id else name,
         address="; ".join(address.one_line(item) for item in addresses),
-        function=common.text(attributes.get("function")),
+        function=common.function(attributes),
         roof_type=common.text(attributes.get("roofType")),
         height=height,
         storeys=common.storeys(attributes.get("storeysAboveGround")),

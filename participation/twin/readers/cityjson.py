@@ -90,7 +90,7 @@ class _Model:
             crs=self.crs,
             name=common.text(attributes.get("name")),
             address="; ".join(address.one_line(item) for item in addresses),
-            function=common.text(attributes.get("function")),
+            function=common.function(attributes),
             roof_type=common.text(attributes.get("roofType")),
             height=height,
             storeys=common.storeys(attributes.get("storeysAboveGround")),

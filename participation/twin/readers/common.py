@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from participation import twin_names
 from participation.twin.records import TwinImportError
 
 # Inner parts of buildings, bridges and tunnels (CityJSON 2.0 names): parts of
@@ -79,6 +80,20 @@ def text(value: Any) -> str:
     if value is None:
         return ""
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value).strip()
+
+
+# Where CityGML and CityJSON keep what an object is for, or is: the standard attributes, then the BGT's type
+# and physical appearance and the BAG's use (Dutch models); "no value" markers are none.
+FUNCTION_ATTRIBUTES = ("function", "usage", "class", "bgt_type", "bgt_fysiekvoorkomen", "gebruiksdoel")
+
+
+def function(attributes: dict[str, Any], keys: tuple[str, ...] = FUNCTION_ATTRIBUTES) -> str:
+    """What the object is for, as the data says it: a code ("31001_3041") or a term ("voetpad")."""
+    for key in keys:
+        value = text(attributes.get(key))
+        if value and value not in twin_names.NO_VALUE:
+            return value
+    return ""
 
 
 def derived(**values: Any) -> dict[str, Any]:

@@ -65,7 +65,7 @@ def _record(feature: dict[str, Any], *, number: int, crs: str) -> TwinRecord | S
         crs=crs,
         name=common.text(_first(properties, NAME_PROPERTIES)),
         address="; ".join(address.one_line(item) for item in addresses),
-        function=common.text(_first(properties, FUNCTION_PROPERTIES)),
+        function=common.function(properties, FUNCTION_PROPERTIES),
         roof_type=common.text(properties.get("roofType") or properties.get("roof:shape")),
         height=_height(properties),
         storeys=common.storeys(_first(properties, ("storeys", "storeysAboveGround", "building:levels"))),

@@ -2,6 +2,7 @@
 filtered by bounding box overlap, in a fixed number of queries."""
 
 import pytest
+from django.utils import translation
 
 from participation.models import Contribution, ModerationState, ProposalTwinFeature, TwinFeature, Vote, VoteChoice
 from participation.services import import_twin_file
@@ -46,6 +47,7 @@ def test_a_twin_object_with_its_geometry_and_properties(http):
             "twin_id": "DEBY_1",
             "source": "test.geojson",
             "kind": "building",
+            "label": "Stadhuis",
             "name": "Stadhuis",
             "address": "Markt 87, Delft",
             "height": 31.5,
@@ -184,6 +186,12 @@ def test_the_delft_twin_pages_through_all_570_objects(http):
     stored = TwinFeature.objects.get(twin_id="b1105d28c-00ba-11e6-b420-2bdcc4ab5d7f")
     assert building["geometry"] == stored.geometry
     assert building["properties"]["height"] == 6.0
+    assert building["properties"]["label"] == "Building, 6 m"
+    with translation.override("en"):  # every object named as its page names it (the feed reads rows, not models)
+        labels = {feature.pk: feature.label for feature in TwinFeature.objects.all()}
+    assert {f["id"]: f["properties"]["label"] for f in features} == labels
+    german = http.get(f"{URL}/{stored.pk}", headers={"accept-language": "de"}).json()
+    assert german["properties"]["label"] == "Gebäude, 6 m"
     collection = http.get(f"{OGC}/collections/twin-features").json()
     west, south, east, north = collection["extent"]["spatial"]["bbox"][0]
     assert west < stored.longitude < east and south < stored.latitude < north
