@@ -37,4 +37,4 @@ def public_site() -> PublicSite:
 def public_url(address: str) -> str:
     """``address`` (a path, or a full URL on any host) at the site's public address, query included."""
     parts = urlsplit(address)
-    return settings.BASE_URL + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return settings.BASE_URL.rstrip("/") + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
