@@ -1,4 +1,5 @@
-"""The website's part of the demo: the home page, imprint, privacy and "about the data" pages."""
+"""The website's part of the demo: the home page, imprint, privacy and "about the data" pages; the site's address
+(BASE_URL) and the name of Wagtail's moderation workflow."""
 
 from __future__ import annotations
 
@@ -24,10 +25,14 @@ def seed_website(*, data_credit: str, created: list[str]) -> HomePage:
         title="Bürgerforum",
         slug="buergerforum",
         intro=f"Reden Sie mit über die Zukunft von {settings.CITY_NAME}: online und im Bürgerforum vor Ort.",
-        site_name="Bürgerforum",
+        site_name=settings.SITE_NAME,
     )
     if made:
         created.append("home page")
+    if services.point_default_site_at(base_url=settings.BASE_URL):
+        created.append(f"site address {settings.BASE_URL}")
+    if services.name_default_workflow():
+        created.append("workflow name")
     pages = {}
     for slug, title, intro in [*PAGES, ("ueber-die-daten", "Über die Daten", data_credit)]:
         pages[slug], made = services.ensure_standard_page(

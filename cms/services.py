@@ -5,10 +5,14 @@ Staff do these in the admin; the demo and the tests call them to build the same 
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, Site, Task, Workflow
 
 from cms.models import HomePage, SiteSettings, StandardPage
 
@@ -59,3 +63,34 @@ def set_legal_pages(*, imprint: Page, privacy: Page) -> bool:
     site_settings.imprint_page, site_settings.privacy_page = imprint, privacy
     site_settings.save()
     return True
+
+
+@transaction.atomic
+def point_default_site_at(*, base_url: str) -> bool:
+    """The default site's address is the public one (BASE_URL): pages' full URLs (the API's ``url``) use it.
+
+    Wagtail keeps its own copy of the address, and the copy its migrations make says ``localhost:80``.
+    True if it changed.
+    """
+    parts = urlsplit(base_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    changed = Site.objects.filter(is_default_site=True).exclude(hostname=parts.hostname, port=port)
+    return bool(changed.update(hostname=parts.hostname, port=port))
+
+
+# Wagtail's migrations make a workflow and its task for the group "Moderators" and name both this, in English.
+WAGTAIL_DEFAULT_WORKFLOW = "Moderators approval"
+
+
+@transaction.atomic
+def name_default_workflow() -> bool:
+    """Name Wagtail's default workflow and its task in the site's language; True if renamed.
+
+    Their names are rows, not texts of a catalogue: the admin puts them into its buttons as they are ("In
+    Moderators approval einreichen"). A name staff gave them is left alone.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        name = gettext("Approval by the moderators")
+    renamed = Workflow.objects.filter(name=WAGTAIL_DEFAULT_WORKFLOW).update(name=name)
+    renamed += Task.objects.filter(name=WAGTAIL_DEFAULT_WORKFLOW).update(name=name)
+    return bool(renamed)

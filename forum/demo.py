@@ -4,7 +4,8 @@ open room session with a live poll (here).
 
 Idempotent: whatever exists already (found by slug or name) is left as it is. Secrets are generated,
 never fixed: the admin's password and the devices' addresses (with their tokens) are written once to
-files under VAR_DIR, readable by the operator only, and printed from there on every run.
+files under VAR_DIR, readable by the operator only, and printed from there on every run, at the address the site
+is served on now (BASE_URL: `make run` sets it from HOST and PORT).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def _room(consultation, presenter, report: DemoReport) -> None:
     terminal, terminal_new = services.ensure_terminal(name="Eingang", slug="eingang", consultation=consultation)
     if screen_new or terminal_new or not devices.exists():
         # New devices get their first token; the addresses that carry them go to the operator's file.
-        lines = [f"{kind} {_device_url(device)}" for kind, device in (("kiosk", screen), ("terminal", terminal))]
+        lines = [f"{kind} {_device_path(device)}" for kind, device in (("kiosk", screen), ("terminal", terminal))]
         _write_secret(devices, "\n".join(lines) + "\n")
         report.created.extend(
             name for name, new in (("screen foyer", screen_new), ("terminal eingang", terminal_new)) if new
@@ -87,8 +88,9 @@ def _room(consultation, presenter, report: DemoReport) -> None:
         report.created.append(f"room session {room.code}")
 
 
-def _device_url(device: RegisteredDevice) -> str:
-    return selectors.device_token_url(device, services.issue_device_token(device=device))
+def _device_path(device: RegisteredDevice) -> str:
+    """The device's path with a new token; seed_demo prints it at the address the site is served on now."""
+    return selectors.device_token_path(device, services.issue_device_token(device=device))
 
 
 def _write_secret(path: Path, text: str) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.ui.tables import StatusFlagColumn
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet, SnippetViewSetGroup
@@ -57,6 +58,10 @@ class ScreenCreateView(CreateView):
 
 
 DEVICE_PANELS = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("consultation"), FieldPanel("is_active")]
+# Whether a device may connect, in words (a raw field would show "True").
+IS_ACTIVE = StatusFlagColumn(
+    "is_active", label=_("Active"), true_label=_("active"), false_label=_("retired"), sort_key="is_active"
+)
 
 
 class ScreenViewSet(SnippetViewSet):
@@ -65,7 +70,7 @@ class ScreenViewSet(SnippetViewSet):
     edit_view_class = DeviceEditView
     icon = "desktop"
     menu_label = _("Kiosk screens")
-    list_display = ["name", "slug", "consultation", "mode", "is_active", "token_issued_at"]
+    list_display = ["name", "slug", "consultation", "mode", IS_ACTIVE, "token_issued_at"]
     panels = [
         *DEVICE_PANELS,
         FieldPanel("mode"),
@@ -78,7 +83,7 @@ class TerminalViewSet(SnippetViewSet):
     edit_view_class = DeviceEditView
     icon = "tablet-alt"
     menu_label = _("Touch terminals")
-    list_display = ["name", "slug", "consultation", "is_active", "token_issued_at"]
+    list_display = ["name", "slug", "consultation", IS_ACTIVE, "token_issued_at"]
     panels = DEVICE_PANELS
 
 

@@ -6,6 +6,57 @@ pasted or corrected by keyboard; the map is a help, not the only way.
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext as _
+
+
+def draw_labels() -> dict:
+    """Leaflet.draw's words (L.drawLocal) for the tools the widget offers, in the request's language."""
+    return {
+        "draw": {
+            "toolbar": {
+                "actions": {"title": _("Cancel drawing"), "text": _("Cancel")},
+                "finish": {"title": _("Finish drawing"), "text": _("Finish")},
+                "undo": {"title": _("Delete the last point drawn"), "text": _("Delete last point")},
+                "buttons": {"polygon": _("Draw an area"), "rectangle": _("Draw a rectangle")},
+            },
+            "handlers": {
+                "polygon": {
+                    "tooltip": {
+                        "start": _("Click to start the area."),
+                        "cont": _("Click to continue the area."),
+                        "end": _("Click the first point to close the area."),
+                    }
+                },
+                "polyline": {"error": _("The outline must not cross itself.")},
+                "rectangle": {"tooltip": {"start": _("Click and drag to draw a rectangle.")}},
+                "simpleshape": {"tooltip": {"end": _("Release the mouse to finish the rectangle.")}},
+            },
+        },
+        "edit": {
+            "toolbar": {
+                "actions": {
+                    "save": {"title": _("Save the changes"), "text": _("Save")},
+                    "cancel": {"title": _("Cancel editing and discard the changes"), "text": _("Cancel")},
+                    "clearAll": {"title": _("Remove the area"), "text": _("Remove all")},
+                },
+                "buttons": {
+                    "edit": _("Change the area"),
+                    "editDisabled": _("No area to change"),
+                    "remove": _("Remove the area"),
+                    "removeDisabled": _("No area to remove"),
+                },
+            },
+            "handlers": {
+                "edit": {
+                    "tooltip": {
+                        "text": _("Drag the handles to change the area."),
+                        "subtext": _("Click “Cancel” to undo the changes."),
+                    }
+                },
+                "remove": {"tooltip": {"text": _("Click the area to remove it.")}},
+            },
+        },
+    }
 
 
 class AreaWidget(forms.Textarea):
@@ -21,6 +72,7 @@ class AreaWidget(forms.Textarea):
             "zoom": settings.MAP_ZOOM,
             "tile_url": settings.MAP_TILE_URL,
             "attribution": settings.MAP_TILE_ATTRIBUTION,
+            "labels": draw_labels(),
         }
         return context
 

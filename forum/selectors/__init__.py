@@ -1,4 +1,5 @@
-"""Reads of the forum room: devices and their tokens, room sessions and what they show, the presenter's console."""
+"""Reads of the forum room: devices and their tokens, room sessions and what they show, the presenter's console;
+and of the site as a whole: its name and public address."""
 
 from forum.selectors.console import console_polls, console_questions, console_status, pending_questions
 from forum.selectors.devices import (
@@ -9,6 +10,7 @@ from forum.selectors.devices import (
     DeviceAccess,
     device_kind,
     device_of,
+    device_token_path,
     device_token_url,
     screen_access,
     screen_rotation,
@@ -29,6 +31,7 @@ from forum.selectors.rooms import (
     room_snapshot,
     shown_now,
 )
+from forum.selectors.site import PublicSite, public_host, public_site, public_url, site_name
 
 __all__ = [
     "DEVICE_KINDS",
@@ -36,11 +39,13 @@ __all__ = [
     "RETIRED",
     "UNKNOWN",
     "DeviceAccess",
+    "PublicSite",
     "console_polls",
     "console_questions",
     "console_status",
     "device_kind",
     "device_of",
+    "device_token_path",
     "device_token_url",
     "is_room_code",
     "join_url",
@@ -50,6 +55,9 @@ __all__ = [
     "pending_questions",
     "poll_state",
     "proposal_state",
+    "public_host",
+    "public_site",
+    "public_url",
     "recent_rooms",
     "room_by_code",
     "room_by_id",
@@ -58,5 +66,6 @@ __all__ = [
     "screen_access",
     "screen_rotation",
     "shown_now",
+    "site_name",
     "terminal_access",
 ]

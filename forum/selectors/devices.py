@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.urls import reverse
 
 from forum.models import RegisteredDevice, Screen, Terminal, token_matches
+from forum.selectors.site import public_url
 
 # Why a device is refused, as HTTP statuses; sockets close with 4000 + the status.
 NO_TOKEN = 403
@@ -68,10 +68,15 @@ def device_kind(device: RegisteredDevice) -> str:
     return device._meta.model_name
 
 
+def device_token_path(device: RegisteredDevice, token: str) -> str:
+    """The path (and query) that opens a device with its token."""
+    path = reverse("kiosk" if isinstance(device, Screen) else "terminal", args=[device.slug])
+    return f"{path}?token={token}"
+
+
 def device_token_url(device: RegisteredDevice, token: str) -> str:
     """The address that opens a device with its token, in the site's name (BASE_URL): what its operator types in.
 
     The page keeps the token in cookies and takes it out of the address at once.
     """
-    path = reverse("kiosk" if isinstance(device, Screen) else "terminal", args=[device.slug])
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}?token={token}"
+    return public_url(device_token_path(device, token))

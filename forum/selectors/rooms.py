@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 
 from forum.models import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, RoomSession, Scene
+from forum.selectors.site import public_url
 from participation import selectors as participation_selectors
 from participation.models import ConsultationPage, Poll, PollKind, ProposalPage
 
@@ -22,7 +22,7 @@ def is_room_code(code: str) -> bool:
 
 def join_url(code: str) -> str:
     """The public address of a room's phone page, in the site's name (BASE_URL), for QR codes and screens."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("live-room", args=[code])
+    return public_url(reverse("live-room", args=[code]))
 
 
 def _rooms() -> QuerySet:

@@ -7,8 +7,6 @@ fills them from the snapshot (``forum.live.screen_snapshot``) and the socket's f
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -21,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from forum.cookies import TOKEN_COOKIE
 from forum.live import screen_snapshot
 from forum.models import Screen
-from forum.selectors import screen_access
+from forum.selectors import public_host, screen_access
 from forum.views.devices import device_access
 from forum.views.script_labels import plural_forms
 from participation.models import ConsultationPage
@@ -120,7 +118,7 @@ def kiosk(request, slug: str):
         "snapshot": snapshot,
         "room": snapshot["room"]["room"],
         "config": _config(screen),
-        "join_host": urlsplit(settings.WAGTAILADMIN_BASE_URL).netloc,
+        "join_host": public_host(),
         "scene3d_config": scene3d,
         "maplibre_stylesheet": MAPLIBRE_STYLESHEET if scene3d else None,
         **map_context(consultation, []),

@@ -11,6 +11,7 @@
   const text = config.labels;
   const statusNode = document.getElementById("kiosk-status");
   const uiLang = document.documentElement.lang;
+  const decimal = new Intl.NumberFormat(uiLang || undefined); // "3,5" in German, as the server writes it
   const first = JSON.parse(document.getElementById("kiosk-snapshot").textContent);
   let results = first.results;
   let room = first.room;
@@ -196,7 +197,7 @@
     if (found.options) {
       parts.push(bars(found.options, (row) => row.label));
     } else if (found.scale) {
-      const average = found.average === null ? "–" : String(found.average);
+      const average = found.average === null ? "–" : decimal.format(found.average);
       parts.push(el("p", { class: "poll__average", lang: uiLang, text: format(text.average, { average: average }) }));
       parts.push(bars(found.scale, (row) => String(row.value)));
       parts.push(el("p", { class: "poll__hint", lang: uiLang, text: text.scaleLow + " · " + text.scaleHigh }));

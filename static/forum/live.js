@@ -13,6 +13,7 @@
   const root = document.getElementById("room-now");
   const config = JSON.parse(document.getElementById("room-config").textContent);
   const text = config.labels;
+  const decimal = new Intl.NumberFormat(document.documentElement.lang || undefined); // "3,5" in German, as the server writes it
   const statusNode = document.getElementById("room-status");
   const noticeNode = document.getElementById("room-notice");
   const announcer = document.getElementById("room-announcer");
@@ -227,7 +228,7 @@
     ]);
     const rows = results.options || results.scale || [];
     if (results.average !== undefined) {
-      section.appendChild(el("p", { text: text.average.replace("{average}", results.average === null ? "–" : String(results.average)) }));
+      section.appendChild(el("p", { text: text.average.replace("{average}", results.average === null ? "–" : decimal.format(results.average)) }));
     }
     if (rows.length) {
       const list = el("ul", { class: "bars" });

@@ -37,6 +37,10 @@
       field.value = JSON.stringify(layers[layers.length - 1].toGeoJSON().geometry);
     }
 
+    // Leaflet.draw's tooltips and buttons, in the admin's language (the widget's template carries them).
+    const labels = root.querySelector("script[type='application/json']");
+    if (labels) mergeInto(L.drawLocal, JSON.parse(labels.textContent));
+
     map.addControl(
       new L.Control.Draw({
         draw: { polygon: { allowIntersection: false }, rectangle: true, polyline: false, circle: false, marker: false, circlemarker: false },
@@ -52,6 +56,13 @@
     map.on(L.Draw.Event.DELETED, writeField);
     field.addEventListener("change", showField);
     showField();
+  }
+
+  function mergeInto(target, source) {
+    for (const [key, value] of Object.entries(source)) {
+      if (value && typeof value === "object" && target[key]) mergeInto(target[key], value);
+      else target[key] = value;
+    }
   }
 
   function initAll() {

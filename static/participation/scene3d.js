@@ -21,6 +21,11 @@ const COLOURS = {
 };
 const EMPTY = { type: "FeatureCollection", features: [] };
 const CAMERA = { pitch: 60, bearing: -20 };
+// Heights as the pages write them ("12,5 m" in German).
+const metres = new Intl.NumberFormat(document.documentElement.lang || undefined, {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
 
 function say(message) {
   statusNode.textContent = message;
@@ -116,7 +121,8 @@ function buildingPopup(properties, labels) {
   const node = element("div", undefined, "scene-popup");
   node.append(element("p", properties.name, "scene-popup__title"));
   const facts = element("dl");
-  const height = typeof properties.height === "number" ? `${properties.height.toFixed(1)} m` : labels.heightUnknown;
+  const height =
+    typeof properties.height === "number" ? `${metres.format(properties.height)} m` : labels.heightUnknown;
   const rows = [[labels.height, height], [labels.comments, properties.contributions]];
   if (properties.proposals > 0) {
     rows.push([labels.support, properties.support], [labels.oppose, properties.oppose], [labels.abstain, properties.abstain]);

@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from participation.rules import allows
+from tests.support.german import informal_words, page_text
+from tests.support.pages import browser
 
 SIGNUP = {
     "email": "neu@example.org",
@@ -72,3 +74,50 @@ def test_signing_up_with_a_taken_email_reveals_nothing_and_creates_nothing(clien
     assert get_user_model().objects.filter(email=citizen.email).count() == 1
     assert not get_user_model().objects.filter(username="neu").exists()
     assert [m.to for m in mail.outbox] == [[citizen.email]]
+
+
+# --- in German, the site says "Sie" -------------------------------------------------------------------------
+
+ANONYMOUS_PAGES = [
+    "/accounts/signup/",
+    "/accounts/login/",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/done/",
+    "/accounts/confirm-email/",  # "we have sent you a mail"
+    "/accounts/confirm-email/not-a-key/",  # an expired or wrong link
+    "/accounts/password/reset/key/1-not-a-key/",  # likewise
+]
+CITIZEN_PAGES = ["/accounts/logout/", "/accounts/email/", "/accounts/password/change/"]
+
+
+def german_words(response) -> str:
+    assert response.status_code == 200, response
+    return page_text(response.content.decode())
+
+
+def test_the_account_pages_say_sie_in_german(citizen):
+    anonymous, logged_in = browser(language="de"), browser(citizen, language="de")
+
+    pages = {url: german_words(anonymous.get(url)) for url in ANONYMOUS_PAGES}
+    pages |= {url: german_words(logged_in.get(url)) for url in CITIZEN_PAGES}
+
+    assert "Sie haben noch kein Konto?" in pages["/accounts/login/"]
+    assert "Passwort vergessen? Geben Sie unten Ihre E-Mail-Adresse ein." in pages["/accounts/password/reset/"]
+    assert "Möchten Sie sich wirklich abmelden?" in pages["/accounts/logout/"]
+    assert {url: informal_words(text) for url, text in pages.items() if informal_words(text)} == {}
+
+
+def test_the_account_forms_errors_and_messages_say_sie_in_german(home, citizen):
+    client = browser(language="de")
+    refused = client.post("/accounts/signup/", {**SIGNUP, "password2": "ein-anderes-passwort-8"})
+    wrong = client.post("/accounts/login/", {"login": citizen.email, "password": "falsch-falsch-falsch"})
+    client.post("/accounts/signup/", SIGNUP)
+    confirm_page = client.get(_confirmation_link(mail.outbox[0]))
+    confirmed = client.post(_confirmation_link(mail.outbox[0]), follow=True)
+    signed_out = client.post("/accounts/logout/", follow=True)
+
+    assert "Bitte geben Sie beide Male dasselbe Passwort ein." in german_words(refused)
+    assert "Bitte bestätigen Sie, dass" in german_words(confirm_page)
+    assert "Sie haben sich abgemeldet." in german_words(signed_out)
+    texts = [german_words(response) for response in (refused, wrong, confirm_page, confirmed, signed_out)]
+    assert [informal_words(text) for text in texts] == [[]] * 5

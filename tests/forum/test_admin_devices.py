@@ -127,6 +127,18 @@ def test_the_listing_and_the_edit_page_offer_new_key(admin, screen, terminal):
         assert new_key_url(device) in admin.get(f"/admin/snippets/forum/{kind}/edit/{device.pk}/").content.decode()
 
 
+def test_the_listings_say_in_words_whether_a_device_is_active(staff, screen, terminal):
+    terminal.is_active = False
+    terminal.save()
+    german = Client(HTTP_ACCEPT_LANGUAGE="de")
+    german.force_login(staff)
+
+    for kind, state in (("screen", "aktiv"), ("terminal", "außer Betrieb")):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", german.get(f"/admin/snippets/forum/{kind}/").content.decode(), re.S)
+        words = [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in cells]
+        assert state in words and "True" not in words and "False" not in words, words
+
+
 def listening(device) -> str:
     """A channel in the device's group, as an open socket of it would be."""
     layer = get_channel_layer()

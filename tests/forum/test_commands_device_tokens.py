@@ -30,7 +30,7 @@ def run(command: str, slug: str) -> tuple[str, str]:
 def test_a_new_token_is_printed_as_the_address_and_stored_only_as_a_digest(
     settings, voting_consultation, command, make, model, path
 ):
-    settings.WAGTAILADMIN_BASE_URL = "https://forum.example.org/"
+    settings.BASE_URL = "https://forum.example.org/"
     device = make(voting_consultation, slug="foyer")
     old_hash = device.token_hash
 

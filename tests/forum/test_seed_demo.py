@@ -7,7 +7,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from wagtail.models import Page, Site
+from wagtail.models import Page, Site, Workflow
 
 from cms.models import HomePage, SiteSettings
 from forum import services as forum_services
@@ -253,17 +253,38 @@ def test_the_demo_opens_a_room_with_a_live_poll_a_terminal_and_paper(db, var_dir
     assert f"room session {room.code}" in output
 
 
-def test_the_devices_addresses_carry_generated_tokens_kept_for_the_operator_only(db, var_dir, client):
+def test_the_devices_addresses_carry_generated_tokens_kept_for_the_operator_only(db, var_dir, client, settings):
+    settings.BASE_URL = "http://127.0.0.1:8000"
     output = seed()
     lines = dict(line.split(" ", 1) for line in (var_dir / "demo-devices.txt").read_text().splitlines())
     assert oct((var_dir / "demo-devices.txt").stat().st_mode & 0o777) == "0o600"
-    kiosk, terminal = lines["kiosk"], lines["terminal"]
-    assert f"Kiosk: {kiosk}" in output and f"Terminal: {terminal}" in output
+    kiosk, terminal = lines["kiosk"], lines["terminal"]  # paths with their tokens
+    assert f"Kiosk: http://127.0.0.1:8000{kiosk}" in output and f"Terminal: http://127.0.0.1:8000{terminal}" in output
     token = kiosk.split("?token=")[1]
     assert token not in DEMO_SOURCE.read_text()
     assert Screen.objects.get(slug="foyer").token_hash == token_digest(token)  # only its digest is stored
-    assert client.get(kiosk.split("8000", 1)[1], follow=True).status_code == 200
+    assert client.get(kiosk, follow=True).status_code == 200
     assert "Kiosk:" in seed()  # printed again on the next run, from the file
+
+
+def test_a_run_on_another_address_prints_and_links_that_address(db, var_dir, settings):
+    # `make run PORT=8101` after a first run on 8000: BASE_URL follows HOST and PORT.
+    settings.BASE_URL = "http://127.0.0.1:8000"
+    seed()
+    settings.BASE_URL = "http://127.0.0.1:8101"
+
+    output = seed()
+
+    printed = [line for line in output.splitlines() if line.startswith(("Admin:", "Kiosk:", "Terminal:"))]
+    assert len(printed) == 3 and all(": http://127.0.0.1:8101/" in line for line in printed), printed
+    assert "8000" not in output
+    assert Site.objects.get(is_default_site=True).root_url == "http://127.0.0.1:8101"
+
+
+def test_the_demo_names_wagtails_moderation_workflow_in_german(db, var_dir):
+    seed()
+
+    assert list(Workflow.objects.values_list("name", flat=True)) == ["Freigabe durch die Moderation"]
 
 
 def test_the_admin_password_is_generated_not_fixed(db, var_dir, tmp_path_factory, settings):

@@ -1,6 +1,7 @@
 """Staff create consultations and proposals in the Wagtail admin, area drawn on a map."""
 
 import json
+import re
 
 import pytest
 from wagtail import hooks
@@ -48,6 +49,20 @@ def test_the_add_form_has_the_area_map(client, editor, home):
     html = response.content.decode()
     assert "data-area-widget" in html
     assert "participation/area-widget.js" in html
+
+
+def test_the_area_maps_drawing_tools_speak_the_admins_language(client, editor, home):
+    client.force_login(editor)
+    html = client.get(
+        f"/admin/pages/add/participation/consultationpage/{home.pk}/", headers={"accept-language": "de"}
+    ).content.decode()
+
+    # Leaflet.draw's words (L.drawLocal), in the widget for its script to take.
+    found = re.search(r'<div class="area-widget".*?<script type="application/json">(.*?)</script>', html, re.S)
+    labels = json.loads(found[1])
+    assert labels["draw"]["toolbar"]["buttons"]["polygon"] == "Fläche zeichnen"
+    assert labels["draw"]["handlers"]["polygon"]["tooltip"]["start"] == "Klicken Sie, um die Fläche zu beginnen."
+    assert labels["edit"]["toolbar"]["actions"]["save"]["text"] == "Speichern"
 
 
 def test_staff_publish_a_consultation_with_an_area(client, editor, home):

@@ -63,6 +63,8 @@ class ServerProcess:
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(mail_dir),
             "CHANNEL_LAYER_PREFIX": channel_prefix,
+            # Mails and QR codes name the address the site is served on, as `make run` sets it.
+            "BASE_URL": self.url,
             "LOG_LEVEL": "WARNING",
             **(extra_env or {}),
         }

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from forum.demo import seed_demo
+from forum.selectors import public_url
 from participation.twin.records import TwinImportError
 
 
@@ -24,9 +25,10 @@ class Command(BaseCommand):
         if report.credentials_file and report.credentials_file.exists():
             username, password = report.credentials_file.read_text().split()[:2]
             self.stdout.write(
-                f"Admin: /admin/  user: {username}  password: {password}  (from {report.credentials_file})"
+                f"Admin: {public_url('/admin/')}  user: {username}  password: {password}"
+                f"  (from {report.credentials_file})"
             )
         if report.devices_file and report.devices_file.exists():
             for line in report.devices_file.read_text().splitlines():
-                kind, url = line.split(" ", 1)
-                self.stdout.write(f"{kind.title()}: {url}  (from {report.devices_file})")
+                kind, address = line.split(" ", 1)
+                self.stdout.write(f"{kind.title()}: {public_url(address)}  (from {report.devices_file})")

@@ -1,0 +1,30 @@
+"""django-allauth's mails in the site's name: its name in the subject, the sender and the text, and every link at
+its public address (BASE_URL).
+
+Without this, allauth names the site by the host a request came in on ("[127.0.0.1:8101] …", a proxy's
+internal name, or whatever Host header a stranger sent along with a password reset).
+"""
+
+from __future__ import annotations
+
+from email.utils import formataddr, parseaddr
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+
+from forum.selectors import public_site, public_url, site_name
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{site_name()}] {subject}"
+
+    def get_from_email(self) -> str:
+        """DEFAULT_FROM_EMAIL, with the site's name shown as the sender unless it names one itself."""
+        name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+        return settings.DEFAULT_FROM_EMAIL if name else formataddr((site_name(), address))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # allauth builds its links (activate_url, password_reset_url, signup_url) on the request's host.
+        links = {key: public_url(value) for key, value in context.items() if key.endswith("_url") and value}
+        super().send_mail(template_prefix, email, {**context, **links, "current_site": public_site()})

@@ -1,0 +1,40 @@
+"""The site as people know it: its name and its public address (SITE_NAME with CITY_NAME, BASE_URL).
+
+Whatever leaves the site for later (mails, QR codes, the addresses commands print) names it with these,
+never with the host a request happened to come in on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class PublicSite:
+    """What allauth's mail templates call ``current_site``: a name and a domain."""
+
+    name: str
+    domain: str
+
+
+def site_name() -> str:
+    """The name the site goes by, as in its header: "Bürgerforum Delft"."""
+    return f"{settings.SITE_NAME} {settings.CITY_NAME}".strip()
+
+
+def public_host() -> str:
+    """The host (and port) of the public address: "beteiligung.example.de"."""
+    return urlsplit(settings.BASE_URL).netloc
+
+
+def public_site() -> PublicSite:
+    return PublicSite(name=site_name(), domain=public_host())
+
+
+def public_url(address: str) -> str:
+    """``address`` (a path, or a full URL on any host) at the site's public address, query included."""
+    parts = urlsplit(address)
+    return settings.BASE_URL.rstrip("/") + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
