@@ -262,8 +262,12 @@ WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
-# No page loads anything from another host: no avatars from gravatar.com in the admin.
+# No page loads anything from another host (tests/e2e/test_nothing_calls_out.py): no avatars from gravatar.com
+# in the admin (forum.wagtail_hooks draws initials instead), no check for new releases on releases.wagtail.org
+# from the dashboard, no banner about Wagtail's news.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- The city and its map ----------------------------------------------------------

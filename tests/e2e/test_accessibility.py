@@ -22,57 +22,15 @@ from tests.support.browser import (
     open_session,
     outside_event_loop,
     screenshot,
+    ready,
     tab_through,
-    wait_for_kiosk,
-    wait_for_map,
-    wait_for_twin,
-    wait_for_twin_map,
+    twin_object_path,
+    visit,
 )
 
 # serialized_rollback: every test starts from the migrated state (the same site and content type ids,
 # which the long-lived server caches) and leaves the database empty for the next one that restores it.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def visit(page: Page, path: str) -> None:
-    response = page.goto(path)
-    assert response is not None and response.ok, f"{path} answered {response.status if response else 'nothing'}"
-    ready(page)
-
-
-def ready(page: Page) -> None:
-    """Wait for what scripts add to a page, so axe sees it as people do."""
-    if page.locator("body.kiosk").count():
-        # A kiosk draws its map and 3D twin only when their scene is up: test_kiosk audits each scene.
-        wait_for_kiosk(page)
-        return
-    if page.locator("#consultation-map").count():
-        wait_for_map(page)
-        wait_for_twin(page)
-    if page.locator("#twin-map").count():
-        wait_for_twin_map(page)
-    if page.locator("#scene-map").count():  # the 3D view: drawn, or replaced by its message
-        state = re.compile(r"^(ready|unavailable)$")
-        expect(page.locator("#scene-map")).to_have_attribute("data-state", state, timeout=30_000)
-
-
-def twin_object_path(demo) -> str:
-    """The page of an object of the twin the demo consultation is about (the Delft model imported if need be)."""
-
-    def find() -> str:
-        from participation.models import ConsultationTwinFeature, TwinFeature
-        from participation.services import import_twin_file
-        from tests.support.twin_files import DELFT
-
-        link = ConsultationTwinFeature.objects.filter(page=demo.consultation).order_by("sort_order").first()
-        if link is None:  # a demo without the twin: tie an object of the model to the consultation
-            import_twin_file(path=DELFT)
-            link = ConsultationTwinFeature.objects.create(
-                page=demo.consultation, twin_feature=TwinFeature.objects.filter(kind="building").first()
-            )
-        return f"/twin/{link.twin_feature_id}/"
-
-    return outside_event_loop(find)
 
 
 def confirmation_key(email: str) -> str:
