@@ -299,6 +299,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
+# What the open data (the APIs, the downloads) may be reused under: the city's choice, named on /open-data/.
+OPEN_DATA_LICENSE = os.environ.get("OPEN_DATA_LICENSE", "Datenlizenz Deutschland – Namensnennung – Version 2.0")
+OPEN_DATA_LICENSE_URL = os.environ.get("OPEN_DATA_LICENSE_URL", "https://www.govdata.de/dl-de/by-2-0")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bürgerforum API",
     "DESCRIPTION": "Consultations, proposals, results and contributions of the Bürgerforum.",

@@ -71,7 +71,7 @@ def test_the_footer_links_appear_on_every_page(visitor, participating_consultati
 def test_without_legal_pages_the_footer_still_renders(visitor, home):
     content = visitor.get("/").content.decode()
 
-    assert 'href="/api/v1/schema/"' in content
+    assert 'href="/open-data/"' in content
     assert ">Imprint<" not in content
 
 
