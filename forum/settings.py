@@ -191,6 +191,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
+# What beat (deploy/bin/beat) queues: expired sessions deleted daily, as the privacy page says (forum.tasks).
+CELERY_BEAT_SCHEDULE = {"clear-expired-sessions": {"task": "forum.clear_expired_sessions", "schedule": 24 * 3600}}
 
 # --- Accounts (django-allauth) ----------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -320,6 +322,9 @@ RATELIMIT_ROOM_DEVICE = os.environ.get("RATELIMIT_ROOM_DEVICE", "30/m")
 RATELIMIT_ROOM = os.environ.get("RATELIMIT_ROOM", "6000/m")
 # Per touch terminal, whoever stands at it: its comments, votes and poll answers together.
 RATELIMIT_TERMINAL = os.environ.get("RATELIMIT_TERMINAL", "30/m")
+# A room phone's random key, signed, in this cookie (forum.cookies); the privacy page names both.
+ROOM_DEVICE_COOKIE_NAME = "bf_device"
+ROOM_DEVICE_COOKIE_AGE = 90 * 24 * 3600
 # --- Touch terminals ---------------------------------------------------------------------
 # Seconds without input after which a terminal clears everything and starts over for the next person.
 TERMINAL_IDLE_SECONDS = float(os.environ.get("TERMINAL_IDLE_SECONDS", "60"))
