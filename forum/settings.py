@@ -8,6 +8,7 @@ The README lists every variable.
 
 import os
 import secrets
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -271,6 +272,24 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# The time zones staff may choose in their account: the regions' IANA names. Wagtail offers all the system
+# knows by default, Debian's "localtime" among them, which browsers reject (the account page's script fails).
+TIME_ZONE_REGIONS = {
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+}
+WAGTAIL_USER_TIME_ZONES = [
+    *sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and zone.split("/")[0] in TIME_ZONE_REGIONS),
+    "UTC",
+]
 
 # --- The city and its map ----------------------------------------------------------
 CITY_NAME = os.environ.get("CITY_NAME", "Delft")
@@ -302,7 +321,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 # What the open data (the APIs, the downloads) may be reused under: the city's choice, named on /open-data/.
-OPEN_DATA_LICENSE = os.environ.get("OPEN_DATA_LICENSE", "Datenlizenz Deutschland – Namensnennung – Version 2.0")
+OPEN_DATA_LICENSE = os.environ.get(
+    "OPEN_DATA_LICENSE", "Datenlizenz Deutschland \u2013 Namensnennung \u2013 Version 2.0"
+)
 OPEN_DATA_LICENSE_URL = os.environ.get("OPEN_DATA_LICENSE_URL", "https://www.govdata.de/dl-de/by-2-0")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bürgerforum API",

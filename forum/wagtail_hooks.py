@@ -11,8 +11,8 @@ import re
 from urllib.parse import quote
 
 from django.urls import path, reverse
-from django.utils.html import escape
 from django.utils.functional import cached_property
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem

@@ -44,7 +44,9 @@ def index(request):
             "href": absolute(path),
             "templated": "{" in path,
             "methods": [method.upper() for method in METHODS if method in operations],
-            "summary": next((summary(op.get("description", "")) for op in operations.values() if "description" in op), ""),
+            "summary": next(
+                (summary(op.get("description", "")) for op in operations.values() if "description" in op), ""
+            ),
         }
         for path, operations in schema["paths"].items()
     ]
@@ -130,7 +132,11 @@ def _operation(path: str, method: str, operation: dict) -> dict:
         ],
         "request": _content(operation.get("requestBody", {}).get("content", {})),
         "responses": [
-            {"status": status, "description": response.get("description", ""), "content": _content(response.get("content", {}))}
+            {
+                "status": status,
+                "description": response.get("description", ""),
+                "content": _content(response.get("content", {})),
+            }
             for status, response in operation.get("responses", {}).items()
         ],
     }

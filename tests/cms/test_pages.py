@@ -112,4 +112,4 @@ def test_the_home_page_takes_the_title_staff_set_for_search_engines(visitor, hom
 def test_other_pages_are_titled_page_then_site(visitor, home, settings):
     page = factories.standard_page(title="Impressum", slug="impressum")
 
-    assert title_of(visitor.get(page.url).content.decode()) == f"Impressum – Bürgerforum {settings.CITY_NAME}"
+    assert title_of(visitor.get(page.url).content.decode()) == f"Impressum \u2013 Bürgerforum {settings.CITY_NAME}"

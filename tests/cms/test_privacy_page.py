@@ -120,7 +120,10 @@ def test_a_tile_server_of_another_host_is_named(privacy, visitor, settings):
 def test_the_periods_are_those_of_the_running_configuration():
     stated = facts()
 
-    assert (stated["device_cookie"], stated["device_days"] * 24 * 3600) == (cookies.DEVICE_COOKIE, cookies.DEVICE_MAX_AGE)
+    assert (stated["device_cookie"], stated["device_days"] * 24 * 3600) == (
+        cookies.DEVICE_COOKIE,
+        cookies.DEVICE_MAX_AGE,
+    )
     assert stated["session_days"] * 24 * 3600 == settings.SESSION_COOKIE_AGE
     assert stated["terminal_idle_seconds"] == settings.TERMINAL_IDLE_SECONDS
     # allauth's limits per address (sign-up: 20 an hour) and ours on comments and votes (a minute).

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.support import factories
 from tests.support.browser import (
@@ -20,9 +20,8 @@ from tests.support.browser import (
     close_session,
     has_visible_focus,
     open_session,
-    outside_event_loop,
-    screenshot,
     ready,
+    screenshot,
     tab_through,
     twin_object_path,
     visit,

@@ -7,6 +7,8 @@ from tests.support import factories
 from tests.support.api import api_client
 from tests.support.pages import browser
 
+LICENSE = "Datenlizenz Deutschland \u2013 Namensnennung \u2013 Version 2.0"
+
 
 def test_the_footer_leads_to_the_open_data_page_not_to_a_yaml_file(db, home):
     content = browser(language="de").get("/").content.decode()
@@ -17,21 +19,21 @@ def test_the_footer_leads_to_the_open_data_page_not_to_a_yaml_file(db, home):
 
 
 def test_the_page_explains_the_api_the_ogc_api_downloads_and_the_licence(db, home, settings):
-    settings.OPEN_DATA_LICENSE = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
+    settings.OPEN_DATA_LICENSE = LICENSE
     settings.OPEN_DATA_LICENSE_URL = "https://www.govdata.de/dl-de/by-2-0"
 
     response = browser().get("/open-data/")
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert re.search(r"<title>Open data – Bürgerforum ", content)
+    assert "<title>Open data \u2013 Bürgerforum " in content
     assert '<a href="/api/v1/">/api/v1/</a>' in content
     assert '<a href="/api/v1/docs/">API documentation</a>' in content
     assert "<code>http://testserver/api/ogc/</code>" in content
     assert "OGC API - Features" in content and "In QGIS" in content  # the how-to names QGIS' own menu entries
     assert '"OAPIF:http://testserver/api/ogc/" contributions' in content
     assert 'href="/api/ogc/collections/contributions/items?limit=10000&amp;f=json"' in content
-    assert '<a href="https://www.govdata.de/dl-de/by-2-0">Datenlizenz Deutschland – Namensnennung – Version 2.0</a>' in content
+    assert f'<a href="https://www.govdata.de/dl-de/by-2-0">{LICENSE}</a>' in content
 
 
 def test_every_download_link_answers(db, home):

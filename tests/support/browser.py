@@ -318,7 +318,9 @@ LOADED_ADDRESSES_JS = """() => {
     ["script[src], img[src], iframe[src], source[src], video[src], audio[src], embed[src], track[src]", "src"],
     ["object[data]", "data"], ["video[poster]", "poster"],
   ]) {
-    for (const element of document.querySelectorAll(selector)) found.push(new URL(element.getAttribute(attribute), document.baseURI).href);
+    for (const element of document.querySelectorAll(selector)) {
+      found.push(new URL(element.getAttribute(attribute), document.baseURI).href);
+    }
   }
   return found;
 }"""
