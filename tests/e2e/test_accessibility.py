@@ -50,6 +50,7 @@ def test_pages_for_everyone(context, demo, ui_language):
         ("consultation", demo.consultation.url),
         ("proposal", demo.proposal.url),
         ("standard page (imprint)", demo.imprint.url),
+        ("privacy page", "/datenschutz/"),
         ("kiosk", demo.kiosk_url),
         ("3D view", f"/consultations/{demo.consultation.pk}/3d/"),
     ]:
@@ -59,10 +60,15 @@ def test_pages_for_everyone(context, demo, ui_language):
         expect(page.locator("html")).to_have_attribute("lang", language)
         assert page.locator("h1").evaluate("(h1) => h1.closest('[lang]').lang") == "de", name
 
-    # An object of the twin: its page is about data, not what staff wrote, so its h1 is in the interface's language.
-    visit(page, twin_object_path(demo))
-    audit.check(page, f"twin object [{language}]")
-    expect(page.locator("html")).to_have_attribute("lang", language)
+    # Pages about data, not what staff wrote: their h1 is in the interface's language.
+    for name, path in [
+        ("twin object", twin_object_path(demo)),
+        ("open data", "/open-data/"),
+        ("API documentation", "/api/v1/docs/"),
+    ]:
+        visit(page, path)
+        audit.check(page, f"{name} [{language}]")
+        expect(page.locator("html")).to_have_attribute("lang", language)
 
     # A map popup open, as a pointer user sees it (once it has faded in).
     visit(page, demo.consultation.url)
