@@ -8,15 +8,7 @@ from django.conf import settings
 from cms import services
 from cms.models import HomePage
 
-PAGES = [
-    ("impressum", "Impressum", "Angaben gemäß § 5 DDG: Stadtverwaltung, Anschrift, Kontakt. Bitte im CMS ergänzen."),
-    (
-        "datenschutz",
-        "Datenschutz",
-        "Wir speichern nur, was für die Beteiligung nötig ist: Ihre E-Mail-Adresse, Ihren öffentlichen Namen "
-        "und Ihre Beiträge. IP-Adressen werden nicht gespeichert.",
-    ),
-]
+IMPRINT = "Angaben gemäß § 5 DDG: Stadtverwaltung, Anschrift, Kontakt. Bitte im CMS ergänzen."
 
 
 def seed_website(*, data_credit: str, created: list[str]) -> HomePage:
@@ -34,11 +26,15 @@ def seed_website(*, data_credit: str, created: list[str]) -> HomePage:
     if services.name_default_workflow():
         created.append("workflow name")
     pages = {}
-    for slug, title, intro in [*PAGES, ("ueber-die-daten", "Über die Daten", data_credit)]:
+    for slug, title, intro in [("impressum", "Impressum", IMPRINT), ("ueber-die-daten", "Über die Daten", data_credit)]:
         pages[slug], made = services.ensure_standard_page(
             parent=home, slug=slug, title=title, intro=intro, show_in_menus=slug == "ueber-die-daten"
         )
         if made:
             created.append(f"page {slug}")
+    # The privacy statement is the page type's own text, in both languages: the demo adds nothing to it.
+    pages["datenschutz"], made = services.ensure_privacy_page(parent=home, slug="datenschutz", title="Datenschutz")
+    if made:
+        created.append("page datenschutz")
     services.set_legal_pages(imprint=pages["impressum"], privacy=pages["datenschutz"])
     return home

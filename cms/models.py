@@ -22,7 +22,7 @@ class HomePage(Page):
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
-    subpage_types = ["participation.ConsultationPage", "cms.StandardPage"]
+    subpage_types = ["participation.ConsultationPage", "cms.StandardPage", "cms.PrivacyPage"]
     max_count = 1
     template = "cms/home_page.html"
 
@@ -51,6 +51,51 @@ class StandardPage(Page):
     class Meta:
         verbose_name = _("standard page")
         verbose_name_plural = _("standard pages")
+
+
+class PrivacyPage(StandardPage):
+    """The privacy statement. What the system stores, why and for how long is written out by its template
+    (templates/cms/privacy_page.html) from the running configuration, in the visitor's language; staff say
+    who is responsible, who the data protection officer is and how long backups are kept, and may add
+    sections in the body (the intro and body of a standard page)."""
+
+    controller = models.TextField(
+        _("who is responsible"),
+        blank=True,
+        help_text=_(
+            "Name and address of the body responsible for the data. Empty: the city, with the contact address "
+            "of the site settings and a link to the imprint."
+        ),
+    )
+    data_protection_officer = models.TextField(
+        _("data protection officer"), blank=True, help_text=_("How to reach the data protection officer.")
+    )
+    backups = models.TextField(
+        _("backups"),
+        blank=True,
+        help_text=_("How long backups of the database and the uploaded files are kept, as the operator set them up."),
+    )
+
+    content_panels = [
+        *StandardPage.content_panels,
+        FieldPanel("controller"),
+        FieldPanel("data_protection_officer"),
+        FieldPanel("backups"),
+    ]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    max_count = 1
+    template = "cms/privacy_page.html"
+
+    class Meta:
+        verbose_name = _("privacy page")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.privacy import facts  # it reads participation's page cache, which needs the models loaded
+
+        context = super().get_context(request, *args, **kwargs)
+        context["privacy"] = facts()
+        return context
 
 
 @register_setting(icon="cog")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site, Task, Workflow
 
-from cms.models import HomePage, SiteSettings, StandardPage
+from cms.models import HomePage, PrivacyPage, SiteSettings, StandardPage
 
 
 @transaction.atomic
@@ -52,6 +52,16 @@ def ensure_standard_page(
     if page is not None:
         return page, False
     return parent.add_child(instance=StandardPage(title=title, slug=slug, intro=intro, **fields)), True
+
+
+@transaction.atomic
+def ensure_privacy_page(*, parent: HomePage, slug: str, title: str) -> tuple[Page, bool]:
+    """The page at ``slug`` under ``parent`` (of any type: an older site's standard page stays), else a new
+    privacy page, whose statement comes from its template; ``(page, created)``."""
+    page = parent.get_children().filter(slug=slug).specific().first()
+    if page is not None:
+        return page, False
+    return parent.add_child(instance=PrivacyPage(title=title, slug=slug)), True
 
 
 @transaction.atomic

@@ -17,9 +17,9 @@ from django.utils import translation
 
 from participation.services import new_participant_key
 
-DEVICE_COOKIE = "bf_device"
+DEVICE_COOKIE = settings.ROOM_DEVICE_COOKIE_NAME
 DEVICE_SALT = "forum.device"
-DEVICE_MAX_AGE = 90 * 24 * 3600
+DEVICE_MAX_AGE = settings.ROOM_DEVICE_COOKIE_AGE
 TOKEN_COOKIE = "bf_token"
 SOCKET_TOKEN_COOKIE = "bf_socket_token"
 TOKEN_MAX_AGE = 400 * 24 * 3600  # a kiosk runs for months; browsers cap cookies at 400 days

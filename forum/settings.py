@@ -8,6 +8,7 @@ The README lists every variable.
 
 import os
 import secrets
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -194,6 +195,8 @@ CELERY_RESULT_BACKEND = None
 # Without a worker (the embedded default runs tasks eagerly), a queued task runs on a thread of its own,
 # so the request that queued it (a twin import) answers at once and its page shows the progress.
 TASKS_IN_BACKGROUND_WITHOUT_WORKER = env_bool("TASKS_IN_BACKGROUND_WITHOUT_WORKER", True)
+# What beat (deploy/bin/beat) queues: expired sessions deleted daily, as the privacy page says (forum.tasks).
+CELERY_BEAT_SCHEDULE = {"clear-expired-sessions": {"task": "forum.clear_expired_sessions", "schedule": 24 * 3600}}
 
 # --- Accounts (django-allauth) ----------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -272,9 +275,31 @@ WAGTAILADMIN_BASE_URL = BASE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
-# No page loads anything from another host: no avatars from gravatar.com in the admin.
+# No page loads anything from another host (tests/e2e/test_nothing_calls_out.py): no avatars from gravatar.com
+# in the admin (forum.wagtail_hooks draws initials instead), no check for new releases on releases.wagtail.org
+# from the dashboard, no banner about Wagtail's news.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# The time zones staff may choose in their account: the regions' IANA names. Wagtail offers all the system
+# knows by default, Debian's "localtime" among them, which browsers reject (the account page's script fails).
+TIME_ZONE_REGIONS = {
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+}
+WAGTAIL_USER_TIME_ZONES = [
+    *sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and zone.split("/")[0] in TIME_ZONE_REGIONS),
+    "UTC",
+]
 
 # --- The city and its map ----------------------------------------------------------
 CITY_NAME = os.environ.get("CITY_NAME", "Delft")
@@ -306,6 +331,11 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "participation.api.exceptions.exception_handler",
 }
+# What the open data (the APIs, the downloads) may be reused under: the city's choice, named on /open-data/.
+OPEN_DATA_LICENSE = os.environ.get(
+    "OPEN_DATA_LICENSE", "Datenlizenz Deutschland \u2013 Namensnennung \u2013 Version 2.0"
+)
+OPEN_DATA_LICENSE_URL = os.environ.get("OPEN_DATA_LICENSE_URL", "https://www.govdata.de/dl-de/by-2-0")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bürgerforum API",
     "DESCRIPTION": "Consultations, proposals, results and contributions of the Bürgerforum.",
@@ -324,6 +354,9 @@ RATELIMIT_ROOM_DEVICE = os.environ.get("RATELIMIT_ROOM_DEVICE", "30/m")
 RATELIMIT_ROOM = os.environ.get("RATELIMIT_ROOM", "6000/m")
 # Per touch terminal, whoever stands at it: its comments, votes and poll answers together.
 RATELIMIT_TERMINAL = os.environ.get("RATELIMIT_TERMINAL", "30/m")
+# A room phone's random key, signed, in this cookie (forum.cookies); the privacy page names both.
+ROOM_DEVICE_COOKIE_NAME = "bf_device"
+ROOM_DEVICE_COOKIE_AGE = 90 * 24 * 3600
 # --- Touch terminals ---------------------------------------------------------------------
 # Seconds without input after which a terminal clears everything and starts over for the next person.
 TERMINAL_IDLE_SECONDS = float(os.environ.get("TERMINAL_IDLE_SECONDS", "60"))

@@ -32,6 +32,7 @@ urlpatterns = [
     path("terminal/<slug:slug>/vote/", views.terminal_vote, name="terminal-vote"),
     path("terminal/<slug:slug>/poll/", views.terminal_poll, name="terminal-poll"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 if settings.DEBUG:

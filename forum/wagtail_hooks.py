@@ -3,10 +3,16 @@ their rotation) and terminals, each with "New key".
 
 Saving or deleting a device tells its open sockets through the service layer: a retired or deleted one
 closes them with the reason, any other change makes its page reload what it shows.
+
+And the accounts' avatars in the admin: initials drawn here, never a picture from another host.
 """
+
+import re
+from urllib.parse import quote
 
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -158,3 +164,29 @@ class RoomMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def room_menu_item():
     return RoomMenuItem(_("Forum room"), reverse("forum_rooms"), icon_name="desktop", order=240)
+
+
+AVATAR_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" fill="#0b4f8a"/>'
+    '<text x="32" y="32" dy=".35em" text-anchor="middle" font-family="sans-serif" font-size="26" '
+    'font-weight="bold" fill="#fff">{initials}</text></svg>'
+)
+
+
+def initials(user) -> str:
+    """Up to two letters for an account: of its full name, else of its username or the name of its address."""
+    full_name = user.get_full_name().strip() if hasattr(user, "get_full_name") else ""
+    name = full_name or getattr(user, "username", "") or getattr(user, "email", "").split("@")[0]
+    words = [word for word in re.split(r"[\s._+-]+", name) if word]
+    return "".join(word[0] for word in words[:2]).upper() or "?"
+
+
+@hooks.register("get_avatar_url")
+def initials_avatar(user, size):
+    """The admin's avatars are the account's initials, as an image inside the page (a data: address): no
+    request at all, and none to gravatar.com (WAGTAIL_GRAVATAR_PROVIDER_URL is None). A picture the user
+    uploaded in their account settings is theirs to show (None lets Wagtail show it)."""
+    profile = getattr(user, "wagtail_userprofile", None)
+    if profile is not None and profile.avatar:
+        return None
+    return "data:image/svg+xml," + quote(AVATAR_SVG.format(initials=escape(initials(user))))

@@ -15,11 +15,13 @@ from forum.services.devices import (
 )
 from forum.services.room_answers import answer_in_room, ask_in_room, upvote_in_room, vote_in_room, votes_in_room
 from forum.services.rooms import close_room, new_room_code, open_room, poll_on_the_spot, show_in_room
+from forum.services.sessions import clear_expired_sessions
 
 __all__ = [
     "DEVICE_MESSAGE",
     "answer_in_room",
     "ask_in_room",
+    "clear_expired_sessions",
     "close_room",
     "device_changed",
     "device_group",

@@ -2,7 +2,7 @@
 
 from forum.views.kiosk import kiosk, kiosk_snapshot
 from forum.views.live import live_answer, live_join, live_question, live_room, live_state, live_upvote
-from forum.views.site import healthz, rate_limited
+from forum.views.site import favicon, healthz, rate_limited
 from forum.views.terminal import (
     terminal,
     terminal_alive,
@@ -15,6 +15,7 @@ from forum.views.terminal import (
 )
 
 __all__ = [
+    "favicon",
     "healthz",
     "kiosk",
     "kiosk_snapshot",

@@ -1,14 +1,16 @@
-"""Views of the site as a whole: health check, rate-limit page."""
+"""Views of the site as a whole: health check, rate-limit page, the icon at /favicon.ico."""
 
 import asyncio
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_safe
 
 from forum.celery import app as celery_app
 
@@ -54,3 +56,11 @@ def healthz(request):
 
 def rate_limited(request, exception):
     return render(request, "429.html", status=429)
+
+
+@require_safe
+@cache_control(max_age=7 * 24 * 3600, public=True)
+def favicon(request):
+    """static/favicon.ico at the address browsers and feed readers ask without a <link> (pages link the SVG
+    and PNG under /static/): answered here, without a query, instead of a 404 from Wagtail's page tree."""
+    return FileResponse(open(finders.find("favicon.ico"), "rb"), content_type="image/x-icon")

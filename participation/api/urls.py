@@ -1,10 +1,12 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from participation.api import views
+from participation.api import docs, views
 
 app_name = "api"
 urlpatterns = [
+    path("", docs.index, name="index"),
+    path("docs/", docs.documentation, name="docs"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("consultations/", views.ConsultationList.as_view(), name="consultation-list"),
     path("consultations/<int:pk>/", views.ConsultationDetail.as_view(), name="consultation-detail"),

@@ -66,6 +66,8 @@ class ConsultationList(generics.ListAPIView):
 
 
 class ConsultationDetail(generics.RetrieveAPIView):
+    """One published consultation: its phases, what it allows and its area."""
+
     serializer_class = ConsultationSerializer
 
     def get_queryset(self):
@@ -87,6 +89,8 @@ class ProposalList(generics.ListAPIView):
 
 
 class ProposalDetail(APIView):
+    """One published proposal with its vote totals."""
+
     @extend_schema(responses=ProposalSerializer)
     def get(self, request, pk: int):
         proposal = get_object_or_404(selectors.published_proposals(), pk=pk)

@@ -1,1 +1,1 @@
-"""Public pages of the participation app: consultation and proposal pages, twin objects, the 3D view."""
+"""Public pages of the participation app: consultation and proposal pages, twin objects, the 3D view, open data."""

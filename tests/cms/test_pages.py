@@ -71,7 +71,7 @@ def test_the_footer_links_appear_on_every_page(visitor, participating_consultati
 def test_without_legal_pages_the_footer_still_renders(visitor, home):
     content = visitor.get("/").content.decode()
 
-    assert 'href="/api/v1/schema/"' in content
+    assert 'href="/open-data/"' in content
     assert ">Imprint<" not in content
 
 
@@ -92,3 +92,24 @@ def test_the_home_page_shows_its_intro(visitor, home):
     home.save_revision().publish()
 
     assert "Reden Sie mit." in visitor.get("/").content.decode()
+
+
+def title_of(content: str) -> str:
+    return re.search(r"<title>(.*?)</title>", content, re.DOTALL).group(1).strip()
+
+
+def test_the_home_page_is_titled_with_the_site_name_alone(visitor, home, settings):
+    assert title_of(visitor.get("/").content.decode()) == f"Bürgerforum {settings.CITY_NAME}"
+
+
+def test_the_home_page_takes_the_title_staff_set_for_search_engines(visitor, home):
+    home.seo_title = "Mitreden in Delft"
+    home.save_revision().publish()
+
+    assert title_of(visitor.get("/").content.decode()) == "Mitreden in Delft"
+
+
+def test_other_pages_are_titled_page_then_site(visitor, home, settings):
+    page = factories.standard_page(title="Impressum", slug="impressum")
+
+    assert title_of(visitor.get(page.url).content.decode()) == f"Impressum \u2013 Bürgerforum {settings.CITY_NAME}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.support import factories
 from tests.support.browser import (
@@ -20,59 +20,16 @@ from tests.support.browser import (
     close_session,
     has_visible_focus,
     open_session,
-    outside_event_loop,
+    ready,
     screenshot,
     tab_through,
-    wait_for_kiosk,
-    wait_for_map,
-    wait_for_twin,
-    wait_for_twin_map,
+    twin_object_path,
+    visit,
 )
 
 # serialized_rollback: every test starts from the migrated state (the same site and content type ids,
 # which the long-lived server caches) and leaves the database empty for the next one that restores it.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def visit(page: Page, path: str) -> None:
-    response = page.goto(path)
-    assert response is not None and response.ok, f"{path} answered {response.status if response else 'nothing'}"
-    ready(page)
-
-
-def ready(page: Page) -> None:
-    """Wait for what scripts add to a page, so axe sees it as people do."""
-    if page.locator("body.kiosk").count():
-        # A kiosk draws its map and 3D twin only when their scene is up: test_kiosk audits each scene.
-        wait_for_kiosk(page)
-        return
-    if page.locator("#consultation-map").count():
-        wait_for_map(page)
-        wait_for_twin(page)
-    if page.locator("#twin-map").count():
-        wait_for_twin_map(page)
-    if page.locator("#scene-map").count():  # the 3D view: drawn, or replaced by its message
-        state = re.compile(r"^(ready|unavailable)$")
-        expect(page.locator("#scene-map")).to_have_attribute("data-state", state, timeout=30_000)
-
-
-def twin_object_path(demo) -> str:
-    """The page of an object of the twin the demo consultation is about (the Delft model imported if need be)."""
-
-    def find() -> str:
-        from participation.models import ConsultationTwinFeature, TwinFeature
-        from participation.services import import_twin_file
-        from tests.support.twin_files import DELFT
-
-        link = ConsultationTwinFeature.objects.filter(page=demo.consultation).order_by("sort_order").first()
-        if link is None:  # a demo without the twin: tie an object of the model to the consultation
-            import_twin_file(path=DELFT)
-            link = ConsultationTwinFeature.objects.create(
-                page=demo.consultation, twin_feature=TwinFeature.objects.filter(kind="building").first()
-            )
-        return f"/twin/{link.twin_feature_id}/"
-
-    return outside_event_loop(find)
 
 
 def confirmation_key(email: str) -> str:
@@ -93,6 +50,7 @@ def test_pages_for_everyone(context, demo, ui_language):
         ("consultation", demo.consultation.url),
         ("proposal", demo.proposal.url),
         ("standard page (imprint)", demo.imprint.url),
+        ("privacy page", "/datenschutz/"),
         ("kiosk", demo.kiosk_url),
         ("3D view", f"/consultations/{demo.consultation.pk}/3d/"),
     ]:
@@ -102,10 +60,15 @@ def test_pages_for_everyone(context, demo, ui_language):
         expect(page.locator("html")).to_have_attribute("lang", language)
         assert page.locator("h1").evaluate("(h1) => h1.closest('[lang]').lang") == "de", name
 
-    # An object of the twin: its page is about data, not what staff wrote, so its h1 is in the interface's language.
-    visit(page, twin_object_path(demo))
-    audit.check(page, f"twin object [{language}]")
-    expect(page.locator("html")).to_have_attribute("lang", language)
+    # Pages about data, not what staff wrote: their h1 is in the interface's language.
+    for name, path in [
+        ("twin object", twin_object_path(demo)),
+        ("open data", "/open-data/"),
+        ("API documentation", "/api/v1/docs/"),
+    ]:
+        visit(page, path)
+        audit.check(page, f"{name} [{language}]")
+        expect(page.locator("html")).to_have_attribute("lang", language)
 
     # A map popup open, as a pointer user sees it (once it has faded in).
     visit(page, demo.consultation.url)

@@ -75,3 +75,11 @@ def test_production_settings_are_secure(tmp_path):
 def test_the_default_language_is_german(settings):
     assert settings.LANGUAGE_CODE == "de"
     assert [code for code, _name in settings.LANGUAGES] == ["de", "en"]
+
+
+def test_staff_choose_among_time_zones_browsers_know():
+    from django.conf import settings
+
+    zones = settings.WAGTAIL_USER_TIME_ZONES
+    assert "Europe/Berlin" in zones and "UTC" in zones
+    assert "localtime" not in zones and "Factory" not in zones

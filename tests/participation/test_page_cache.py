@@ -27,10 +27,12 @@ def consultation(home):
     return consultation
 
 
-@pytest.fixture(params=["home", "consultation", "proposal", "standard page"])
+@pytest.fixture(params=["home", "consultation", "proposal", "standard page", "privacy page"])
 def url(request, home, consultation):
     if request.param == "standard page":
         return factories.standard_page(title="Impressum", slug="impressum").url
+    if request.param == "privacy page":
+        return factories.privacy_page().url
     return {"home": "/", "consultation": consultation.url, "proposal": factories.proposal(consultation).url}[
         request.param
     ]

@@ -1,5 +1,5 @@
 """Helpers of the browser tests (tests/e2e/): Debian's chromium, sessions, axe-core runs, the mail folder,
-keyboard focus, and the ORM beside Playwright's event loop."""
+keyboard focus, every request a page makes, and the ORM beside Playwright's event loop."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 from django.db import connections
@@ -99,6 +100,47 @@ class PageAudit:
     def assert_clean(self) -> None:
         report = "\n".join(f"{name}:\n" + "\n".join(f"  - {p}" for p in found) for name, found in self.problems.items())
         assert not self.problems, f"accessibility problems on {len(self.problems)} page(s):\n{report}"
+
+
+def visit(page: Page, path: str) -> None:
+    response = page.goto(path)
+    assert response is not None and response.ok, f"{path} answered {response.status if response else 'nothing'}"
+    ready(page)
+
+
+def ready(page: Page) -> None:
+    """Wait for what scripts add to a page, so a check sees it as people do."""
+    if page.locator("body.kiosk").count():
+        # A kiosk draws its map and 3D twin only when their scene is up: test_kiosk audits each scene.
+        wait_for_kiosk(page)
+        return
+    if page.locator("#consultation-map").count():
+        wait_for_map(page)
+        wait_for_twin(page)
+    if page.locator("#twin-map").count():
+        wait_for_twin_map(page)
+    if page.locator("#scene-map").count():  # the 3D view: drawn, or replaced by its message
+        state = re.compile(r"^(ready|unavailable)$")
+        expect(page.locator("#scene-map")).to_have_attribute("data-state", state, timeout=WEBGL_READY)
+
+
+def twin_object_path(demo) -> str:
+    """The page of an object of the twin the demo consultation is about (the Delft model imported if need be)."""
+
+    def find() -> str:
+        from participation.models import ConsultationTwinFeature, TwinFeature
+        from participation.services import import_twin_file
+        from tests.support.twin_files import DELFT
+
+        link = ConsultationTwinFeature.objects.filter(page=demo.consultation).order_by("sort_order").first()
+        if link is None:  # a demo without the twin: tie an object of the model to the consultation
+            import_twin_file(path=DELFT)
+            link = ConsultationTwinFeature.objects.create(
+                page=demo.consultation, twin_feature=TwinFeature.objects.filter(kind="building").first()
+            )
+        return f"/twin/{link.twin_feature_id}/"
+
+    return outside_event_loop(find)
 
 
 def wait_for_map(page: Page, features: int | None = None) -> None:
@@ -264,3 +306,58 @@ def carry_test_database_state(before: dict) -> None:
         current = connections[alias]
         if current is not original and hasattr(original, "_test_serialized_contents"):
             current._test_serialized_contents = original._test_serialized_contents
+
+
+# Elements whose address the browser loads by itself; resource hints (preconnect, dns-prefetch) open a
+# connection without a request event, so the page is read for them too.
+LOADED_ADDRESSES_JS = """() => {
+  const hints = /(^|\\s)(stylesheet|icon|preconnect|dns-prefetch|prefetch|preload|modulepreload|manifest)(\\s|$)/i;
+  const found = [...document.querySelectorAll("link[href]")]
+    .filter((link) => hints.test(link.rel)).map((link) => link.href);
+  for (const [selector, attribute] of [
+    ["script[src], img[src], iframe[src], source[src], video[src], audio[src], embed[src], track[src]", "src"],
+    ["object[data]", "data"], ["video[poster]", "poster"],
+  ]) {
+    for (const element of document.querySelectorAll(selector)) {
+      found.push(new URL(element.getAttribute(attribute), document.baseURI).href);
+    }
+  }
+  return found;
+}"""
+
+
+@dataclass
+class RequestLog:
+    """Every request and WebSocket the pages of a browser context open, with the step of a walk it happened
+    in (``at``); ``calls_out`` lists those to any host but the site's own."""
+
+    own: str  # scheme://host:port of the site
+    at: str = "start"
+    seen: list[tuple[str, str]] = field(default_factory=list)
+
+    def attach(self, context: BrowserContext) -> RequestLog:
+        context.on("request", lambda request: self.seen.append((self.at, request.url)))
+        context.on("page", self._watch_sockets)
+        for page in context.pages:
+            self._watch_sockets(page)
+        return self
+
+    def _watch_sockets(self, page: Page) -> None:
+        page.on("websocket", lambda socket: self.seen.append((self.at, socket.url)))
+
+    def read_page(self, page: Page) -> None:
+        """What the page's elements load or connect to, as the browser would (also hints without a request)."""
+        self.seen.extend((f"{self.at} (in the page)", address) for address in page.evaluate(LOADED_ADDRESSES_JS))
+
+    def is_own(self, address: str) -> bool:
+        parts, own = urlsplit(address), urlsplit(self.own)
+        if parts.scheme in ("data", "blob", "about"):
+            return True
+        same_scheme = parts.scheme in ("http", "ws") if own.scheme == "http" else parts.scheme in ("https", "wss")
+        return same_scheme and parts.netloc == own.netloc
+
+    def calls_out(self) -> list[str]:
+        return sorted({f"{at}: {address}" for at, address in self.seen if not self.is_own(address)})
+
+    def requested(self, fragment: str) -> bool:
+        return any(fragment in address for _, address in self.seen)

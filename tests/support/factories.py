@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cms import services as cms_services
-from cms.models import HomePage, StandardPage
+from cms.models import HomePage, PrivacyPage, StandardPage
 from forum import services as forum_services
 from forum.models import RoomSession, Screen, Terminal
 from participation import services
@@ -108,6 +108,18 @@ def room(consultation_page: ConsultationPage, *, presenter=None, title: str = "B
 def standard_page(parent=None, **fields) -> StandardPage:
     values = {"title": "Eine Seite", "slug": f"page-{StandardPage.objects.count() + 1}", **fields}
     return (parent or home_page()).add_child(instance=StandardPage(**values))
+
+
+def privacy_page(**fields) -> PrivacyPage:
+    """The privacy page under the home page, as the demo makes it (its statement comes from the template)."""
+    page, _ = cms_services.ensure_privacy_page(
+        parent=home_page(), slug=fields.pop("slug", "datenschutz"), title=fields.pop("title", "Datenschutz")
+    )
+    for name, value in fields.items():
+        setattr(page, name, value)
+    if fields:
+        page.save_revision().publish()
+    return page
 
 
 def comment(consultation_page: ConsultationPage, *, author=None, **fields) -> Contribution:
