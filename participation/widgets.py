@@ -1,11 +1,12 @@
-"""Admin widget: draw a consultation's area on a Leaflet map.
+"""Admin widget: draw a consultation's area on a Leaflet map, on the twin as base map.
 
 The GeoJSON stays in a visible, labelled text field, so the area can also be
-pasted or corrected by keyboard; the map is a help, not the only way.
+pasted or corrected by keyboard; the map is a help, not the only way. The map's
+settings and base map come from the template tag ``map_config`` (the widget sits
+below the views and selectors that know the twin).
 """
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 
@@ -67,18 +68,17 @@ class AreaWidget(forms.Textarea):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["map"] = {
-            "center": settings.MAP_CENTER,
-            "zoom": settings.MAP_ZOOM,
-            "tile_url": settings.MAP_TILE_URL,
-            "attribution": settings.MAP_TILE_ATTRIBUTION,
-            "labels": draw_labels(),
-        }
+        context["widget"]["draw_labels"] = draw_labels()
         return context
 
     @property
     def media(self):
         return forms.Media(
             css={"all": ["leaflet/leaflet.css", "leaflet/draw/leaflet.draw.css", "participation/area-widget.css"]},
-            js=["leaflet/leaflet.js", "leaflet/draw/leaflet.draw.js", "participation/area-widget.js"],
+            js=[
+                "leaflet/leaflet.js",
+                "leaflet/draw/leaflet.draw.js",
+                "participation/twin-basemap.js",
+                "participation/area-widget.js",
+            ],
         )

@@ -96,6 +96,7 @@ def _config(screen: Screen) -> dict:
             "snapshot": reverse("kiosk-snapshot", args=[screen.slug]),
             "socket": f"/ws/kiosk/{screen.slug}/",
             "leaflet": static("leaflet/leaflet.js"),
+            "basemap": static("participation/twin-basemap.js"),
             "map": static("participation/map.js"),
             "scene3d": static("participation/scene3d.js"),
         },

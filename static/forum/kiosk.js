@@ -270,6 +270,7 @@
     started.map = true;
     mapSeen = results.comments + ":" + ((results.wall || [])[0] || {}).id;
     (window.L ? Promise.resolve() : loadScript(config.urls.leaflet))
+      .then(() => loadScript(config.urls.basemap))
       .then(() => loadScript(config.urls.map))
       .catch((error) => console.warn("kiosk map:", error));
   }

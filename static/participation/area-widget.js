@@ -1,5 +1,5 @@
-// Draw a consultation's area in the Wagtail admin. The textarea keeps the
-// GeoJSON; the map reads it, and writes back what the editor draws.
+// Draw a consultation's area in the Wagtail admin, on the twin as base map (twin-basemap.js). The
+// textarea keeps the GeoJSON; the map reads it, and writes back what the editor draws.
 (function () {
   "use strict";
 
@@ -7,13 +7,10 @@
     if (root.dataset.ready) return;
     root.dataset.ready = "1";
     const field = root.querySelector("textarea");
-    const map = L.map(root.querySelector(".area-widget__map")).setView(
-      [parseFloat(root.dataset.centerLat), parseFloat(root.dataset.centerLon)],
-      parseInt(root.dataset.zoom, 10)
-    );
-    if (root.dataset.tileUrl) {
-      L.tileLayer(root.dataset.tileUrl, { attribution: root.dataset.attribution }).addTo(map);
-    }
+    // The map's settings (those of the site's maps) and Leaflet.draw's words, in the admin's language.
+    const config = JSON.parse(root.querySelector("script[type='application/json']").textContent);
+    const map = L.map(root.querySelector(".area-widget__map")).setView(config.center, config.zoom);
+    L.twinBaseMap.ground(map, config);
     const drawn = new L.FeatureGroup().addTo(map);
 
     function showField() {
@@ -37,9 +34,7 @@
       field.value = JSON.stringify(layers[layers.length - 1].toGeoJSON().geometry);
     }
 
-    // Leaflet.draw's tooltips and buttons, in the admin's language (the widget's template carries them).
-    const labels = root.querySelector("script[type='application/json']");
-    if (labels) mergeInto(L.drawLocal, JSON.parse(labels.textContent));
+    mergeInto(L.drawLocal, config.drawLabels);
 
     map.addControl(
       new L.Control.Draw({

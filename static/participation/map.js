@@ -1,12 +1,13 @@
 // The site's maps.
 //
-// A consultation's or proposal's map shows the area, the objects of the twin (those tied to the page
-// highlighted) and the comments, loaded for the current view on every move: the server sends comments
-// one by one when few, else clusters, drawn as numbered circles that zoom in when clicked. With the
-// comment form on the page, the map also writes into it: a click sets the point (the latitude/longitude
-// fields, which work without the map), or picks an object of the twin (the same radio list the search
-// fills), and Leaflet.draw draws a line or an area (the hidden geometry field). An object's page shows
-// the object alone.
+// The ground of every map is the city's digital twin (twin-basemap.js), drawn from its tiles, with the
+// external tiles under it when the site has them. A consultation's or proposal's map shows the area,
+// the objects tied to the page (highlighted) and the comments, loaded for the current view on every
+// move: the server sends comments one by one when few, else clusters, drawn as numbered circles that
+// zoom in when clicked. A click on an object of the twin tells what it is. With the comment form on the
+// page, the map also writes into it: a click sets the point (the latitude/longitude fields, which work
+// without the map), or picks the object under it (the same radio list the search fills), and
+// Leaflet.draw draws a line or an area (the hidden geometry field). An object's page shows the object.
 (function () {
   "use strict";
   const configNode = document.getElementById("map-config");
@@ -20,7 +21,7 @@
   // No fading and zooming animations for people who ask for less motion.
   const animate = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
-  const COLORS = { area: "#0b4f8a", twin: "#4a4a4a", linked: "#b35900", picked: "#a1261b", comment: "#083a66" };
+  const COLORS = { area: "#0b4f8a", linked: "#b35900", picked: "#a1261b", comment: "#083a66" };
 
   function format(template, values) {
     return String(template || "").replace(/%\((\w+)\)s/g, (match, key) => (key in values ? values[key] : match));
@@ -53,9 +54,13 @@
       if (close) close.setAttribute("aria-label", names.labelClosePopup);
     });
   }
-  if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
-  }
+  // Without a twin (none imported yet), the map is as before it: the external tiles, if any.
+  const basemap = L.twinBaseMap.ground(map, {
+    basemap: config.basemap,
+    tileUrl: config.tileUrl,
+    attribution: config.attribution,
+    tilesName: config.tilesName || labels.tilesName,
+  });
 
   // An object's own page: its outline, nothing to load.
   if (config.feature) {
@@ -111,11 +116,21 @@
     return checked && checked.value ? Number(checked.value) : null;
   }
 
-  // --- the twin: objects in the view, and the objects tied to the page -----------------------------
+  // --- the twin: the object under a click, and the objects tied to the page ------------------------
 
-  const twinLayer = L.layerGroup().addTo(map);
   const linkedLayer = L.layerGroup().addTo(map);
-  let twinData = null;
+  const pickedLayer = L.layerGroup().addTo(map); // the chosen object's outline, when not a tied one
+  const linkedIds = new Set((config.linked || []).map((item) => item.id));
+  const objects = new Map(); // id -> the request for the object's label, link and outline
+
+  function twinObject(id) {
+    if (!objects.has(id)) {
+      const url = config.twinFeatureUrl.replace(/\/0\/$/, "/" + id + "/");
+      objects.set(id, fetchJSON(url).then((object) => object || Promise.reject(new Error("no object " + id))));
+      objects.get(id).catch(() => objects.delete(id)); // asked again next time
+    }
+    return objects.get(id);
+  }
 
   function twinInteractive() {
     return !canPick || mode === "pick"; // with the form, a click in "point" mode goes through to the map
@@ -154,30 +169,54 @@
     group.addLayer(layer);
   }
 
-  function restyleTwin() {
+  // The chosen object stands out: a tied one in its own colour, any other by its outline.
+  function showPicked() {
     twinShapes.forEach((shape) => shape.layer.setStyle(twinStyle(shape.id, shape.base)));
+    pickedLayer.clearLayers();
+    const id = selectedTwin();
+    if (!id || linkedIds.has(id)) return;
+    twinObject(id)
+      .then((object) => {
+        if (selectedTwin() !== id) return;
+        pickedLayer.clearLayers();
+        pickedLayer.addLayer(
+          L.geoJSON(object.geometry, {
+            pane: "twinPane",
+            interactive: false,
+            style: { className: "map-picked map-twin-" + id, color: COLORS.picked, weight: 4, fillOpacity: 0.2 },
+          })
+        );
+      })
+      .catch(() => undefined);
   }
 
-  function drawTwin() {
-    twinLayer.clearLayers();
+  function drawLinked() {
     linkedLayer.clearLayers();
     twinShapes = [];
     (config.linked || []).forEach((item) => {
       const base = { className: "map-linked map-twin-" + item.id, color: COLORS.linked, weight: 4, dashArray: "8 6", fillColor: "#ffbf47", fillOpacity: 0.15 };
       addTwinShape(linkedLayer, item.id, item.label, item.url, item.geometry, "linkedPane", base);
     });
-    if (!twinData) return;
-    twinData.features.forEach((feature) => {
-      if (feature.properties.cluster) {
-        twinLayer.addLayer(clusterMarker(feature, labels.twinCluster, "map-cluster map-cluster--twin"));
-        return;
-      }
-      const props = feature.properties;
-      const base = { className: "map-twin map-twin-" + feature.id, color: COLORS.twin, weight: 1, fillColor: "#767676", fillOpacity: 0.12 };
-      addTwinShape(twinLayer, feature.id, props.label, props.url, feature.geometry, "twinPane", base);
-    });
-    mapNode.dataset.twin = String(twinData.features.length);
   }
+
+  // A click on the ground asks the base map what lies there; comments, clusters and tied objects answer
+  // their own clicks (Leaflet passes those on to the map as well: they are left alone here).
+  let asked = 0;
+  map.on("click", (event) => {
+    if (!basemap || !map.hasLayer(basemap) || !twinInteractive() || drawing || Date.now() - drawingEndedAt < 400) return;
+    const target = event.originalEvent && event.originalEvent.target;
+    if (target instanceof Element && target.closest(".leaflet-interactive")) return;
+    const found = basemap.featureAt(event.latlng);
+    if (!found) return;
+    const mine = ++asked;
+    twinObject(found.id)
+      .then((object) => {
+        if (mine !== asked) return; // another click came since
+        onTwinClick(object.id, object.label);
+        L.popup().setLatLng(event.latlng).setContent(twinPopup(object.id, object.label, object.url)).openOn(map);
+      })
+      .catch(() => undefined);
+  });
 
   // --- comments, one by one or in clusters ---------------------------------------------------------
 
@@ -259,15 +298,6 @@
         if (mine === generation) drawComments(collection || { features: [] });
       })
       .catch(() => mine === generation && drawComments({ features: [] }));
-    fetchJSON(config.twinUrl + "?" + view)
-      .then((collection) => {
-        if (mine !== generation) return;
-        const next = collection || { features: [] };
-        if (twinData && signature(twinData) === signature(next)) return;
-        twinData = next;
-        drawTwin();
-      })
-      .catch(() => undefined);
   }
 
   let timer = null;
@@ -275,7 +305,8 @@
     clearTimeout(timer);
     timer = setTimeout(load, 150);
   });
-  drawTwin();
+  drawLinked();
+  if (canPick) showPicked(); // a form sent back with an error keeps its object
   load();
   // A page that knows the comments changed (a kiosk screen, told by its socket) asks for them again.
   mapNode.addEventListener("map:reload", load);
@@ -348,14 +379,14 @@
     if (checkedMode && checkedMode.value !== mode) {
       mode = checkedMode.value;
       mapNode.classList.toggle("map--pick", mode === "pick");
-      drawTwin();
+      drawLinked();
     }
     form.modeSwitch.addEventListener("change", (event) => {
       if (event.target.name !== "map_mode") return;
       mode = event.target.value;
       mapNode.classList.toggle("map--pick", mode === "pick");
       map.closePopup();
-      drawTwin();
+      drawLinked();
     });
   }
 
@@ -378,11 +409,11 @@
     }
     input.checked = true;
     if (form.status) form.status.textContent = format(labels.picked, { label: label });
-    restyleTwin();
+    showPicked();
   }
 
   if (canPick) {
-    form.choices.addEventListener("change", restyleTwin);
+    form.choices.addEventListener("change", showPicked);
   }
 
   function showResults(query, results) {

@@ -1,5 +1,6 @@
-"""Comments tied to the twin, in a real browser: an object picked on the map or found by keyboard, a line
-drawn with Leaflet.draw; the object's own page; axe on every state. On the real Delft city model."""
+"""Comments tied to the twin, in a real browser: an object picked on the map (a click on the twin's base map,
+hit-tested in its tiles) or found by keyboard, a line drawn with Leaflet.draw; the object's own page; axe on
+every state. On the real Delft city model."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from tests.support import factories
-from tests.support.browser import PageAudit, outside_event_loop, wait_for_map, wait_for_twin, wait_for_twin_map
+from tests.support.browser import (
+    PageAudit,
+    click_ground,
+    map_point,
+    outside_event_loop,
+    wait_for_map,
+    wait_for_twin,
+    wait_for_twin_map,
+)
 from tests.support.twin_files import DELFT
 
 # serialized_rollback: every test starts from the migrated state (the same site and content type ids,
@@ -26,20 +35,19 @@ class Target:
     pk: int
     twin_id: str
     label: str
-    inside: tuple[float, float]  # a point inside its outline, as fractions of its bounding box from the top left
+    inside: tuple[float, float]  # (lon, lat) deep inside its outline: the centre of its widest part
     search: str  # a part of its twin id that no other object's has
 
 
 def _target(feature, others: list[str]) -> Target:
     from shapely.geometry import shape
+    from shapely.ops import polylabel
 
-    point = shape(feature.geometry).representative_point()
-    width, height = feature.max_lon - feature.min_lon, feature.max_lat - feature.min_lat
-    inside = ((point.x - feature.min_lon) / width, (feature.max_lat - point.y) / height)
+    point = polylabel(shape(feature.geometry), tolerance=1e-7)
     search = next(
         feature.twin_id[:n] for n in range(8, 40) if sum(o.startswith(feature.twin_id[:n]) for o in others) == 1
     )
-    return Target(pk=feature.pk, twin_id=feature.twin_id, label=feature.label, inside=inside, search=search)
+    return Target(pk=feature.pk, twin_id=feature.twin_id, label=feature.label, inside=(point.x, point.y), search=search)
 
 
 def _choose_targets(consultation) -> dict[str, Target]:
@@ -97,13 +105,13 @@ def test_a_citizen_picks_an_object_on_the_map_and_comments_on_it(citizen_page, d
     text = "Dieses Haus braucht ein grünes Dach."
     page.get_by_label("Your comment").fill(text)
 
-    # A click sets the point until the map is told to pick objects instead.
+    # A click sets the point until the map is told to pick objects instead; then a click on the base map
+    # picks the object drawn there.
     page.get_by_role("radio", name="picks an object of the twin").check()
-    outline = page.locator(f"#consultation-map path.map-twin-{target.pk}")
-    box = outline.bounding_box()
-    outline.click(position={"x": target.inside[0] * box["width"], "y": target.inside[1] * box["height"]})
+    click_ground(page, *map_point(page, demo.consultation.area, *target.inside))
 
     expect(page.locator(f"#twin-choice-{target.pk}")).to_be_checked()
+    expect(page.locator(f"#consultation-map path.map-picked.map-twin-{target.pk}")).to_have_count(1)  # outlined
     expect(page.locator("#twin-status")).to_have_text(f"Chosen for your comment: {target.label}")
     popup = page.locator("#consultation-map .leaflet-popup-content")
     expect(popup).to_contain_text(target.label)

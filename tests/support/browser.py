@@ -150,15 +150,88 @@ def wait_for_map(page: Page, features: int | None = None) -> None:
     expect(map_node.locator(".leaflet-control-zoom-in")).to_be_visible()
 
 
+def wait_for_basemap(page: Page, selector: str = "#consultation-map") -> None:
+    """A map has drawn the twin's tiles in its view (static/participation/twin-basemap.js), with objects in them."""
+    node = page.locator(selector)
+    expect(node).to_have_attribute("data-basemap", "loaded")
+    expect(node).to_have_attribute("data-basemap-features", re.compile(r"^[1-9]\d*$"))
+
+
 def wait_for_twin(page: Page) -> None:
-    """The map has drawn the objects of the twin in its view (loaded after the comments)."""
-    expect(page.locator("#consultation-map")).to_have_attribute("data-twin", re.compile(r"^\d+$"))
+    """The consultation map has drawn the twin as its base map."""
+    wait_for_basemap(page, "#consultation-map")
 
 
 def wait_for_twin_map(page: Page) -> None:
-    """An object's page has drawn its small map."""
+    """An object's page has drawn its small map, on the twin."""
     expect(page.locator("#twin-map")).to_have_attribute("data-loaded", "1")
     expect(page.locator("#twin-map .leaflet-control-zoom-in")).to_be_visible()
+    wait_for_basemap(page, "#twin-map")
+
+
+# twin-basemap.js' colours: the ground where the twin has nothing, and the buildings' fill.
+BASEMAP_BACKGROUND = (244, 241, 234)
+BASEMAP_BUILDING = (217, 207, 196)
+
+
+def basemap_pixels(page: Page, selector: str) -> dict:
+    """The pixels of a map's twin tiles: how many in all, how many drawn on (not the bare ground), how
+    many in the buildings' colour."""
+    return page.evaluate(
+        """([selector, background, building]) => {
+            const like = (data, i, colour) => colour.every((value, k) => Math.abs(data[i + k] - value) <= 2);
+            const count = { total: 0, drawn: 0, building: 0 };
+            document.querySelectorAll(selector + " canvas.twin-basemap-tile").forEach((canvas) => {
+                const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+                for (let i = 0; i < data.length; i += 4) {
+                    count.total += 1;
+                    if (data[i + 3] > 0 && !like(data, i, background)) count.drawn += 1;
+                    if (like(data, i, building)) count.building += 1;
+                }
+            });
+            return count;
+        }""",
+        [selector, list(BASEMAP_BACKGROUND), list(BASEMAP_BUILDING)],
+    )
+
+
+def assert_twin_drawn(page: Page, selector: str) -> None:
+    """The map shows the twin: objects drawn from its tiles, among them buildings, not a bare canvas."""
+    wait_for_basemap(page, selector)
+    pixels = basemap_pixels(page, selector)
+    assert pixels["total"] > 0, f"no twin tiles on {selector}"
+    assert pixels["drawn"] > 0.05 * pixels["total"], f"the twin's tiles on {selector} are nearly empty: {pixels}"
+    assert pixels["building"] > 0.005 * pixels["total"], f"no buildings drawn on {selector}: {pixels}"
+
+
+def map_point(page: Page, area: dict, lon: float, lat: float) -> tuple[float, float]:
+    """Where a place lies in the viewport on the consultation map, from its area as drawn: the outline's box
+    on the screen is the area's box of longitudes and latitudes (linear enough at a city's scale)."""
+    outline = page.locator("#consultation-map path.map-area")
+    outline.scroll_into_view_if_needed()
+    box = outline.bounding_box()
+    assert box and box["width"] > 40 and box["height"] > 40, f"the area is not drawn on the map: {box}"
+    ring = area["coordinates"][0]
+    lons, lats = [point[0] for point in ring], [point[1] for point in ring]
+    x = (lon - min(lons)) / (max(lons) - min(lons))
+    y = (max(lats) - lat) / (max(lats) - min(lats))
+    return box["x"] + x * box["width"], box["y"] + y * box["height"]
+
+
+def click_ground(page: Page, x: float, y: float, selector: str = "#consultation-map") -> None:
+    """Click the map's ground (the twin's tiles) at a point of the viewport, where no marker, shape, control
+    or popup of the map lies over it."""
+    over = page.evaluate(
+        """([x, y, selector]) => {
+            const hit = document.elementFromPoint(x, y);
+            if (!hit || !hit.closest(selector)) return "outside the map: " + (hit && hit.outerHTML.slice(0, 80));
+            const cover = hit.closest(".leaflet-interactive, .leaflet-marker-icon, .leaflet-control, .leaflet-popup");
+            return cover ? cover.outerHTML.slice(0, 120) : null;
+        }""",
+        [x, y, selector],
+    )
+    assert over is None, f"something lies over the ground at ({x:.0f}, {y:.0f}): {over}"
+    page.mouse.click(x, y)
 
 
 def wait_for_phone(page: Page, state: str = "live") -> None:
