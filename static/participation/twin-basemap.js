@@ -35,14 +35,14 @@
       // The deepest zoom the server has tiles for. Deeper, a tile is drawn from its ancestor's data,
       // enlarged but sharp (Leaflet's own maxNativeZoom would stretch the canvas and blur it).
       dataMaxZoom: 18,
-      background: BACKGROUND, // null over other tiles: they show where the twin has nothing
+      background: true, // the bare ground within the bounds; false over other tiles, which show through
       hitTolerance: 5, // CSS pixels around a line or point that still count as a hit
     },
 
     initialize: function (url, options) {
       this._url = url;
       L.GridLayer.prototype.initialize.call(this, options);
-      this._loading = new Map(); // tile key -> AbortController of its request
+      this._requests = new Map(); // tile key -> AbortController of its request
       this._drawn = new Map(); // tile key -> its data and how its units map to the tile's pixels
       this.on("tileunload", (event) => this._forget(this._tileCoordsToKey(event.coords)));
     },
@@ -63,23 +63,25 @@
       const source = { z: coords.z - Math.log2(scale), x: Math.floor(coords.x / scale), y: Math.floor(coords.y / scale) };
       const key = this._tileCoordsToKey(coords);
       const request = new AbortController();
-      this._loading.set(key, request);
+      this._requests.set(key, request);
       fetch(L.Util.template(this._url, source), { signal: request.signal, headers: { Accept: "application/json" } })
         .then((response) => (response.ok ? response.json() : { extent: 512, features: [] }))
         .then((data) => {
-          if (this._loading.get(key) !== request) return; // the tile was removed meanwhile
-          this._loading.delete(key);
+          if (this._requests.get(key) !== request) return; // the tile was removed meanwhile
+          this._requests.delete(key);
           const unit = (size.x * scale) / (data.extent || 512); // CSS pixels per tile unit
           const tile = {
             features: data.features || [],
             source: source,
             scale: scale,
             unit: unit,
-            // Where this tile lies in its source tile, in CSS pixels (0 unless enlarged).
+            // Where this tile lies in the world and in its source tile, in CSS pixels.
+            x: coords.x * size.x,
+            y: coords.y * size.y,
             left: (coords.x - source.x * scale) * size.x,
             top: (coords.y - source.y * scale) * size.y,
           };
-          drawTile(canvas, tile, ratio, coords.z, this.options.background);
+          drawTile(canvas, tile, ratio, coords.z, this._ground(coords));
           this._drawn.set(key, tile);
           this._count();
           done(null, canvas);
@@ -90,10 +92,23 @@
       return canvas;
     },
 
+    // The bare ground under the twin, as [x, y, width, height] in the tile's pixels: its extent only,
+    // so that the city model's edge shows where its data ends.
+    _ground: function (coords) {
+      if (!this.options.background) return null;
+      const size = this.getTileSize();
+      if (!this.options.bounds) return [0, 0, size.x, size.y];
+      const bounds = L.latLngBounds(this.options.bounds);
+      const origin = coords.scaleBy(size);
+      const topLeft = this._map.project(bounds.getNorthWest(), coords.z).subtract(origin);
+      const bottomRight = this._map.project(bounds.getSouthEast(), coords.z).subtract(origin);
+      return [topLeft.x, topLeft.y, bottomRight.x - topLeft.x, bottomRight.y - topLeft.y];
+    },
+
     _forget: function (key) {
-      const request = this._loading.get(key);
+      const request = this._requests.get(key);
       if (request) request.abort();
-      this._loading.delete(key);
+      this._requests.delete(key);
       if (this._drawn.delete(key)) this._count();
     },
 
@@ -149,11 +164,12 @@
 
   // --- drawing ---------------------------------------------------------------------------------------
 
-  function drawTile(canvas, tile, ratio, zoom, background) {
+  function drawTile(canvas, tile, ratio, zoom, ground) {
     const context = canvas.getContext("2d");
-    if (background) {
-      context.fillStyle = background;
-      context.fillRect(0, 0, canvas.width, canvas.height);
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    if (ground) {
+      context.fillStyle = BACKGROUND;
+      context.fillRect(...ground);
     }
     // Shapes are traced in tile units and painted in CSS pixels: a path keeps the transform it was
     // traced with, so strokes stay as wide as asked, however much the tile is enlarged.
@@ -242,28 +258,46 @@
   }
 
   // Names with a white halo, along their line (kept upright by the server) or level in their area.
-  // A label crossing the tile's edge is always drawn: the neighbour draws its other half at the same
-  // place. One inside the tile gives way to one drawn before it, and is left out where it would not fit.
+  //
+  // A label may cross the tile's edge; the neighbour then draws its other half, and both tiles must
+  // agree on drawing it, each knowing only its own data. Every tile holds the labels anchored up to
+  // LABEL_CELL pixels beyond its edge (the server's margin), so a choice made per cell of that size
+  // (aligned to the tile grid) comes out the same in every tile that sees the cell: one label per cell,
+  // the first by class and id. A label crossing the edge is then drawn; one inside the tile, which no
+  // other tile shows, also gives way to labels drawn before it, to its own name close by, and is left
+  // out where it is wider than its object.
+  const LABEL_CELL = 128;
+  const LABEL_ORDER = ["square", "water", "green", "bridge", "road"];
+
   function drawLabels(context, tile) {
     const size = 256;
-    const placed = [];
-    const labels = tile.features
+    const rank = (label) => {
+      const position = LABEL_ORDER.indexOf(label.feature.c);
+      return position < 0 ? LABEL_ORDER.length : position;
+    };
+    const byCell = new Map();
+    tile.features
       .filter((feature) => feature.n && feature.a)
       .map((feature) => {
         const style = STYLES[feature.c] || STYLES.other;
         context.font = (style.italic ? "italic " : "") + FONT;
         const width = context.measureText(feature.n).width;
         const [x, y, angle] = [feature.a[0] * tile.unit - tile.left, feature.a[1] * tile.unit - tile.top, feature.a[2] || 0];
-        const box = rotatedBox(x, y, width + 4, 16, angle);
-        const inside = box.left >= 0 && box.top >= 0 && box.right <= size && box.bottom <= size;
-        return { feature, style, width, x, y, angle, box, inside };
+        const cell = Math.floor((tile.x + x) / LABEL_CELL) + ":" + Math.floor((tile.y + y) / LABEL_CELL);
+        return { feature, style, width, x, y, angle, cell, box: rotatedBox(x, y, width + 4, 16, angle) };
       })
-      .filter((label) => label.box.right > 0 && label.box.bottom > 0 && label.box.left < size && label.box.top < size);
-    // Edge labels first: they are drawn whatever comes after.
-    labels.sort((a, b) => Number(a.inside) - Number(b.inside));
-    labels.forEach((label) => {
-      if (label.inside && (placed.some((box) => overlaps(box, label.box)) || !fits(label, tile))) return;
-      placed.push(label.box);
+      .sort((a, b) => rank(a) - rank(b) || a.feature.id - b.feature.id)
+      .forEach((label) => byCell.has(label.cell) || byCell.set(label.cell, label));
+
+    const shown = [...byCell.values()].filter(({ box }) => box.right > 0 && box.bottom > 0 && box.left < size && box.top < size);
+    shown.forEach((label) => (label.inside = label.box.left >= 0 && label.box.top >= 0 && label.box.right <= size && label.box.bottom <= size));
+    shown.sort((a, b) => Number(a.inside) - Number(b.inside)); // those crossing the edge first
+    const placed = [];
+    shown.forEach((label) => {
+      const crowded = () =>
+        placed.some((other) => overlaps(other.box, label.box) || (other.feature.n === label.feature.n && Math.hypot(other.x - label.x, other.y - label.y) < 2 * LABEL_CELL));
+      if (label.inside && (crowded() || !fits(label, tile))) return;
+      placed.push(label);
       context.save();
       context.translate(label.x, label.y);
       context.rotate(label.angle);
@@ -363,7 +397,7 @@
       dataMaxZoom: basemap.maxNativeZoom,
       bounds: L.latLngBounds(basemap.bounds),
       attribution: escapeHTML(basemap.attribution), // the sources' credits are text, not HTML
-      background: tiles ? null : BACKGROUND,
+      background: !tiles,
       zIndex: 2, // over the tiles
     }).addTo(map);
     const node = map.getContainer();

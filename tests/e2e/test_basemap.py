@@ -18,6 +18,7 @@ from forum.models import Terminal
 from tests.e2e.conftest import SERVER_ENV
 from tests.support import factories
 from tests.support.browser import (
+    SHOTS_DIR,
     PageAudit,
     assert_twin_drawn,
     click_ground,
@@ -36,14 +37,17 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 
 def test_every_public_map_shows_the_twin(context, demo):
+    SHOTS_DIR.mkdir(parents=True, exist_ok=True)
     page = context.new_page()
-    for path in (demo.consultation.url, demo.proposal.url):
+    for name, path in (("consultation", demo.consultation.url), ("proposal", demo.proposal.url)):
         page.goto(path)
         wait_for_map(page)
         assert_twin_drawn(page, "#consultation-map")
+        page.locator("#consultation-map").screenshot(path=str(SHOTS_DIR / f"basemap-{name}.png"))
     page.goto(twin_object_path(demo))
     assert_twin_drawn(page, "#twin-map")
     expect(page.locator("#twin-map path.map-twin-feature")).to_have_count(1)  # the object's outline above it
+    page.locator("#twin-map").screenshot(path=str(SHOTS_DIR / "basemap-twin-object.png"))
 
 
 def test_the_terminals_comment_map_shows_the_twin(browser, live_server_process, demo):
@@ -80,14 +84,17 @@ def test_the_kiosks_map_scene_shows_the_twin(context, demo):
 
 
 def _building_in_area(consultation) -> tuple[int, str, tuple[float, float]]:
-    """The largest building of the consultation's area: its id, label and a point deep inside it."""
+    """The largest building of the consultation's area not tied to it (those are drawn over the base map, with
+    their own popup): its id, label and a point deep inside it."""
     from shapely.geometry import shape
     from shapely.ops import polylabel
 
-    from participation.models import TwinFeature
+    from participation.models import ConsultationTwinFeature, TwinFeature
 
     area = shape(consultation.area)
-    buildings = [f for f in TwinFeature.objects.filter(kind="building") if area.contains(shape(f.geometry))]
+    tied = ConsultationTwinFeature.objects.filter(page=consultation).values_list("twin_feature_id", flat=True)
+    candidates = TwinFeature.objects.filter(kind="building").exclude(pk__in=list(tied))
+    buildings = [f for f in candidates if area.contains(shape(f.geometry))]
     largest = max(buildings, key=lambda f: shape(f.geometry).area)
     point = polylabel(shape(largest.geometry), tolerance=1e-7)
     with translation.override("en"):

@@ -132,7 +132,9 @@ def test_a_citizen_picks_an_object_on_the_map_and_comments_on_it(citizen_page, d
     said = page.get_by_role("region", name=re.compile("What people said about it"))
     expect(said).to_contain_text(text)
     expect(said.get_by_role("link", name=demo.consultation.title)).to_have_attribute("href", demo.consultation.url)
-    expect(page.get_by_text("3D city model Delft, Gemeente Delft / BGT via cityjson/cjio (MIT)")).to_be_visible()
+    credit = "3D city model Delft, Gemeente Delft / BGT via cityjson/cjio (MIT)"
+    expect(page.get_by_text(f"Data: {credit}")).to_be_visible()
+    expect(page.locator("#twin-map .leaflet-control-attribution")).to_contain_text(credit)  # the base map's
     audit.check(page, "twin object page with a comment")
     audit.assert_clean()
 
