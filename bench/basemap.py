@@ -61,6 +61,7 @@ class _database:
                 "ALLOWED_HOSTS": "testserver",
                 "SECURE_SSL_REDIRECT": "0",
                 "VAR_DIR": str(Path(self.folder.name) / "var"),
+                "STATIC_ROOT": self.folder.name,
                 "LOG_LEVEL": "WARNING",
                 "CHANNEL_LAYER_PREFIX": f"bench-{secrets.token_hex(4)}",
             }
@@ -77,7 +78,7 @@ class _database:
             from django.db import connections
 
             connections.close_all()
-            self._admin(f'DROP DATABASE IF EXISTS "{self.name}"')
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')  # the pool's connections too
         self.folder.cleanup()
 
     def _admin(self, sql: str) -> None:

@@ -17,8 +17,16 @@ from django.db.models import Count, F, Max, Min, Q, TextField
 from django.db.models.functions import Cast
 
 from participation.models import BUILDING_KINDS, TwinFeature
-from participation.selectors.boxes import box_meets
-from participation.twin_tiles import EXTENT, TileFeature, encode_tile, tile_bounds, tile_range
+from participation.selectors.boxes import BBox, box_meets
+from participation.twin_tiles import (
+    EXTENT,
+    TileFeature,
+    encode_tile,
+    tile_bounds,
+    tile_key_of,
+    tile_range,
+    tiles_covering,
+)
 from participation.twin_tiles.encode import CLIP_MARGIN, LABEL_MARGIN, MIN_AREA
 
 STATE_KEY = "twin-tiles:state"
@@ -67,17 +75,19 @@ def forget_twin_revision() -> None:
 
 def twin_tile_features(*, zoom: int, x: int, y: int) -> list[TileFeature]:
     """The objects a tile draws: those meeting it (and its clip margin), and the named ones near enough for
-    their label to reach into it. One query."""
+    their label to reach into it. One query, on the tile-key index: its cost follows the tile, not the city."""
     bounds = tile_bounds(zoom, x, y, margin=CLIP_MARGIN / EXTENT)
+    reach = tile_bounds(zoom, x, y, margin=LABEL_MARGIN / EXTENT)
     near = box_meets(bounds)
-    labelled = box_meets(tile_bounds(zoom, x, y, margin=LABEL_MARGIN / EXTENT)) & ~Q(name="")
+    labelled = box_meets(reach) & ~Q(name="")
     # A building whose bounding box is below a pixel cannot be drawn: left in the database (most of a city
-    # at the lowest zooms), by its indexed box columns.
+    # at the lowest zooms), by its box columns.
     unit = 360.0 / (tile_range(zoom) * EXTENT)  # degrees of longitude per tile unit
     smallest = MIN_AREA * unit * unit * math.cos(math.radians((bounds[1] + bounds[3]) / 2))
     too_small = Q(kind__in=BUILDING_KINDS) & Q(box_size__lt=smallest)
     rows = (
         TwinFeature.objects.alias(box_size=(F("max_lon") - F("min_lon")) * (F("max_lat") - F("min_lat")))
+        .filter(_in_tiles(reach, zoom))
         .filter(near | labelled)
         .exclude(too_small)
         .annotate(geometry_text=Cast("geometry", output_field=TextField()))
@@ -85,6 +95,16 @@ def twin_tile_features(*, zoom: int, x: int, y: int) -> list[TileFeature]:
         .values_list("id", "kind", "name", "geometry_text")
     )
     return [TileFeature(*row) for row in rows]
+
+
+def _in_tiles(bounds: BBox, zoom: int) -> Q:
+    """Objects whose tile key lies in (starts with the key of) a tile at ``zoom`` meeting ``bounds``, or
+    holds it (is a start of that key: objects larger than it, or on an edge, and those without a key)."""
+    keys = [tile_key_of(zoom, x, y) for x, y in tiles_covering(bounds, zoom)]
+    condition = Q(tile_key__in={key[:length] for key in keys for length in range(len(key))})
+    for key in keys:
+        condition |= Q(tile_key__gte=key, tile_key__lt=key + "4")  # the digits are 0-3
+    return condition
 
 
 def twin_tile(*, zoom: int, x: int, y: int, revision: str | None = None) -> bytes:

@@ -29,6 +29,7 @@ from participation.twin import crs as crs_module
 from participation.twin.readers import detect, reader_for
 from participation.twin.records import Skipped, TwinImportError, TwinRecord
 from participation.twin.summary import ImportSummary
+from participation.twin_tiles import tile_key
 
 BATCH_SIZE = 500
 PROGRESS_STEP = 25  # records between progress reports (the job writer throttles its writes)
@@ -47,6 +48,7 @@ UPDATE_FIELDS = [
     "min_lat",
     "max_lon",
     "max_lat",
+    "tile_key",
     "attributes",
     "updated_at",
 ]
@@ -203,6 +205,7 @@ def placed(geometry: BaseGeometry) -> dict:
         "min_lat": min_lat,
         "max_lon": max_lon,
         "max_lat": max_lat,
+        "tile_key": tile_key(geometry.bounds),
     }
 
 

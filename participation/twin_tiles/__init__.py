@@ -7,7 +7,15 @@ the site sends gzipped and caches per twin revision.
 """
 
 from participation.twin_tiles.encode import EXTENT, TileFeature, encode_tile
-from participation.twin_tiles.projection import MAX_ZOOM, MIN_ZOOM, tile_bounds, tile_range, tiles_covering
+from participation.twin_tiles.projection import (
+    MAX_ZOOM,
+    MIN_ZOOM,
+    tile_bounds,
+    tile_key,
+    tile_key_of,
+    tile_range,
+    tiles_covering,
+)
 
 __all__ = [
     "EXTENT",
@@ -16,6 +24,8 @@ __all__ = [
     "TileFeature",
     "encode_tile",
     "tile_bounds",
+    "tile_key",
+    "tile_key_of",
     "tile_range",
     "tiles_covering",
 ]

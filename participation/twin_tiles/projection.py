@@ -61,3 +61,24 @@ def to_tile(coordinates: np.ndarray, zoom: int, x: int, y: int, extent: int) -> 
     px = (lon + 180.0) / 360.0 * scale - x * extent
     py = (1.0 - np.arcsinh(np.tan(np.radians(lat))) / np.pi) / 2.0 * scale - y * extent
     return np.column_stack((px, py))
+
+
+def tile_key(bounds: tuple[float, float, float, float], *, deepest: int = MAX_ZOOM) -> str:
+    """The quadtree key of the smallest tile (down to zoom ``deepest``) holding the whole box: one digit
+    0-3 per zoom, so the objects in a tile are those whose key starts with the tile's key, or is a start
+    of it (larger objects, or those on a tile's edge): a text index finds them (``tile_key_of``)."""
+    west, south, east, north = bounds
+    x0, y0 = int(_x(west, deepest)), int(_y(north, deepest))
+    x1, y1 = int(_x(east, deepest)), int(_y(south, deepest))
+    digits = []
+    for level in range(1, deepest + 1):
+        shift = deepest - level
+        if (x0 >> shift, y0 >> shift) != (x1 >> shift, y1 >> shift):
+            break
+        digits.append(str(((x0 >> shift) & 1) + 2 * ((y0 >> shift) & 1)))
+    return "".join(digits)
+
+
+def tile_key_of(zoom: int, x: int, y: int) -> str:
+    """The quadtree key of the tile (zoom, x, y) itself."""
+    return "".join(str(((x >> (zoom - level)) & 1) + 2 * ((y >> (zoom - level)) & 1)) for level in range(1, zoom + 1))

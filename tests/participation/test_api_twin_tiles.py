@@ -9,7 +9,10 @@ from django.urls import reverse
 
 from participation import selectors, services
 from participation.models import TwinFeature
-from participation.twin_tiles import tiles_covering
+from participation.selectors.boxes import box_meets
+from participation.selectors.twin_tiles import twin_tile_features
+from participation.twin_tiles import EXTENT, tile_bounds, tiles_covering
+from participation.twin_tiles.encode import CLIP_MARGIN
 from tests.support import factories
 from tests.support.api import API, api_client
 from tests.support.twin_files import DELFT
@@ -107,3 +110,24 @@ def test_the_detail_of_an_unknown_object_is_404_json(db):
     response = api_client().get(f"{API}/twin-features/999999/")
     assert response.status_code == 404
     assert response.json()["detail"] == "There is no such object in the city model."
+
+
+def test_a_tile_finds_every_object_meeting_it_by_its_key(delft):
+    """The tile-key index finds what a plain box search over every object finds (objects on tile edges,
+    large ones, and those without a key included)."""
+    factories.twin_feature()  # made without a key: found everywhere, kept where it meets the tile
+    state = selectors.twin_map_state()
+    for zoom in (15, 17, 18):
+        for x, y in tiles_covering(state["bounds"], zoom):
+            bounds = tile_bounds(zoom, x, y, margin=CLIP_MARGIN / EXTENT)
+            expected = set(TwinFeature.objects.filter(box_meets(bounds)).values_list("id", flat=True))
+            found = {feature.id for feature in twin_tile_features(zoom=zoom, x=x, y=y)}
+            missing = {pk for pk in expected - found if not too_small_to_draw(pk, zoom)}
+            assert not missing, (zoom, x, y, missing)
+
+
+def too_small_to_draw(pk: int, zoom: int) -> bool:
+    feature = TwinFeature.objects.get(pk=pk)
+    unit = 360.0 / (2**zoom * EXTENT)
+    box_size = (feature.max_lon - feature.min_lon) * (feature.max_lat - feature.min_lat)
+    return feature.is_building and box_size < 4 * unit * unit

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from participation.twin_tiles import tile_bounds, tiles_covering
+from participation.twin_tiles import tile_bounds, tile_key, tile_key_of, tiles_covering
 from participation.twin_tiles.projection import to_tile
 
 MARKT = (4.3581, 52.0116)  # Delft's market square
@@ -44,3 +44,18 @@ def test_a_box_is_covered_row_by_row_without_gaps():
     xs, ys = {x for x, _ in tiles}, {y for _, y in tiles}
     assert len(tiles) == len(xs) * len(ys)
     assert xs == set(range(min(xs), max(xs) + 1)) and ys == set(range(min(ys), max(ys) + 1))
+
+
+def test_an_objects_tile_key_is_the_smallest_tile_holding_it():
+    west, south, east, north = tile_bounds(18, 134248, 86576)
+    inner = (west + (east - west) * 0.2, south + (north - south) * 0.2, east - (east - west) * 0.2, north - 0.0000001)
+    key = tile_key(inner)
+    assert key == tile_key_of(18, 134248, 86576) and len(key) == 18
+    # Across the edge to the next tile east: held by a larger tile only, whose key starts the tile's.
+    across = (inner[0], inner[1], east + (east - west) * 0.2, inner[3])
+    assert len(tile_key(across)) < 18 and tile_key_of(18, 134248, 86576).startswith(tile_key(across))
+
+
+def test_a_tiles_key_starts_with_its_parents():
+    assert tile_key_of(16, 33561, 21644).startswith(tile_key_of(15, 33561 // 2, 21644 // 2))
+    assert set(tile_key_of(16, 33561, 21644)) <= set("0123")
