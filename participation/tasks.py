@@ -3,9 +3,16 @@
 from celery import shared_task
 
 from participation.services.twin_imports import RUN_TWIN_IMPORT, run_twin_import_job
+from participation.services.twin_tiles import WARM_TWIN_TILES, warm_twin_tiles
 
 
 @shared_task(name=RUN_TWIN_IMPORT, ignore_result=True)
 def run_twin_import(job_id: int) -> bool:
     """Import the file of a TwinImportJob; a job that is not queued any more is left alone."""
     return run_twin_import_job(job_id=job_id)
+
+
+@shared_task(name=WARM_TWIN_TILES, ignore_result=True)
+def warm_twin_tiles_task() -> int:
+    """Compute the base map's tiles of a large twin ahead of the first visitor; idempotent."""
+    return warm_twin_tiles()

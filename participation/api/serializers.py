@@ -123,3 +123,12 @@ class TwinFeatureSearchSerializer(serializers.ModelSerializer):
 
     def get_url(self, feature) -> str:
         return reverse("participation:twin-feature", args=[feature.pk])
+
+
+class TwinFeatureDetailSerializer(TwinFeatureSearchSerializer):
+    """A twin object as a map names and outlines it when it is clicked."""
+
+    geometry = serializers.JSONField(help_text="Its footprint or line: GeoJSON geometry in WGS84.")
+
+    class Meta(TwinFeatureSearchSerializer.Meta):
+        fields = [*TwinFeatureSearchSerializer.Meta.fields, "geometry"]

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from participation.api import docs, views
+from participation.api import docs, tiles, views
 
 app_name = "api"
 urlpatterns = [
@@ -16,5 +16,7 @@ urlpatterns = [
     path("contributions/", views.ContributionList.as_view(), name="contribution-list"),
     path("contributions/geojson/", views.ContributionGeoJSON.as_view(), name="contribution-geojson"),
     path("twin-features/", views.TwinFeatureList.as_view(), name="twin-feature-list"),
+    path("twin-features/<int:pk>/", views.TwinFeatureDetail.as_view(), name="twin-feature-detail"),
     path("twin-features/geojson/", views.TwinFeatureGeoJSON.as_view(), name="twin-feature-geojson"),
+    path("twin-tiles/<int:zoom>/<int:x>/<int:y>.json", tiles.twin_tile, name="twin-tile"),
 ]

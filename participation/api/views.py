@@ -18,6 +18,7 @@ from participation.api.serializers import (
     ContributionInputSerializer,
     ContributionSerializer,
     ProposalSerializer,
+    TwinFeatureDetailSerializer,
     TwinFeatureSearchSerializer,
     VoteInputSerializer,
     VoteResultSerializer,
@@ -238,6 +239,17 @@ class TwinFeatureList(APIView):
                 raise NotFound(_("There is no such consultation."))
         found = selectors.search_twin_features(query=request.query_params.get("q", ""), consultation=consultation)
         return Response(TwinFeatureSearchSerializer(found, many=True).data)
+
+
+class TwinFeatureDetail(APIView):
+    """One object of the twin: its name, what it is, its page and its outline."""
+
+    @extend_schema(responses={200: TwinFeatureDetailSerializer})
+    def get(self, request, pk: int):
+        feature = selectors.twin_feature_choice(pk=pk)
+        if feature is None:
+            raise NotFound(_("There is no such object in the city model."))
+        return Response(TwinFeatureDetailSerializer(feature).data)
 
 
 class TwinFeatureGeoJSON(APIView):

@@ -87,6 +87,9 @@ class TwinFeature(models.Model):
     min_lat = models.FloatField(db_index=True)
     max_lon = models.FloatField(db_index=True)
     max_lat = models.FloatField(db_index=True)
+    # The smallest map tile holding the box, as a quadtree key (participation.twin_tiles.tile_key): a base map
+    # tile finds its objects by a few ranges of this index, however large the city. Empty: found everywhere.
+    tile_key = models.CharField(max_length=24, blank=True, default="", db_index=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     imported_at = models.DateTimeField(_("first imported"), default=timezone.now)
     updated_at = models.DateTimeField(_("last imported"), default=timezone.now)

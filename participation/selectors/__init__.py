@@ -95,6 +95,7 @@ from participation.selectors.twin_imports import (
     twin_import_status,
 )
 from participation.selectors.twin_search import TWIN_SEARCH_LIMIT, ranked_search, search_twin_features
+from participation.selectors.twin_tiles import forget_twin_revision, twin_map_state, twin_revision, twin_tile
 
 __all__ = [
     "MAP_MAX_CELLS",
@@ -120,6 +121,7 @@ __all__ = [
     "contributions_for_moderation",
     "current_paper_entries",
     "empty_totals",
+    "forget_twin_revision",
     "known_participant",
     "linked_twin_features",
     "located",
@@ -176,7 +178,10 @@ __all__ = [
     "twin_features_of_source",
     "twin_import",
     "twin_import_status",
+    "twin_map_state",
+    "twin_revision",
     "twin_source_imported_at",
+    "twin_tile",
     "upvoted_questions",
     "view_restrictions",
     "with_results",

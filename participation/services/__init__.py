@@ -30,6 +30,7 @@ from participation.services.polls import (
 from participation.services.results import page_changed, publish_after_commit
 from participation.services.twin_features import import_twin_file
 from participation.services.twin_imports import run_twin_import_job, start_twin_import
+from participation.services.twin_tiles import twin_changed, warm_twin_tiles
 from participation.services.votes import Ballot, cast_vote, cast_votes
 
 __all__ = [
@@ -63,5 +64,7 @@ __all__ = [
     "tie_to_twin_feature",
     "tie_twin_features",
     "transcribe_postcard",
+    "twin_changed",
     "upvote_question",
+    "warm_twin_tiles",
 ]

@@ -24,10 +24,12 @@ from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from participation.models import TwinFeature, TwinKind
+from participation.services.twin_tiles import twin_changed
 from participation.twin import crs as crs_module
 from participation.twin.readers import detect, reader_for
 from participation.twin.records import Skipped, TwinImportError, TwinRecord
 from participation.twin.summary import ImportSummary
+from participation.twin_tiles import tile_key
 
 BATCH_SIZE = 500
 PROGRESS_STEP = 25  # records between progress reports (the job writer throttles its writes)
@@ -46,6 +48,7 @@ UPDATE_FIELDS = [
     "min_lat",
     "max_lon",
     "max_lat",
+    "tile_key",
     "attributes",
     "updated_at",
 ]
@@ -71,6 +74,7 @@ def import_twin_file(
     summary = ImportSummary(source=source or path.name, format=kind)
     with transaction.atomic():
         _Import(summary, crs=crs, progress=progress).run(reader_for(kind)(path), prune=prune)
+        transaction.on_commit(_base_map_changed)
     summary.seconds = round(time.monotonic() - started, 2)
     return summary
 
@@ -108,8 +112,6 @@ class _Import:
             raise TwinImportError(_("Object “%(id)s” appears twice in the file.") % {"id": twin_id})
         self.seen.add(twin_id)
         geometry = self.reproject(record)
-        min_lon, min_lat, max_lon, max_lat = geometry.bounds
-        centroid = geometry.centroid
         kind = record.kind if record.kind in TwinKind.values else TwinKind.OTHER
         (self.summary.updated if twin_id in self.existing else self.summary.created)[kind] += 1
         return TwinFeature(
@@ -122,13 +124,7 @@ class _Import:
             roof_type=_fit(record.roof_type, "roof_type"),
             height=record.height,
             storeys=record.storeys,
-            geometry=_geojson(geometry),
-            latitude=centroid.y,
-            longitude=centroid.x,
-            min_lon=min_lon,
-            min_lat=min_lat,
-            max_lon=max_lon,
-            max_lat=max_lat,
+            **placed(geometry),
             attributes=record.attributes,
             imported_at=self.now,
             updated_at=self.now,
@@ -195,6 +191,26 @@ class _Import:
                     % {"ids": ", ".join(ids[:10]) or _("(some)")}
                 ) from exc
             self.summary.removed += len(chunk)
+
+
+def placed(geometry: BaseGeometry) -> dict:
+    """A twin object's geometry (WGS84) as its row keeps it: GeoJSON, centroid and bounding-box columns."""
+    min_lon, min_lat, max_lon, max_lat = geometry.bounds
+    centroid = geometry.centroid
+    return {
+        "geometry": _geojson(geometry),
+        "latitude": centroid.y,
+        "longitude": centroid.x,
+        "min_lon": min_lon,
+        "min_lat": min_lat,
+        "max_lon": max_lon,
+        "max_lat": max_lat,
+        "tile_key": tile_key(geometry.bounds),
+    }
+
+
+def _base_map_changed() -> None:
+    twin_changed(objects=TwinFeature.objects.count())
 
 
 def _check_on_earth(geometry: BaseGeometry, *, object_id: str, crs: str) -> None:

@@ -7,7 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from participation import selectors
 from participation.models import ConsultationPage, TwinFeature
+from participation.twin.credits import source_credit
+from participation.twin_tiles import MAX_ZOOM, MIN_ZOOM
 
 
 def base_map_config() -> dict:
@@ -16,6 +19,27 @@ def base_map_config() -> dict:
         "zoom": settings.MAP_ZOOM,
         "tileUrl": settings.MAP_TILE_URL,
         "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "tilesName": _("Map"),
+        "basemap": basemap_config(),
+        "twinFeatureUrl": reverse("api:twin-feature-detail", args=[0]),
+    }
+
+
+def basemap_config() -> dict | None:
+    """The twin as base map (static/participation/twin-basemap.js), or None while the twin is empty: its
+    tiles' address template (with the revision, so browsers keep them), zooms, extent and credits."""
+    state = selectors.twin_map_state()
+    if state is None:
+        return None
+    tile = reverse("api:twin-tile", args=[0, 0, 0]).replace("/0/0/0.json", "/{z}/{x}/{y}.json")
+    west, south, east, north = state["bounds"]
+    return {
+        "url": f"{tile}?v={state['revision']}",
+        "minZoom": MIN_ZOOM,
+        "maxNativeZoom": MAX_ZOOM,
+        "bounds": [[south, west], [north, east]],
+        "name": _("City model"),
+        "attribution": " · ".join(dict.fromkeys(source_credit(source) for source in state["sources"])),
     }
 
 
