@@ -48,7 +48,6 @@ def _map_labels() -> dict:
     found = ("One object found for “%(query)s”.", "%(counter)s objects found for “%(query)s”.")
     return {
         "cluster": _("%(count)s comments here. Zoom in to see them."),
-        "twinCluster": _("%(count)s objects of the twin here. Zoom in to see them."),
         "aboutObject": _("About this object"),
         "picked": _("Chosen for your comment: %(label)s"),
         "searching": _("Searching …"),

@@ -71,7 +71,7 @@
           this._requests.delete(key);
           const unit = (size.x * scale) / (data.extent || 512); // CSS pixels per tile unit
           const tile = {
-            features: data.features || [],
+            features: (data.features || []).map(absolute),
             source: source,
             scale: scale,
             unit: unit,
@@ -157,6 +157,18 @@
       });
     },
   });
+
+  // Lines and rings come as their first point, then each next one as its difference to the one before
+  // (small numbers, less to send): summed up here once, so drawing and hit tests read plain coordinates.
+  function absolute(feature) {
+    if (feature.t === POINTS) return feature;
+    const parts = feature.g.map((part) => {
+      const sums = part.slice();
+      for (let i = 2; i < sums.length; i += 1) sums[i] += sums[i - 2];
+      return sums;
+    });
+    return Object.assign({}, feature, { g: parts });
+  }
 
   L.twinBaseMap = function (url, options) {
     return new L.TwinBaseMap(url, options);

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.utils import translation
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from forum import services as forum_services
 from forum.models import Terminal
@@ -52,9 +52,7 @@ def test_every_public_map_shows_the_twin(context, demo):
 
 def test_the_terminals_comment_map_shows_the_twin(browser, live_server_process, demo):
     token = outside_event_loop(forum_services.issue_device_token, device=Terminal.objects.get(slug="eingang"))
-    session = open_session(
-        browser, live_server_process.url, viewport={"width": 1080, "height": 1920}, has_touch=True
-    )
+    session = open_session(browser, live_server_process.url, viewport={"width": 1080, "height": 1920}, has_touch=True)
     try:
         page = session.context.new_page()
         page.goto(f"/terminal/eingang/?token={token}")
@@ -116,6 +114,63 @@ def test_a_click_on_a_building_tells_what_it_is(context, demo):
     audit = PageAudit()
     audit.check(page, "consultation: a building's popup from the base map")
     audit.assert_clean()
+
+
+def _object_of(path: str) -> tuple[int, tuple[float, float], tuple[float, float, float, float]]:
+    """The object of a twin object page: its id, a point deep inside it and its bounds."""
+    from shapely.geometry import shape
+    from shapely.ops import polylabel
+
+    from participation.models import TwinFeature
+
+    feature = TwinFeature.objects.get(pk=int(path.strip("/").split("/")[-1]))
+    outline = shape(feature.geometry)
+    point = polylabel(outline, tolerance=1e-7) if outline.geom_type == "Polygon" else outline.representative_point()
+    return feature.pk, (point.x, point.y), outline.bounds
+
+
+def test_the_base_map_finds_the_object_under_a_point_and_its_outline(context, demo):
+    """featureAt, the layer's hit test, on a map of its own: the object under a point, at a zoom the server has
+    tiles for and at one it enlarges, with the outline the tile holds of it."""
+    path = twin_object_path(demo)
+    pk, (lon, lat), bounds = outside_event_loop(_object_of, path)
+    page = context.new_page()
+    page.goto(path)
+    assert_twin_drawn(page, "#twin-map")
+    found = page.evaluate(
+        """async ([lat, lon]) => {
+            const config = JSON.parse(document.getElementById("map-config").textContent).basemap;
+            const node = document.createElement("div");
+            node.style.cssText = "position: absolute; left: 0; top: 0; width: 600px; height: 600px";
+            document.body.appendChild(node);
+            const map = L.map(node).setView([lat, lon], 17);
+            const layer = L.twinBaseMap(config.url, { bounds: config.bounds, dataMaxZoom: config.maxNativeZoom });
+            const answers = [];
+            for (const zoom of [17, 20]) {
+                const loaded = new Promise((resolve) => layer.once("load", resolve));
+                if (layer._map) map.setView([lat, lon], zoom, { animate: false });
+                else layer.addTo(map);
+                await loaded;
+                const hit = layer.featureAt(L.latLng(lat, lon));
+                const box = hit && L.latLngBounds(hit.latlngs.flat());
+                const bounds = box && [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()];
+                answers.push(hit && { zoom, id: hit.id, bounds });
+            }
+            const far = layer.featureAt(L.latLng(lat + 1, lon + 1)); // outside every tile drawn
+            map.remove();
+            node.remove();
+            return { answers, far };
+        }""",
+        [lat, lon],
+    )
+    assert found["far"] is None
+    for answer in found["answers"]:
+        assert answer and answer["id"] == pk, found
+        # The outline as the tile holds it: simplified to a pixel, and clipped near the tile's edge.
+        west, south, east, north = answer["bounds"]
+        assert west <= lon <= east and south <= lat <= north, answer
+        assert west >= bounds[0] - 1e-4 and south >= bounds[1] - 1e-4, (answer, bounds)
+        assert east <= bounds[2] + 1e-4 and north <= bounds[3] + 1e-4, (answer, bounds)
 
 
 # --- with a tile server ---------------------------------------------------------------------------------

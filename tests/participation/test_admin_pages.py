@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from participation.models import ConsultationPage, ProposalPage
-from participation.selectors import results_revision
+from participation.selectors import forget_twin_revision, results_revision
 from participation.wagtail_hooks import live_state_follows_pages
 from tests.support import factories
 
@@ -51,15 +51,37 @@ def test_the_add_form_has_the_area_map(client, editor, home):
     assert "participation/area-widget.js" in html
 
 
+def _widget_config(html: str) -> dict:
+    found = re.search(r'<div class="area-widget".*?<script type="application/json">(.*?)</script>', html, re.S)
+    return json.loads(found[1])
+
+
+def test_the_area_map_lies_on_the_twin_as_the_sites_maps_do(client, editor, home):
+    """The widget gets the site's map settings, the twin as its base map among them (none while it is empty)."""
+    client.force_login(editor)
+    url = f"/admin/pages/add/participation/consultationpage/{home.pk}/"
+    config = _widget_config(client.get(url, headers={"accept-language": "de"}).content.decode())
+    assert config["basemap"] is None and config["tileUrl"] == ""
+
+    factories.twin_feature()
+    forget_twin_revision()  # as an import does
+    config = _widget_config(client.get(url, headers={"accept-language": "de"}).content.decode())
+    assert config["basemap"]["url"].startswith("/api/v1/twin-tiles/{z}/{x}/{y}.json?v=")
+    assert config["basemap"]["name"] == "Stadtmodell" and config["tilesName"] == "Karte"
+    [[south, west], [north, east]] = config["basemap"]["bounds"]
+    assert (west, south, east, north) == pytest.approx((4.3638, 52.0118, 4.3642, 52.0121))
+    html = client.get(url).content.decode()
+    assert html.index("participation/twin-basemap.js") < html.index("participation/area-widget.js")
+
+
 def test_the_area_maps_drawing_tools_speak_the_admins_language(client, editor, home):
     client.force_login(editor)
     html = client.get(
         f"/admin/pages/add/participation/consultationpage/{home.pk}/", headers={"accept-language": "de"}
     ).content.decode()
 
-    # Leaflet.draw's words (L.drawLocal), in the widget for its script to take.
-    found = re.search(r'<div class="area-widget".*?<script type="application/json">(.*?)</script>', html, re.S)
-    labels = json.loads(found[1])
+    # Leaflet.draw's words (L.drawLocal), in the widget's map settings for its script to take.
+    labels = _widget_config(html)["drawLabels"]
     assert labels["draw"]["toolbar"]["buttons"]["polygon"] == "Fläche zeichnen"
     assert labels["draw"]["handlers"]["polygon"]["tooltip"]["start"] == "Klicken Sie, um die Fläche zu beginnen."
     assert labels["edit"]["toolbar"]["actions"]["save"]["text"] == "Speichern"
