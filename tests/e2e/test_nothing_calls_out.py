@@ -116,6 +116,7 @@ def test_no_public_page_asks_another_host(context, live_server_process, demo):
         log.read_page(page)
 
     assert log.requested("/api/v1/contributions/"), "the walk loaded the consultation map's data"
+    assert log.requested("/api/v1/twin-tiles/"), "the walk drew the twin as the maps' base map"
     assert log.requested(f"/ws/live/{demo.room.code}/"), "the walk opened the phone's socket"
     assert_nothing_called_out(log)
 

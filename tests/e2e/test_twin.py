@@ -161,6 +161,7 @@ def test_a_citizen_finds_an_object_by_keyboard_and_comments_on_it(citizen_page, 
     found = page.get_by_role("radio", name=target.label)
     expect(found).to_be_focused()
     expect(found).to_be_checked()
+    expect(page.locator(f"#consultation-map path.map-picked.map-twin-{target.pk}")).to_have_count(1)  # outlined
     audit.check(page, "consultation: object found by the search")
 
     page.get_by_role("button", name="Publish comment").focus()
