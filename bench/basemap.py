@@ -113,7 +113,13 @@ def run(*, buildings: int, repeat: int, config: str) -> list[Figure]:
     cache.clear()
     for zoom in range(MIN_ZOOM, MAX_ZOOM + 1):  # first requests, nothing computed yet
         cold = [_timed(client, path, repeat=1)[0] for path in _view_tiles(center, zoom)]
-        figure(f"zoom {zoom}: first request, slowest tile", max(cold), "ms", floor=statistics.median(floor))
+        figure(
+            f"zoom {zoom}: first request of a tile (nothing computed yet), median",
+            statistics.median(cold),
+            "ms",
+            floor=statistics.median(floor),
+            note=f"slowest {max(cold):.0f} ms",
+        )
     cache.clear()
     started = time.monotonic()
     count = services.warm_twin_tiles()

@@ -78,15 +78,20 @@ def twin_tile_features(*, zoom: int, x: int, y: int) -> list[TileFeature]:
     their label to reach into it. One query, on the tile-key index: its cost follows the tile, not the city."""
     bounds = tile_bounds(zoom, x, y, margin=CLIP_MARGIN / EXTENT)
     reach = tile_bounds(zoom, x, y, margin=LABEL_MARGIN / EXTENT)
-    near = box_meets(bounds)
-    labelled = box_meets(reach) & ~Q(name="")
+    # The exact box test runs on the few rows the tile keys find: on copies of the box columns, so that the
+    # database does not combine it with their own indexes (each matching half a city).
+    near = box_meets(bounds, prefix="row_")
+    labelled = box_meets(reach, prefix="row_") & ~Q(name="")
     # A building whose bounding box is below a pixel cannot be drawn: left in the database (most of a city
     # at the lowest zooms), by its box columns.
     unit = 360.0 / (tile_range(zoom) * EXTENT)  # degrees of longitude per tile unit
     smallest = MIN_AREA * unit * unit * math.cos(math.radians((bounds[1] + bounds[3]) / 2))
     too_small = Q(kind__in=BUILDING_KINDS) & Q(box_size__lt=smallest)
     rows = (
-        TwinFeature.objects.alias(box_size=(F("max_lon") - F("min_lon")) * (F("max_lat") - F("min_lat")))
+        TwinFeature.objects.alias(
+            box_size=(F("max_lon") - F("min_lon")) * (F("max_lat") - F("min_lat")),
+            **{f"row_{name}": F(name) + 0.0 for name in ("min_lon", "min_lat", "max_lon", "max_lat")},
+        )
         .filter(_in_tiles(reach, zoom))
         .filter(near | labelled)
         .exclude(too_small)

@@ -209,9 +209,10 @@
     } else {
       const id = "answer-text-" + poll.id;
       form.appendChild(el("label", { for: id, text: text.wordsLabel }));
-      const input = el("input", { type: "text", name: "text", id: id, maxlength: "40", required: true, autocomplete: "off" });
+      const input = el("input", { type: "text", name: "text", id: id, "data-limit": "40", required: true, autocomplete: "off" });
       input.value = storageGet(window.sessionStorage, draftKey(poll)) || (mine && mine.text) || "";
       form.appendChild(input);
+      limitText(input);
     }
     form.appendChild(el("button", { type: "submit", text: mine ? text.changeAnswer : text.sendAnswer }));
     return form;
@@ -256,12 +257,18 @@
 
   // --- a question round -----------------------------------------------------------------
 
+  // The characters-left counter (participation/text-limit.js), in place of a maxlength that would cut a
+  // pasted text silently.
+  function limitText(field) {
+    if (window.textLimit) window.textLimit(field);
+  }
+
   function questionRound(poll) {
     const children = [el("h2", { id: "poll-question-" + poll.id, lang: config.contentLang, text: poll.question })];
     if (poll.state === "open") {
       const id = "question-text-" + poll.id;
       const textarea = el("textarea", {
-        name: "text", id: id, maxlength: "300", rows: "3", required: true, "aria-describedby": "question-hint-" + poll.id,
+        name: "text", id: id, "data-limit": "300", rows: "3", required: true, "aria-describedby": "question-hint-" + poll.id,
       });
       textarea.value = storageGet(window.sessionStorage, draftKey(poll)) || "";
       children.push(el("form", { method: "post", action: config.urls.question, class: "question-form" }, [
@@ -271,6 +278,7 @@
         textarea,
         el("button", { type: "submit", text: text.sendQuestion }),
       ]));
+      limitText(textarea);
     } else {
       children.push(el("p", { class: "notice", text: text.roundClosed }));
     }

@@ -27,7 +27,8 @@
 
   function setUp(field) {
     const limit = parseInt(field.dataset.limit, 10);
-    if (!limit || !field.id) return;
+    if (!limit || !field.id || field.dataset.limitReady) return;
+    field.dataset.limitReady = "1";
     const count = element("p", "char-count", { id: field.id + "-count" });
     const spoken = element("span", "visually-hidden", { "aria-live": "polite" });
     const refused = element("p", "char-count char-count--refused", { role: "alert" });
@@ -67,6 +68,9 @@
     field.addEventListener("drop", (event) => refuseIfTooLong(event, event.dataTransfer.getData("text")));
     update();
   }
+
+  // Fields a script builds later (the phone's poll and question forms) are set up by it, once in a form.
+  window.textLimit = setUp;
 
   function setUpAll() {
     document.querySelectorAll("textarea[data-limit], input[data-limit]").forEach(setUp);

@@ -5,32 +5,15 @@ review shown to its author, marked, where the page lands after sending."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from participation.models import ConsultationPage
+from tests.support.browser import paste_text
 from tests.support.factories import CitizenFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 LIMIT = 2000
-
-
-def paste(page: Page, selector: str, text: str) -> None:
-    """A paste as the browser delivers it: a paste event carrying the clipboard's text."""
-    page.eval_on_selector(
-        selector,
-        """(field, text) => {
-            const data = new DataTransfer();
-            data.setData("text/plain", text);
-            const event = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
-            // As the browser does: the text goes in, with an input event, only if no handler refused it.
-            if (field.dispatchEvent(event)) {
-                field.setRangeText(text, field.selectionStart, field.selectionEnd, "end");
-                field.dispatchEvent(new Event("input", { bubbles: true }));
-            }
-        }""",
-        text,
-    )
 
 
 @pytest.mark.parametrize("ui_language", ["en", "de"])
@@ -49,12 +32,12 @@ def test_the_comment_field_counts_down_and_refuses_a_paste_over_the_limit(contex
     field.fill("Mehr Bäume am Ufer.")
     expect(count).to_contain_text(f"{LIMIT - 19:,}".replace(",", "." if ui_language == "de" else ","))
 
-    paste(page, "#write textarea[name=text]", "x" * LIMIT)
+    paste_text(page, "#write textarea[name=text]", "x" * LIMIT)
     expect(page.locator("#write .char-count--refused")).to_be_visible()
     expect(page.locator("#write .char-count--refused")).to_have_attribute("role", "alert")
     expect(field).to_have_value("Mehr Bäume am Ufer.")  # nothing cut in, nothing lost
 
-    paste(page, "#write textarea[name=text]", " Und Bänke.")
+    paste_text(page, "#write textarea[name=text]", " Und Bänke.")
     expect(field).to_have_value("Mehr Bäume am Ufer. Und Bänke.")
     expect(page.locator("#write .char-count--refused")).to_be_hidden()
 

@@ -12,7 +12,15 @@ from playwright.sync_api import Page, expect
 from forum import services as forum_services
 from participation import services
 from participation.models import Channel, PollAnswer, Question, Vote
-from tests.support.browser import PageAudit, close_session, open_session, outside_event_loop, screenshot, wait_for_phone
+from tests.support.browser import (
+    PageAudit,
+    close_session,
+    open_session,
+    outside_event_loop,
+    paste_text,
+    screenshot,
+    wait_for_phone,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -127,6 +135,27 @@ def test_where_sockets_are_blocked_the_phone_polls_and_still_follows(phone: Page
     phone.get_by_role("button", name="Send answer").click()
     expect(phone.locator("#room-notice")).to_have_text("Thank you, your answer has been counted.")
     assert_not_reloaded(phone)
+
+
+def test_a_text_over_the_limit_is_refused_with_a_message_not_cut(phone: Page, demo):
+    phone.goto(f"/live/{demo.room.code}/")
+    wait_for_phone(phone, "live")
+    presenter_does(new_poll, demo, "Ein Wort für den neuen Platz?", kind="words")
+    field = phone.get_by_label("Your answer (a few words)")
+    expect(field).to_be_visible()
+    assert field.get_attribute("maxlength") is None  # the browser would cut a paste without a word
+    field.fill("Schatten")
+    expect(phone.locator(".char-count").first).to_have_text("32 characters left")
+    paste_text(phone, "input[name=text]", " und noch viel mehr Bäume an der Promenade")
+    expect(phone.locator(".char-count--refused")).to_be_visible()
+    expect(field).to_have_value("Schatten")
+
+    presenter_does(new_poll, demo, "Ihre Fragen an das Planungsteam", kind="questions")
+    question = phone.get_by_label("Your question")
+    expect(question).to_be_visible()
+    paste_text(phone, "textarea[name=text]", "x" * 301)
+    expect(phone.locator(".char-count--refused")).to_contain_text("at most 300 characters")
+    expect(question).to_have_value("")
 
 
 def test_a_vote_the_socket_leaves_unanswered_goes_over_http_and_counts_once(phone: Page, demo):

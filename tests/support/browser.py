@@ -434,3 +434,21 @@ class RequestLog:
 
     def requested(self, fragment: str) -> bool:
         return any(fragment in address for _, address in self.seen)
+
+
+def paste_text(page: Page, selector: str, text: str) -> None:
+    """A paste as the browser delivers it: a paste event carrying the clipboard's text."""
+    page.eval_on_selector(
+        selector,
+        """(field, text) => {
+            const data = new DataTransfer();
+            data.setData("text/plain", text);
+            const event = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
+            // As the browser does: the text goes in, with an input event, only if no handler refused it.
+            if (field.dispatchEvent(event)) {
+                field.setRangeText(text, field.selectionStart, field.selectionEnd, "end");
+                field.dispatchEvent(new Event("input", { bubbles: true }));
+            }
+        }""",
+        text,
+    )
