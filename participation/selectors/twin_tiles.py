@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Q, TextField
 from django.db.models.functions import Cast
@@ -32,6 +33,14 @@ from participation.twin_tiles.encode import CLIP_MARGIN, LABEL_MARGIN, MIN_AREA
 STATE_KEY = "twin-tiles:state"
 STATE_SECONDS = 300  # a twin changed behind the services' back (a shell, a restore) shows within this
 TILE_SECONDS = 7 * 24 * 3600
+
+
+def _state_seconds() -> int:
+    """How long the twin's state is kept. In a cache all processes share (Redis), the services' forgetting
+    reaches every process; in one process' own memory (no REDIS_URL) it does not, and a twin changed in
+    another (a test's, a second server's) would show late, with tiles of objects that are gone: there the
+    state is read afresh every time (0: Django keeps nothing)."""
+    return STATE_SECONDS if settings.REDIS_URL else 0
 
 
 def twin_map_state() -> dict | None:
@@ -58,7 +67,7 @@ def twin_map_state() -> dict | None:
                 "bounds": (found["west"], found["south"], found["east"], found["north"]),
                 "sources": list(sources),
             }
-        cache.set(STATE_KEY, state, STATE_SECONDS)
+        cache.set(STATE_KEY, state, _state_seconds())
     return state if state["revision"] else None
 
 
