@@ -6,6 +6,7 @@ REDIS_URL switch to PostgreSQL, the Redis channel layer and real workers.
 The README lists every variable.
 """
 
+import ipaddress
 import os
 import secrets
 import zoneinfo
@@ -212,6 +213,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+# Failed logins, per address and per account; the admin's login (/admin/login/) counts against the same limits
+# (forum.forms.AdminLoginForm). Addresses as participation.inputs.client_address finds them (forum.account_adapter).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
@@ -280,6 +283,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "z
 # in the admin (forum.wagtail_hooks draws initials instead), no check for new releases on releases.wagtail.org
 # from the dashboard, no banner about Wagtail's news.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The admin's login counts failed attempts against allauth's login limits (ACCOUNT_RATE_LIMITS).
+WAGTAILADMIN_USER_LOGIN_FORM = "forum.forms.AdminLoginForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -362,6 +367,12 @@ ROOM_DEVICE_COOKIE_AGE = 90 * 24 * 3600
 # Seconds without input after which a terminal clears everything and starts over for the next person.
 TERMINAL_IDLE_SECONDS = float(os.environ.get("TERMINAL_IDLE_SECONDS", "60"))
 RATELIMIT_VIEW = "forum.views.rate_limited"
+# Proxies (addresses or networks) whose X-Forwarded-For is believed: a request from one of them counts against the
+# right-most address in that header that is not one of them; any other request against its connection's address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a typo stops the start, not the limits
+RATELIMIT_IP_META_KEY = "participation.inputs.client_address"
 # How often live screens get a new frame at most (seconds between frames per group).
 LIVE_FRAME_INTERVAL = float(os.environ.get("LIVE_FRAME_INTERVAL", "0.2"))
 # How often every socket is told the current revision (a client behind it reloads), in seconds.
