@@ -13,6 +13,7 @@ import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -31,10 +32,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment; on a laptop, one generated once under var/."""
+def _secret_key(debug: bool) -> str:
+    """SECRET_KEY from the environment; on a laptop (DEBUG on), one generated once under var/. In production
+    a missing key stops the start: a generated one would differ between hosts and vanish with the folder."""
     if key := os.environ.get("SECRET_KEY"):
         return key
+    if not debug:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off the site does not generate one: set SECRET_KEY "
+            "(deploy/env.example), the same on every host."
+        )
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
@@ -43,7 +50,7 @@ def _secret_key() -> str:
 
 
 DEBUG = env_bool("DEBUG", default="DATABASE_URL" not in os.environ)
-SECRET_KEY = _secret_key()
+SECRET_KEY = _secret_key(DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -229,7 +236,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", CONSOLE_EMAIL_BACKEND)
+if not DEBUG and EMAIL_BACKEND == CONSOLE_EMAIL_BACKEND:
+    # Account mails (password-reset links among them) would land in the server's log and reach nobody.
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is the console backend, which writes mails to the log. With DEBUG off set EMAIL_BACKEND "
+        "(e.g. django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST, deploy/env.example)."
+    )
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -96,7 +96,14 @@ def test_kiosk_of_an_active_screen_connects(screen):
 
 @pytest.mark.parametrize(
     ("case", "code"),
-    [("unknown", 4404), ("retired", 4410), ("no token", 4403), ("wrong token", 4403), ("old token", 4403)],
+    [
+        ("unknown", 4404),
+        ("retired", 4410),
+        ("no token", 4403),
+        ("wrong token", 4403),
+        ("old token", 4403),
+        ("unpublished consultation", 4409),
+    ],
 )
 def test_a_refused_screen_is_told_why_with_a_close_code(screen, case, code):
     """Accepted, then closed with 4000 + the HTTP status: a refused handshake would reach the page without a code."""
@@ -108,6 +115,8 @@ def test_a_refused_screen_is_told_why_with_a_close_code(screen, case, code):
         screen.save()
     elif case == "no token":
         headers = ORIGIN
+    elif case == "unpublished consultation":
+        screen.consultation.unpublish()  # its results and room frames are nobody's to see
     elif case == "wrong token":
         headers = [*ORIGIN, (b"cookie", b"bf_socket_token=guessed")]
     else:
