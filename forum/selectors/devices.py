@@ -48,6 +48,10 @@ def screen_access(*, slug: str, token: str | None) -> DeviceAccess:
     return access
 
 
+def active_screens(*, consultation_id: int) -> list[Screen]:
+    return list(Screen.objects.filter(consultation_id=consultation_id, is_active=True))
+
+
 def terminal_access(*, slug: str, token: str | None) -> DeviceAccess:
     return _access(Terminal, slug, token)
 

@@ -130,6 +130,23 @@ def test_a_refused_screen_is_told_why_with_a_close_code(screen, case, code):
     run(scenario)
 
 
+def test_sockets_of_a_screen_close_when_its_consultation_is_unpublished(screen, voting_consultation):
+    from wagtail import hooks
+
+    async def scenario():
+        communicator = await connected(screen)
+
+        def unpublish():
+            voting_consultation.unpublish()
+            for hook in hooks.get_hooks("after_unpublish_page"):  # what the admin's "Unpublish" runs
+                hook(None, voting_consultation)
+
+        await database_sync_to_async(unpublish)()
+        assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4409}
+
+    run(scenario)
+
+
 def test_sockets_of_a_screen_close_when_it_is_re_keyed_or_retired(screen):
     async def scenario():
         first = await connected(screen)
