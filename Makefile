@@ -48,7 +48,7 @@ demo: migrate
 serve: install
 	@echo "Bürgerforum: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@# No access log: it would store visitors' IP addresses.
-	$(BIN)/uvicorn forum.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio --no-access-log
+	$(BIN)/uvicorn forum.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio --no-access-log --no-proxy-headers
 
 test: install-dev
 	# Tests never redirect to HTTPS, even against PostgreSQL (DEBUG defaults off there).
