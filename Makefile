@@ -48,7 +48,7 @@ demo: migrate
 serve: install
 	@echo "Bürgerforum: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@# No access log: it would store visitors' IP addresses.
-	$(BIN)/uvicorn forum.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio --no-access-log
+	$(BIN)/uvicorn forum.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio --no-access-log --no-proxy-headers
 
 test: install-dev
 	# Tests never redirect to HTTPS, even against PostgreSQL (DEBUG defaults off there).
@@ -69,9 +69,9 @@ messages: install
 	$(BIN)/python manage.py makemessages -l de -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
-# The room as people see it, in headless chromium: every kiosk scene, the phone, the terminal, the console.
+# The room and the maps as people see them, in headless chromium (scripts/screenshots.py).
 screenshots: install-dev
-	$(BIN)/python scripts/room_screenshots.py
+	$(BIN)/python scripts/screenshots.py
 
 # Benchmarks against the machine's floor (bench/README.md): one table, results kept under bench/results/.
 # Production needs PostgreSQL (DATABASE_URL names the server; a database bench_* is made and dropped) and Redis.

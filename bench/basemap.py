@@ -58,6 +58,7 @@ class _database:
                 "DJANGO_SETTINGS_MODULE": "bench.settings",
                 "DEBUG": "0",
                 "SECRET_KEY": secrets.token_urlsafe(50),
+                "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
                 "ALLOWED_HOSTS": "testserver",
                 "SECURE_SSL_REDIRECT": "0",
                 "VAR_DIR": str(Path(self.folder.name) / "var"),

@@ -72,6 +72,9 @@ def server_env(
         {
             "DEBUG": "1" if debug else "0",
             "SECRET_KEY": secret_key or secrets.token_urlsafe(50),
+            # With DEBUG off the settings refuse the console backend: the bench's mails go to files.
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(workdir / "mail"),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             # Plain HTTP on loopback: no redirect to HTTPS (nginx passes X-Forwarded-Proto http).
             "SECURE_SSL_REDIRECT": "0",

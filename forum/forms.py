@@ -1,5 +1,7 @@
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 
 class SignupForm(AllauthSignupForm):
@@ -11,3 +13,20 @@ class SignupForm(AllauthSignupForm):
         username.label = _("Public name")
         username.help_text = _("Shown with your comments. A pseudonym is fine; your email address is never shown.")
         username.widget.attrs["placeholder"] = _("Public name")
+
+
+class AdminLoginForm(WagtailLoginForm):
+    """The admin's login (/admin/login/), limited as the site's: failed attempts count per address and per account
+    against allauth's ``login_failed`` limits (ACCOUNT_RATE_LIMITS), through allauth's adapter, which refuses the
+    attempt with its message ("Too many failed login attempts…", translated) once over them. A successful login
+    takes its attempt back, as allauth does."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            self.user_cache = get_adapter(self.request).authenticate(self.request, username=username, password=password)
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data

@@ -6,12 +6,14 @@ REDIS_URL switch to PostgreSQL, the Redis channel layer and real workers.
 The README lists every variable.
 """
 
+import ipaddress
 import os
 import secrets
 import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,10 +32,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment; on a laptop, one generated once under var/."""
+def _secret_key(debug: bool) -> str:
+    """SECRET_KEY from the environment; on a laptop (DEBUG on), one generated once under var/. In production
+    a missing key stops the start: a generated one would differ between hosts and vanish with the folder."""
     if key := os.environ.get("SECRET_KEY"):
         return key
+    if not debug:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off the site does not generate one: set SECRET_KEY "
+            "(deploy/env.example), the same on every host."
+        )
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
@@ -42,7 +50,7 @@ def _secret_key() -> str:
 
 
 DEBUG = env_bool("DEBUG", default="DATABASE_URL" not in os.environ)
-SECRET_KEY = _secret_key()
+SECRET_KEY = _secret_key(DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -212,6 +220,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+# Failed logins, per address and per account; the admin's login (/admin/login/) counts against the same limits
+# (forum.forms.AdminLoginForm). Addresses as participation.inputs.client_address finds them (forum.account_adapter).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
@@ -226,7 +236,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", CONSOLE_EMAIL_BACKEND)
+if not DEBUG and EMAIL_BACKEND == CONSOLE_EMAIL_BACKEND:
+    # Account mails (password-reset links among them) would land in the server's log and reach nobody.
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is the console backend, which writes mails to the log. With DEBUG off set EMAIL_BACKEND "
+        "(e.g. django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST, deploy/env.example)."
+    )
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -280,6 +297,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "z
 # in the admin (forum.wagtail_hooks draws initials instead), no check for new releases on releases.wagtail.org
 # from the dashboard, no banner about Wagtail's news.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The admin's login counts failed attempts against allauth's login limits (ACCOUNT_RATE_LIMITS).
+WAGTAILADMIN_USER_LOGIN_FORM = "forum.forms.AdminLoginForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -362,6 +381,12 @@ ROOM_DEVICE_COOKIE_AGE = 90 * 24 * 3600
 # Seconds without input after which a terminal clears everything and starts over for the next person.
 TERMINAL_IDLE_SECONDS = float(os.environ.get("TERMINAL_IDLE_SECONDS", "60"))
 RATELIMIT_VIEW = "forum.views.rate_limited"
+# Proxies (addresses or networks) whose X-Forwarded-For is believed: a request from one of them counts against the
+# right-most address in that header that is not one of them; any other request against its connection's address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a typo stops the start, not the limits
+RATELIMIT_IP_META_KEY = "participation.inputs.client_address"
 # How often live screens get a new frame at most (seconds between frames per group).
 LIVE_FRAME_INTERVAL = float(os.environ.get("LIVE_FRAME_INTERVAL", "0.2"))
 # How often every socket is told the current revision (a client behind it reloads), in seconds.

@@ -190,3 +190,9 @@ def initials_avatar(user, size):
     if profile is not None and profile.avatar:
         return None
     return "data:image/svg+xml," + quote(AVATAR_SVG.format(initials=escape(initials(user))))
+
+
+@hooks.register("after_unpublish_page")
+def screens_show_nothing_of_an_unpublished_consultation(request, page):
+    if isinstance(page.specific, ConsultationPage):
+        services.consultation_unpublished(consultation=page.specific)

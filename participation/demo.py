@@ -3,14 +3,24 @@
 Idempotent: whatever exists already (found by slug) is left as it is. The
 twin (settings.TWIN_DEMO_FILE, the Delft CityJSON in data/twin/) is imported
 unless its objects were imported after the file last changed; a re-import
-updates them in place. The consultations, proposals and some comments are
-tied to real objects of it, chosen by kind inside each consultation's area:
-the largest first, then by id. Every write goes through the services.
+updates them in place.
+
+The demo sits on that model. Its built-up part is a triangle of streets and
+houses between a canal (the "Gracht", south-west) and a broad watercourse
+(north-east); the street that crosses it from the one water to the other (the
+"Quartiersstraße") splits it into the two consultation areas, which follow the
+model's outline: the west with the paved square, the pedestrian zone and the
+Gracht with its bridge, for "Ein neuer Platz am Wasser"; the east with the
+Quartiersstraße, the streets along the water and round the tip, for "Grüne
+Straßen im Quartier". The consultations, proposals and comments are tied to
+the objects their texts name, found by kind (and BGT function) inside the
+area: the one nearest to the place the text means, or else the largest; ties
+by id. Every write goes through the services.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,23 +48,84 @@ DATA_CREDIT = (
 )
 
 
-def _box(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> dict:
-    ring = [[min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat], [min_lon, max_lat], [min_lon, min_lat]]
-    return {"type": "Polygon", "coordinates": [ring]}
+def _outline(*points: tuple[float, float]) -> dict:
+    """A GeoJSON polygon through (longitude, latitude) points, closed."""
+    return {"type": "Polygon", "coordinates": [[[lon, lat] for lon, lat in (*points, points[0])]]}
+
+
+# Where the two areas meet: along the north-west side of the Quartiersstraße, from the far bank of the Gracht
+# to the bank of the broad watercourse (longitude, latitude).
+_SPLIT_GRACHT = (4.36573, 52.01134)
+_SPLIT_WATER = (4.36733, 52.01228)
+# West of it: the Gracht from the western end of the quay road (both banks, the bridge), the houses round the
+# paved square, the pedestrian zone (with its lane to the north) and the quarter's north corner.
+WEST = _outline(
+    (4.36399, 52.01216),
+    (4.36420, 52.01217),
+    (4.36499, 52.01192),
+    (4.36583, 52.01231),
+    (4.36556, 52.01251),
+    (4.36568, 52.01256),
+    (4.36590, 52.01239),
+    (4.36593, 52.01236),
+    (4.36657, 52.01265),
+    (4.36616, 52.01284),
+    (4.36636, 52.01284),
+    _SPLIT_WATER,
+    _SPLIT_GRACHT,
+    (4.36474, 52.01172),
+    (4.36473, 52.01179),
+    (4.36398, 52.01203),
+)
+# East of it: the Quartiersstraße, the houses and yards behind it, the street along the watercourse and
+# round the tip with its green bank, and the Gracht's reach there with both banks, its bridges and its weir.
+EAST = _outline(
+    _SPLIT_WATER,
+    (4.36819, 52.01177),
+    (4.36866, 52.01141),
+    (4.36882, 52.01115),
+    (4.36877, 52.01102),
+    (4.36839, 52.01092),
+    (4.36829, 52.01084),
+    (4.36812, 52.01084),
+    (4.36670, 52.01102),
+    _SPLIT_GRACHT,
+)
+
+# The places the texts name, as (latitude, longitude): a pick "near" one ties the object there.
+PLATZ = (52.01190, 4.36620)  # the paved square between the pedestrian zone and the Quartiersstraße
+UFERSTRASSE = (52.01165, 4.36560)  # the quay road along the Gracht, where the square opens onto it
+FUSSGAENGERZONE = (52.01222, 4.36572)
+QUARTIERSSTRASSE = (52.01182, 4.36668)
+STRASSE_AM_WASSER = (52.01183, 4.36776)  # along the broad watercourse
+STRASSE_AN_DER_SPITZE = (52.01128, 4.36859)  # round the quarter's tip
+ECKE_GRACHT = (52.01150, 4.36610)  # where the Quartiersstraße meets the quay road along the Gracht
+ECKE_WASSER = (52.01206, 4.36708)  # where it meets the street along the watercourse
 
 
 @dataclass(frozen=True)
 class Pick:
-    """Twin objects of one kind (and BGT function) inside a consultation's area: the largest ``count``."""
+    """Twin objects of one kind (and BGT function) inside a consultation's area: the ``count`` nearest to
+    ``near`` (latitude, longitude; 0 for an object that covers it), or without it the largest ``count``."""
 
     kind: str
     function: str = ""
     count: int = 1
+    near: tuple[float, float] | None = None
+
+    def at(self, near: tuple[float, float], *, count: int = 1) -> Pick:
+        return replace(self, near=near, count=count)
 
 
+# Kinds and BGT functions of the Delft model ("rijbaan lokale weg": a local road's carriageway).
 GRACHT = Pick(TwinKind.WATER)
-PEDESTRIAN_AREA = Pick(TwinKind.ROAD, "voetgangersgebied")
 CARRIAGEWAY = Pick(TwinKind.ROAD, "rijbaan lokale weg")
+PARKING_BAY = Pick(TwinKind.ROAD, "parkeervlak")
+PAVED_SPACE = Pick(TwinKind.LAND_USE, "open verharding")
+PEDESTRIAN_ZONE = Pick(TwinKind.ROAD, "voetgangersgebied")
+HOUSE = Pick(TwinKind.BUILDING)
+GREEN = Pick(TwinKind.PLANT_COVER)
+BRIDGE = Pick(TwinKind.BRIDGE)
 
 
 CONSULTATIONS = [
@@ -62,48 +133,80 @@ CONSULTATIONS = [
         "slug": "platz-am-wasser",
         "title": "Ein neuer Platz am Wasser",
         "intro": (
-            "Wie soll der Platz zwischen Gracht und Altstadt künftig aussehen? Sagen Sie uns, was Ihnen wichtig ist."
+            "An der Gracht, gleich neben der Fußgängerzone, liegt ein gepflasterter Platz. "
+            "Wie soll er künftig aussehen? Sagen Sie uns, was Ihnen wichtig ist."
         ),
-        "area": _box(4.3622, 52.0109, 4.3660, 52.0135),
+        "area": WEST,
         "voting_open": True,
-        # What the consultation is about: the canal, the pedestrian area by it, the two largest buildings.
-        "twin": [GRACHT, PEDESTRIAN_AREA, Pick(TwinKind.BUILDING, count=2)],
+        # What the consultation is about: the Gracht, the square, the pedestrian zone, the quay road in front of
+        # the square and the two houses nearest to its middle.
+        "twin": [
+            GRACHT,
+            PAVED_SPACE.at(PLATZ),
+            PEDESTRIAN_ZONE.at(FUSSGAENGERZONE),
+            CARRIAGEWAY.at(UFERSTRASSE),
+            HOUSE.at(PLATZ, count=2),
+        ],
         "proposals": [
-            ("baeume-und-baenke", "Bäume und Bänke", "Mehr Schatten und Sitzplätze am Ufer."),
-            ("autofreier-platz", "Autofreier Platz", "Der Platz wird für den Durchgangsverkehr gesperrt."),
-            ("wochenmarkt", "Wochenmarkt", "Jeden Samstag ein Markt mit Erzeugern aus der Region."),
+            ("baeume-und-baenke", "Bäume und Bänke", "Mehr Schatten und Sitzplätze auf dem Platz und am Ufer."),
+            (
+                "autofreier-platz",
+                "Autofreier Platz",
+                "Die Uferstraße vor dem Platz wird für den Durchgangsverkehr gesperrt.",
+            ),
+            (
+                "wochenmarkt",
+                "Wochenmarkt",
+                "Jeden Samstag ein Markt mit Erzeugern aus der Region, auf dem Platz und in der Fußgängerzone.",
+            ),
         ],
         "proposal_twin": {
-            "baeume-und-baenke": [Pick(TwinKind.PLANT_COVER)],
-            "autofreier-platz": [Pick(TwinKind.ROAD, "rijbaan lokale weg", count=2)],
-            "wochenmarkt": [PEDESTRIAN_AREA],
+            "baeume-und-baenke": [GREEN.at(PLATZ, count=2)],  # the green beds on the square
+            "autofreier-platz": [CARRIAGEWAY.at(UFERSTRASSE)],
+            "wochenmarkt": [PAVED_SPACE.at(PLATZ), PEDESTRIAN_ZONE.at(FUSSGAENGERZONE)],
         },
-        # (text, latitude, longitude, proposal, the twin object it is about: the nearest of that kind)
+        # (text, latitude, longitude, proposal, the twin object it is about: the one of that kind nearest to the pin)
         "comments": [
-            ("Hier am Ufer fehlen Bänke im Schatten.", 52.0118, 4.3635, "baeume-und-baenke", GRACHT),
-            ("Bitte die Radwege beim Umbau nicht vergessen.", 52.0125, 4.3648, "autofreier-platz", CARRIAGEWAY),
-            ("Der Markt würde den Platz beleben.", 52.0122, 4.3657, "wochenmarkt", PEDESTRIAN_AREA),
-            ("Nachts ist es hier zu dunkel.", 52.0112, 4.3628, None, None),
+            ("Hier am Ufer fehlen Bänke im Schatten.", 52.01166, 4.36550, "baeume-und-baenke", GRACHT),
+            ("Bitte die Radwege beim Umbau nicht vergessen.", 52.01181, 4.36516, "autofreier-platz", CARRIAGEWAY),
+            ("Der Markt würde den Platz beleben.", 52.01190, 4.36620, "wochenmarkt", PAVED_SPACE),
+            ("Nachts ist es an der Brücke zu dunkel.", 52.01181, 4.36493, None, BRIDGE),
         ],
     },
     {
         "slug": "gruene-strassen",
         "title": "Grüne Straßen im Quartier",
-        "intro": "Welche Straßen sollen entsiegelt und begrünt werden? Markieren Sie Orte auf der Karte.",
-        "area": _box(4.3660, 52.0109, 4.3694, 52.0135),
+        "intro": (
+            "Die Quartiersstraße, die Straße am Wasser und die Straße um die Spitze des Quartiers sind fast ganz "
+            "versiegelt. Welche Straßen sollen entsiegelt und begrünt werden? Markieren Sie Orte auf der Karte."
+        ),
+        "area": EAST,
         "voting_open": False,
-        "twin": [Pick(TwinKind.ROAD, "rijbaan lokale weg", count=3), Pick(TwinKind.BUILDING)],
+        "twin": [
+            CARRIAGEWAY.at(QUARTIERSSTRASSE),
+            CARRIAGEWAY.at(STRASSE_AM_WASSER),
+            CARRIAGEWAY.at(STRASSE_AN_DER_SPITZE),
+            HOUSE.at(QUARTIERSSTRASSE, count=2),
+        ],
         "proposals": [
-            ("baumreihe", "Baumreihe in der Hauptstraße", "Eine durchgehende Baumreihe auf der Südseite."),
-            ("regengaerten", "Regengärten", "Versickerungsflächen statt Parkplätzen an zwei Kreuzungen."),
+            (
+                "baumreihe",
+                "Baumreihe in der Quartiersstraße",
+                "Eine durchgehende Baumreihe auf der Südostseite der Quartiersstraße.",
+            ),
+            (
+                "regengaerten",
+                "Regengärten",
+                "Versickerungsflächen statt Parkplätzen an den beiden Enden der Quartiersstraße.",
+            ),
         ],
         "proposal_twin": {
-            "baumreihe": [CARRIAGEWAY],
-            "regengaerten": [Pick(TwinKind.ROAD, "parkeervlak", count=2)],  # parking bays
+            "baumreihe": [CARRIAGEWAY.at(QUARTIERSSTRASSE)],
+            "regengaerten": [PARKING_BAY.at(ECKE_GRACHT), PARKING_BAY.at(ECKE_WASSER)],
         },
         "comments": [
-            ("An dieser Kreuzung steht nach Regen immer Wasser.", 52.0120, 4.3675, "regengaerten", CARRIAGEWAY),
-            ("Ein Baum vor der Schule wäre schön.", 52.01187, 4.36763, "baumreihe", Pick(TwinKind.BUILDING)),
+            ("An dieser Kreuzung steht nach Regen immer Wasser.", 52.01147, 4.36605, "regengaerten", CARRIAGEWAY),
+            ("Vor diesen Häusern steht kein einziger Baum.", 52.01178, 4.36670, "baumreihe", HOUSE),
         ],
     },
 ]
@@ -223,23 +326,29 @@ def _twin_features_in(area: dict, source: str) -> list[tuple[TwinFeature, object
     return [(f, shape(f.geometry)) for f in features if outline.covers(Point(f.longitude, f.latitude))]
 
 
-def _matching(candidates: list, pick: Pick) -> list:
-    return [(f, s) for f, s in candidates if f.kind == pick.kind and (not pick.function or f.function == pick.function)]
+def _ranked(candidates: list, pick: Pick, *, near: tuple[float, float] | None) -> list:
+    """The candidates of the pick's kind and function: the nearest to ``near`` (latitude, longitude) first,
+    0 for one that covers it; without it the largest first. Ties: by id."""
+    matching = [
+        (f, s) for f, s in candidates if f.kind == pick.kind and (not pick.function or f.function == pick.function)
+    ]
+    if near is None:
+        return sorted(matching, key=lambda item: (-item[1].area, item[0].twin_id))
+    point = Point(near[1], near[0])
+    return sorted(matching, key=lambda item: (item[1].distance(point), item[0].twin_id))
 
 
 def _picked(candidates: list, picks: list[Pick]) -> list[TwinFeature]:
-    """The largest objects of each pick (ties: by id), each object once."""
+    """The objects of each pick (see Pick), each object once."""
     chosen: list[TwinFeature] = []
     for pick in picks:
-        ranked = sorted(_matching(candidates, pick), key=lambda item: (-item[1].area, item[0].twin_id))
-        chosen += [f for f, _shape in ranked if f not in chosen][: pick.count]
+        chosen += [f for f, _shape in _ranked(candidates, pick, near=pick.near) if f not in chosen][: pick.count]
     return chosen
 
 
 def _nearest(candidates: list, pick: Pick, *, latitude: float, longitude: float) -> TwinFeature | None:
-    """The object of the pick nearest to a point (0 if it lies on it); ties: by id."""
-    point = Point(longitude, latitude)
-    ranked = sorted(_matching(candidates, pick), key=lambda item: (item[1].distance(point), item[0].twin_id))
+    """The object of the pick's kind and function nearest to a point (0 if it covers it); ties: by id."""
+    ranked = _ranked(candidates, pick, near=(latitude, longitude))
     return ranked[0][0] if ranked else None
 
 

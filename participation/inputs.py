@@ -3,10 +3,13 @@ ids that must name something, map views sent as ``bbox``, and the rate limits of
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import math
 from collections.abc import Callable
 from typing import NamedTuple, TypeVar
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
@@ -27,6 +30,43 @@ def resolve(lookup: Callable[..., T | None], pk: int | None, *, field: str, mess
     if found is None:
         raise InvalidInput(message, field=field)
     return found
+
+
+@functools.cache
+def _networks(trusted: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in trusted)
+
+
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str:
+    """The address a request came from, as every per-address limit counts it (ours, django-ratelimit's, allauth's).
+
+    The connection's own address (REMOTE_ADDR), unless that is one of TRUSTED_PROXIES: then the right-most
+    address of X-Forwarded-For that is not one of them, the one the proxy saw. A header anyone can send is never
+    believed from anyone else; uvicorn runs with --no-proxy-headers, so REMOTE_ADDR is the connection's.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+
+    def trusted(address) -> bool:
+        return any(address in network for network in networks)
+
+    peer = _address(remote)
+    if peer is None or not trusted(peer):
+        return remote
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _address(hop)
+        if address is None:
+            return remote  # not what a proxy writes: the proxy's own address, never the sender's text
+        if not trusted(address):
+            return str(address)
+    return remote
 
 
 class Limit(NamedTuple):

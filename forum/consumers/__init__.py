@@ -3,5 +3,6 @@
 from forum.consumers.kiosk import KioskConsumer
 from forum.consumers.room import RoomConsumer
 from forum.consumers.terminal import TerminalConsumer
+from forum.consumers.unknown import NoSuchSocket
 
-__all__ = ["KioskConsumer", "RoomConsumer", "TerminalConsumer"]
+__all__ = ["KioskConsumer", "NoSuchSocket", "RoomConsumer", "TerminalConsumer"]

@@ -5,9 +5,11 @@ from forum.selectors.console import console_polls, console_questions, console_st
 from forum.selectors.devices import (
     DEVICE_KINDS,
     NO_TOKEN,
+    NOTHING_TO_SHOW,
     RETIRED,
     UNKNOWN,
     DeviceAccess,
+    active_screens,
     device_kind,
     device_of,
     device_token_path,
@@ -35,11 +37,13 @@ from forum.selectors.site import PublicSite, public_host, public_site, public_ur
 
 __all__ = [
     "DEVICE_KINDS",
+    "NOTHING_TO_SHOW",
     "NO_TOKEN",
     "RETIRED",
     "UNKNOWN",
     "DeviceAccess",
     "PublicSite",
+    "active_screens",
     "console_polls",
     "console_questions",
     "console_status",

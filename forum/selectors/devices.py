@@ -13,6 +13,7 @@ from forum.selectors.site import public_url
 NO_TOKEN = 403
 UNKNOWN = 404
 RETIRED = 410
+NOTHING_TO_SHOW = 409  # a screen of a consultation that is not published: its page, snapshot and socket show nothing
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,16 @@ def _access(model: type[RegisteredDevice], slug: str, token: str | None) -> Devi
 
 
 def screen_access(*, slug: str, token: str | None) -> DeviceAccess:
-    return _access(Screen, slug, token)
+    """A screen shows its consultation only while that is published: before (or after), not its title, proposals
+    or totals, but a neutral page that looks again now and then (``NOTHING_TO_SHOW``)."""
+    access = _access(Screen, slug, token)
+    if access.granted and not access.device.consultation.live:
+        return DeviceAccess(access.device, NOTHING_TO_SHOW)
+    return access
+
+
+def active_screens(*, consultation_id: int) -> list[Screen]:
+    return list(Screen.objects.filter(consultation_id=consultation_id, is_active=True))
 
 
 def terminal_access(*, slug: str, token: str | None) -> DeviceAccess:

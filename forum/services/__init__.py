@@ -6,6 +6,7 @@ One module per topic; the names are re-exported here.
 from forum.services.accounts import ensure_verified_account
 from forum.services.devices import (
     DEVICE_MESSAGE,
+    consultation_unpublished,
     device_changed,
     device_group,
     device_removed,
@@ -23,6 +24,7 @@ __all__ = [
     "ask_in_room",
     "clear_expired_sessions",
     "close_room",
+    "consultation_unpublished",
     "device_changed",
     "device_group",
     "device_removed",

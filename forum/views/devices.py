@@ -12,7 +12,8 @@ from forum.selectors.devices import DeviceAccess
 
 
 def refused(request, access: DeviceAccess) -> HttpResponse:
-    """A clear page for a device that is unknown, retired or not set up, with its status (403/404/410)."""
+    """A clear page for a device that is unknown, retired or not set up, with its status (403/404/410), or a
+    neutral one for a screen with nothing to show (409: its consultation is not published)."""
     return render(request, "forum/device_refused.html", {"access": access}, status=access.refused)
 
 

@@ -3,7 +3,7 @@
 import asyncio
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import connection
@@ -25,11 +25,17 @@ def _check_channel_layer() -> str:
     layer = get_channel_layer()
 
     async def roundtrip():
-        channel = await layer.new_channel()
-        await layer.send(channel, {"type": "healthz"})
-        await asyncio.wait_for(layer.receive(channel), timeout=2)
+        if isinstance(layer, InMemoryChannelLayer):
+            channel = await layer.new_channel()
+            await layer.send(channel, {"type": "healthz"})
+            await layer.receive(channel)  # an emptied channel is dropped: nothing stays behind
+        else:
+            # Redis pub/sub: a publish over the layer's own connection, which Redis answers or not. Never a
+            # channel of its own: a subscription per call stayed behind (one more each time), and a publish
+            # could overtake its subscribe under load (a false 503).
+            await layer.send(f"{settings.CHANNEL_LAYER_PREFIX}.healthz", {"type": "healthz"})
 
-    async_to_sync(roundtrip)()
+    async_to_sync(asyncio.wait_for)(roundtrip(), timeout=2)
     return "ok"
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -42,4 +43,8 @@ def moderate(request, pk: int):
         messages.error(request, _("This moderation action is not possible."))
     else:
         messages.success(request, _("Contribution updated."))
-    return redirect(request.POST.get("next") or "participation_moderation")
+    # Back to the queue page the moderator came from; never to another site (an open redirect).
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = "participation_moderation"
+    return redirect(back)

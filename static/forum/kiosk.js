@@ -3,7 +3,8 @@
 // room's scene; a rotating one steps through its rotation. A frame older than what is shown is dropped;
 // a heartbeat newer than it makes the screen say "updating" and reload the snapshot; a dropped link says
 // "reconnecting" until the socket is back and the snapshot reloaded: the screen never shows a stale count
-// without saying so. A refused screen (close codes 4403, 4404, 4410) says why and stops retrying.
+// without saying so. A refused screen (close codes 4403, 4404, 4410) says why and stops retrying; one with nothing to show
+// (4409: its consultation is not published) says only that, and looks again in a minute.
 (function () {
   "use strict";
   const body = document.body;
@@ -19,7 +20,7 @@
   // The QR codes on the page are drawn by the server for this code: another code means a reload.
   const drawnCode = codeOf(room);
   const SCENES = ["join", "pause", "poll", "proposal", "results", "wall", "map", "twin"];
-  const REFUSALS = [4403, 4404, 4410];
+  const REFUSALS = [4403, 4404, 4409, 4410];
 
   let link = "connecting"; // "live" | "offline" | "connecting"
   let newest = 0; // the newest revision the server named (frames, heartbeats)
@@ -402,6 +403,9 @@
       part.hidden = part.dataset.refused !== String(code);
     });
     body.dataset.link = "refused";
+    // 4409: the consultation is not published (any more). Nothing of it stays on the screen; the page looks
+    // again in a minute and starts by itself once it is published.
+    if (code === 4409) setTimeout(() => window.location.reload(), 60000);
   }
 
   function loadSnapshot() {

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connections
 from django.test import Client, override_settings
 from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
@@ -91,6 +92,10 @@ def production_server(chromium_path, django_db_setup, tmp_path_factory) -> Itera
     env = {
         **SERVER_ENV,
         "DEBUG": "0",
+        # With DEBUG off the settings demand both (the server process sets them too; collectstatic needs them).
+        "SECRET_KEY": settings.SECRET_KEY,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "STATIC_ROOT": str(base / "static"),

@@ -85,10 +85,11 @@ def test_citizen_signs_up_comments_on_the_map_and_votes_live_on_the_kiosk(contex
     expect(page.get_by_role("heading", level=1)).to_have_text(demo.consultation.title)
     wait_for_map(page, features=DEMO_PINS)
 
-    # A comment pinned by clicking the map inside the area (north-east, away from the demo's pins).
+    # A comment pinned by clicking the map inside the area (north-east, among the houses by the pedestrian zone,
+    # away from the demo's pins).
     text = f"Mehr Fahrradbügel am Ufer, bitte ({token})."
     page.get_by_label("Your comment").fill(text)
-    click_at = area_point(page, 0.8, 0.15)
+    click_at = area_point(page, 0.7, 0.3)
     page.mouse.click(click_at["x"], click_at["y"])
     latitude, longitude = assert_fields_inside(page, demo.consultation.area)
     min_lat, min_lon, max_lat, max_lon = area_bounds(demo.consultation.area)
@@ -104,7 +105,7 @@ def test_citizen_signs_up_comments_on_the_map_and_votes_live_on_the_kiosk(contex
     # ... and on the map: one more feature, drawn as a marker whose popup tells the comment.
     wait_for_map(page, features=DEMO_PINS + 1)
     expect(page.locator("#consultation-map path.map-comment")).to_have_count(DEMO_PINS + 1)
-    click_at = area_point(page, 0.8, 0.15)
+    click_at = area_point(page, 0.7, 0.3)
     page.mouse.click(click_at["x"], click_at["y"])
     expect(page.locator("#consultation-map .leaflet-popup-content")).to_have_text(text)
 
@@ -147,7 +148,7 @@ def test_a_comment_is_pinned_by_typing_coordinates(context, log_in, demo):
     text = "Eine Bank unter der Linde, getippt statt geklickt."
     page = typing_a_comment(context, log_in, demo, username="tastatur", text=text)
     page.get_by_label("Latitude").focus()
-    page.keyboard.type("52.0113")
+    page.keyboard.type("52.0121")
     page.get_by_label("Longitude").focus()
     page.keyboard.type("4.3655")
     expect(page.locator("#consultation-map .leaflet-marker-icon")).to_have_count(1)  # the map shows the typed pin
@@ -156,7 +157,7 @@ def test_a_comment_is_pinned_by_typing_coordinates(context, log_in, demo):
     page.get_by_role("button", name="Remove the pin").click()
     expect(page.get_by_label("Latitude")).to_have_value("")
     expect(page.locator("#consultation-map .leaflet-marker-icon")).to_have_count(0)
-    page.get_by_label("Latitude").fill("52.0113")
+    page.get_by_label("Latitude").fill("52.0121")
     page.get_by_label("Longitude").fill("4.3655")
     expect(page.locator("#consultation-map .leaflet-marker-icon")).to_have_count(1)
 
@@ -181,8 +182,9 @@ def test_a_comment_is_pinned_on_the_map_by_keyboard_alone(context, log_in, demo)
     text = "Hier, mit den Pfeiltasten gesetzt."
     page = typing_a_comment(context, log_in, demo, username="pfeiltasten", text=text)
 
-    # Tab along until the map has the focus, as a keyboard user would.
-    for _ in range(40):
+    # Tab along until the map has the focus, as a keyboard user would (past the comments' links to the twin
+    # objects they are about, and the page's own links to them).
+    for _ in range(60):
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement.id") == "consultation-map":
             break
@@ -191,12 +193,15 @@ def test_a_comment_is_pinned_on_the_map_by_keyboard_alone(context, log_in, demo)
     described = page.locator("#consultation-map").get_attribute("aria-describedby")
     assert "map-keyboard-help" in described
     centre = page.evaluate("() => document.activeElement.getBoundingClientRect().toJSON()")
-    page.keyboard.press("ArrowUp")
+    # The map opens on the middle of the area's box, by the pedestrian zone: one step east, onto the houses
+    # by the square. (Leaflet ignores an arrow key while the map still moves from the last one.)
     page.keyboard.press("ArrowRight")
     page.wait_for_timeout(600)  # the pan animation
     page.keyboard.press("Enter")
 
-    assert_fields_inside(page, demo.consultation.area)
+    _latitude, longitude = assert_fields_inside(page, demo.consultation.area)
+    _south, west, _north, east = area_bounds(demo.consultation.area)
+    assert longitude > (west + east) / 2 + 0.0001  # moved east, by 7 m or more
     expect(page.locator("#consultation-map .leaflet-marker-icon")).to_have_count(1)
     expect(page.locator("#map-announce")).to_contain_text("Pin set at latitude")
     # The pin sits under the cross in the map's middle.
@@ -204,7 +209,7 @@ def test_a_comment_is_pinned_on_the_map_by_keyboard_alone(context, log_in, demo)
     assert abs(marker["x"] + marker["width"] / 2 - (centre["x"] + centre["width"] / 2)) < 3
     assert abs(marker["y"] + marker["height"] - (centre["y"] + centre["height"] / 2)) < 3
 
-    for _ in range(40):  # on to the button, still by keyboard
+    for _ in range(60):  # on to the button, still by keyboard
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement.textContent.trim()") == "Publish comment":
             break

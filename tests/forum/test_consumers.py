@@ -96,7 +96,14 @@ def test_kiosk_of_an_active_screen_connects(screen):
 
 @pytest.mark.parametrize(
     ("case", "code"),
-    [("unknown", 4404), ("retired", 4410), ("no token", 4403), ("wrong token", 4403), ("old token", 4403)],
+    [
+        ("unknown", 4404),
+        ("retired", 4410),
+        ("no token", 4403),
+        ("wrong token", 4403),
+        ("old token", 4403),
+        ("unpublished consultation", 4409),
+    ],
 )
 def test_a_refused_screen_is_told_why_with_a_close_code(screen, case, code):
     """Accepted, then closed with 4000 + the HTTP status: a refused handshake would reach the page without a code."""
@@ -108,6 +115,8 @@ def test_a_refused_screen_is_told_why_with_a_close_code(screen, case, code):
         screen.save()
     elif case == "no token":
         headers = ORIGIN
+    elif case == "unpublished consultation":
+        screen.consultation.unpublish()  # its results and room frames are nobody's to see
     elif case == "wrong token":
         headers = [*ORIGIN, (b"cookie", b"bf_socket_token=guessed")]
     else:
@@ -117,6 +126,23 @@ def test_a_refused_screen_is_told_why_with_a_close_code(screen, case, code):
         communicator = WebsocketCommunicator(application, path, headers=headers)
         assert (await communicator.connect(timeout=5))[0]
         assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": code}
+
+    run(scenario)
+
+
+def test_sockets_of_a_screen_close_when_its_consultation_is_unpublished(screen, voting_consultation):
+    from wagtail import hooks
+
+    async def scenario():
+        communicator = await connected(screen)
+
+        def unpublish():
+            voting_consultation.unpublish()
+            for hook in hooks.get_hooks("after_unpublish_page"):  # what the admin's "Unpublish" runs
+                hook(None, voting_consultation)
+
+        await database_sync_to_async(unpublish)()
+        assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4409}
 
     run(scenario)
 

@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: an idempotent demo with a generated admin password."""
 
+from collections import Counter
 from io import StringIO
 from pathlib import Path
 
@@ -7,6 +8,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from shapely.affinity import scale
+from shapely.geometry import shape
+from shapely.ops import unary_union
 from wagtail.models import Page, Site, Workflow
 
 from cms.models import HomePage, SiteSettings
@@ -33,6 +37,18 @@ DEMO_SOURCE = Path(__file__).resolve().parents[2] / "forum" / "demo.py"
 DELFT = Path(__file__).resolve().parents[2] / "data" / "twin" / "delft.city.json"
 # The Delft model's extent (WGS84): the demo consultations' areas lie inside it.
 DELFT_EXTENT = (4.3620, 52.0107, 4.3696, 52.0137)
+# Metres per degree of longitude and latitude at the model (52.01° N): distances and surfaces in metres.
+METRES_PER_DEGREE = (68_540.0, 111_250.0)
+
+
+def metric(geometry: dict):
+    """A GeoJSON geometry in WGS84 as a shape in metres (near the Delft model)."""
+    return scale(shape(geometry).buffer(0), *METRES_PER_DEGREE, origin=(0, 0))
+
+
+def inside(consultation, feature) -> bool:
+    """The object's centroid lies in the consultation's area."""
+    return contains_point(consultation.area, latitude=feature.latitude, longitude=feature.longitude)
 
 
 @pytest.fixture
@@ -96,8 +112,6 @@ def test_seed_demo_builds_the_demo_site(db, var_dir):
 
 
 def test_seed_demo_puts_every_pin_inside_its_consultations_area(db, var_dir):
-    from participation.geometry import contains_point
-
     seed()
 
     for comment in Contribution.objects.filter(latitude__isnull=False).select_related("consultation"):
@@ -135,45 +149,104 @@ def test_seed_demo_imports_the_delft_model(db, var_dir):
     assert TwinFeature.objects.filter(kind=TwinKind.BUILDING).count() == 160
 
 
-def test_the_demo_areas_lie_in_the_model_and_hold_buildings(db, var_dir):
+def test_the_demo_areas_lie_on_the_model_and_share_it_out(db, var_dir):
+    """Each area follows the model's outline, not a box around it: the model's objects cover nearly all of it
+    (the boxes before: 12 % and 50 %), and it holds a good share of the buildings and streets. The two areas
+    meet along one border without overlapping, so every building of the model lies in one of them."""
     seed()
 
+    features = list(TwinFeature.objects.all())
+    model = unary_union([metric(f.geometry) for f in features])
+    areas = {c.slug: c for c in ConsultationPage.objects.all()}
+    held = {}
     min_lon, min_lat, max_lon, max_lat = DELFT_EXTENT
-    for consultation in ConsultationPage.objects.all():
+    for slug, consultation in areas.items():
         assert min_lon <= consultation.area_min_lon and consultation.area_max_lon <= max_lon
         assert min_lat <= consultation.area_min_lat and consultation.area_max_lat <= max_lat
-        buildings = [
-            b
-            for b in TwinFeature.objects.filter(kind=TwinKind.BUILDING)
-            if contains_point(consultation.area, latitude=b.latitude, longitude=b.longitude)
-        ]
-        assert len(buildings) >= 30, consultation.slug
+        outline = metric(consultation.area)
+        assert model.intersection(outline).area >= 0.9 * outline.area, slug
+        held[slug] = Counter(f.kind for f in features if inside(consultation, f))
+        assert held[slug][TwinKind.BUILDING] >= 70 and held[slug][TwinKind.ROAD] >= 40, (slug, held[slug])
+    west, east = metric(areas["platz-am-wasser"].area), metric(areas["gruene-strassen"].area)
+    assert west.touches(east) and west.intersection(east).length > 150  # a border, the width of the quarter
+    assert sum(counts[TwinKind.BUILDING] for counts in held.values()) == 160
 
 
 def test_the_demo_sits_on_real_objects_of_the_twin(db, var_dir):
+    """What the pages and comments are tied to lies in their consultation's area: its centroid, and nearly all
+    of its surface (the Gracht runs on along the quarter: the part by the square, and its centroid)."""
     seed()
 
-    def inside(consultation, feature) -> bool:
-        return contains_point(consultation.area, latitude=feature.latitude, longitude=feature.longitude)
+    def wholly_inside(consultation, feature) -> bool:
+        part = metric(feature.geometry)
+        share = part.intersection(metric(consultation.area)).area / part.area
+        return inside(consultation, feature) and share >= (0.35 if feature.kind == TwinKind.WATER else 0.95)
 
     for consultation in ConsultationPage.objects.all():
         linked = [link.twin_feature for link in consultation.twin_feature_links.select_related("twin_feature")]
         assert {f.kind for f in linked} >= {TwinKind.ROAD, TwinKind.BUILDING}, consultation.slug
-        assert all(inside(consultation, f) for f in linked)
+        assert all(wholly_inside(consultation, f) for f in linked), consultation.slug
         for proposal in ProposalPage.objects.child_of(consultation):
             features = [link.twin_feature for link in proposal.twin_feature_links.select_related("twin_feature")]
             assert features, proposal.slug
-            assert all(inside(consultation, f) for f in features)
+            assert all(wholly_inside(consultation, f) for f in features), proposal.slug
         on_twin = Contribution.objects.filter(consultation=consultation, twin_feature__isnull=False)
-        assert on_twin.exists()
-        assert all(inside(consultation, c.twin_feature) for c in on_twin.select_related("twin_feature"))
-    # What each page is about, chosen by kind inside the area.
-    market = ProposalPage.objects.get(slug="wochenmarkt").twin_feature_links.get().twin_feature
-    assert market.function == "voetgangersgebied"
-    rain_gardens = ProposalPage.objects.get(slug="regengaerten").twin_feature_links.all()
-    assert [link.twin_feature.function for link in rain_gardens] == ["parkeervlak", "parkeervlak"]
-    bank = Contribution.objects.get(text__startswith="Hier am Ufer")
-    assert bank.twin_feature.kind == TwinKind.WATER
+        assert on_twin.count() == Contribution.objects.filter(consultation=consultation).count()
+        assert all(wholly_inside(consultation, c.twin_feature) for c in on_twin.select_related("twin_feature"))
+
+
+def test_the_demo_ties_its_texts_to_the_places_they_name(db, var_dir):
+    """The square, the pedestrian zone, the quay road, the Gracht and its bridge of "Ein neuer Platz am Wasser";
+    the Quartiersstraße, its crossings, the houses on it and the street along the water of "Grüne Straßen im
+    Quartier": each text is tied to the object of the model it names. Distances in metres."""
+    seed()
+
+    def tied(slug: str) -> list[TwinFeature]:
+        page = ConsultationPage.objects.filter(slug=slug).first() or ProposalPage.objects.get(slug=slug)
+        return [link.twin_feature for link in page.twin_feature_links.select_related("twin_feature")]
+
+    def said(text: str) -> TwinFeature:
+        return Contribution.objects.select_related("twin_feature").get(text__startswith=text).twin_feature
+
+    def apart(a: TwinFeature, b: TwinFeature) -> float:
+        return metric(a.geometry).distance(metric(b.geometry))
+
+    # "An der Gracht, gleich neben der Fußgängerzone, liegt ein gepflasterter Platz": the model's largest paved
+    # square, its only pedestrian zone, the Gracht, the quay road the square opens onto, the houses round it.
+    paved = TwinFeature.objects.filter(kind=TwinKind.LAND_USE, function="open verharding")
+    square = max(paved, key=lambda f: metric(f.geometry).area)
+    zone = TwinFeature.objects.get(function="voetgangersgebied")
+    gracht, quay = said("Hier am Ufer"), tied("autofreier-platz")[0]
+    place = tied("platz-am-wasser")
+    assert {square, zone, gracht, quay} <= set(place) and gracht.kind == TwinKind.WATER
+    assert quay.function == "rijbaan lokale weg" and apart(quay, gracht) < 2 and apart(quay, square) < 2
+    houses = [f for f in place if f.kind == TwinKind.BUILDING]
+    assert len(houses) == 2 and all(apart(house, square) < 1 for house in houses)
+    assert tied("wochenmarkt") == [square, zone]
+    beds = tied("baeume-und-baenke")  # the green beds on the square's edge and in it
+    assert len(beds) == 2 and all(bed.kind == TwinKind.PLANT_COVER and apart(bed, square) < 1 for bed in beds)
+    assert (said("Der Markt"), said("Bitte die Radwege")) == (square, quay)
+    assert said("Nachts ist es an der Brücke").kind == TwinKind.BRIDGE
+
+    # "Die Quartiersstraße, die Straße am Wasser und die Straße um die Spitze": three carriageways, the houses on
+    # the Quartiersstraße; its parking bays at either end for the rain gardens; a crossing on it.
+    street = tied("baumreihe")
+    assert len(street) == 1 and street[0].function == "rijbaan lokale weg"
+    street = street[0]
+    streets = tied("gruene-strassen")
+    carriageways = [f for f in streets if f.kind == TwinKind.ROAD]
+    assert street in carriageways and len(carriageways) == 3
+    assert all(f.function == "rijbaan lokale weg" for f in carriageways)
+    water = max(TwinFeature.objects.filter(kind=TwinKind.WATER), key=lambda f: metric(f.geometry).area)
+    assert sum(apart(f, water) < 10 for f in carriageways) == 2  # along the water, and round the tip
+    assert all(apart(f, street) < 5 for f in streets if f.kind == TwinKind.BUILDING)
+    bays = tied("regengaerten")
+    assert [bay.function for bay in bays] == ["parkeervlak", "parkeervlak"]
+    assert all(apart(bay, street) < 1 for bay in bays) and apart(*bays) > 50
+    crossing = said("An dieser Kreuzung")
+    assert crossing.function == "rijbaan lokale weg" and crossing != street and apart(crossing, street) < 1
+    house = said("Vor diesen Häusern")
+    assert house.kind == TwinKind.BUILDING and apart(house, street) < 5
 
 
 @pytest.mark.django_db(transaction=True)

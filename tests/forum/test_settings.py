@@ -21,6 +21,7 @@ def production_env(tmp_path: Path, **overrides) -> dict:
         {
             "DEBUG": "0",
             "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(60)),
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "ALLOWED_HOSTS": "example.org",
             "DATABASE_URL": database_url(),
             "VAR_DIR": str(tmp_path / "var"),
@@ -83,3 +84,51 @@ def test_staff_choose_among_time_zones_browsers_know():
     zones = settings.WAGTAIL_USER_TIME_ZONES
     assert "Europe/Berlin" in zones and "UTC" in zones
     assert "localtime" not in zones and "Factory" not in zones
+
+
+# --- production refuses to start without a secret key or with mails to the console ---------------------------
+
+
+def without(env: dict, *names: str) -> dict:
+    return {key: value for key, value in env.items() if key not in names}
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [("SECRET_KEY", "SECRET_KEY is not set"), ("EMAIL_BACKEND", "EMAIL_BACKEND is the console backend")],
+)
+def test_production_refuses_to_start_without_a_secret_key_or_with_the_console_mail_backend(tmp_path, missing, message):
+    env = without(production_env(tmp_path), missing)
+
+    result = manage(env, "check")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+    assert not (tmp_path / "var" / "secret_key").exists()  # nothing generated silently
+
+    env["EMAIL_BACKEND" if missing == "EMAIL_BACKEND" else "SECRET_KEY"] = (
+        "django.core.mail.backends.console.EmailBackend" if missing == "EMAIL_BACKEND" else ""
+    )
+    assert message in manage(env, "check").stderr  # set to the console backend, or empty: the same
+
+
+def test_the_asgi_server_does_not_start_in_production_without_a_secret_key(tmp_path):
+    env = without(production_env(tmp_path), "SECRET_KEY")
+    server = subprocess.run(
+        [sys.executable, "-m", "uvicorn", "forum.asgi:application", "--port", "0", "--no-proxy-headers"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert server.returncode != 0
+    assert "SECRET_KEY is not set" in server.stderr
+
+
+def test_on_a_laptop_a_secret_is_generated_and_mails_go_to_the_console(tmp_path):
+    env = without(production_env(tmp_path, DEBUG="1"), "SECRET_KEY", "EMAIL_BACKEND")
+
+    result = manage(env, "shell", "-c", "from django.conf import settings as s; print(s.EMAIL_BACKEND)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "django.core.mail.backends.console.EmailBackend"
+    assert (tmp_path / "var" / "secret_key").is_file()

@@ -218,3 +218,26 @@ def test_a_proposal_published_meanwhile_reaches_the_snapshot(client, screen, eve
 
     titles = [p["title"] for p in client.get("/kiosk/foyer/snapshot/").json()["results"]["proposals"]]
     assert "Neu am Abend" in titles
+
+
+def test_a_screen_of_an_unpublished_consultation_shows_nothing_of_it(client, screen, voting_consultation):
+    proposal = factories.proposal(voting_consultation, title="Geheimer Vorschlag")
+    participation_services.cast_vote(voter=factories.citizens(1)[0], proposal=proposal, choice="support")
+    voting_consultation.unpublish()
+    secrets = [voting_consultation.title, "Geheimer Vorschlag"]
+
+    response = client.get(f"/kiosk/foyer/?token={screen.token}", HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Nothing to show yet" in page and '<meta http-equiv="refresh" content="60">' in page
+    assert not [secret for secret in secrets if secret in page]
+
+    client.cookies["bf_token"] = screen.token  # a screen set up before: its page and snapshot show nothing either
+    for path in ("/kiosk/foyer/", "/kiosk/foyer/snapshot/"):
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 409
+        assert not [secret for secret in [*secrets, '"results"', "support"] if secret in response.content.decode()]
+    assert client.get("/kiosk/foyer/snapshot/").json() == {"type": "refused", "status": 409}
+
+    voting_consultation.save_revision().publish()  # published: the same screen shows it again
+    assert client.get("/kiosk/foyer/").status_code == 200

@@ -84,6 +84,7 @@ class ServerProcess:
                 "--ws",
                 "websockets-sansio",
                 "--no-access-log",
+                "--no-proxy-headers",  # as deploy/bin/asgi: the client's address is Django's (TRUSTED_PROXIES)
             ],
             cwd=ROOT,
             env=env,

@@ -1,5 +1,6 @@
-"""Screenshots of the forum room, as people in the room see it: every kiosk scene at 1920x1080 and one in
-portrait, the phone at 390x844, the touch terminal and the presenter console.
+"""Screenshots of the site as people see it: the forum room (every kiosk scene at 1920x1080 and one in
+portrait, the phone at 390x844, the touch terminal and the presenter console) and the maps, where the city
+model is the base map (a consultation's map, a twin object's page, the admin's area widget).
 
     make screenshots            # writes var/screenshots/*.png
 
@@ -232,8 +233,50 @@ def shoot(out: Path, base: str, var: Path) -> list[Path]:
         console.wait_for_load_state("networkidle")
         time.sleep(2)
         save(console, "presenter-console-1440x1000")
+        shoot_maps(browser, console, base, presenter, save)
         browser.close()
     return shots
+
+
+def shoot_maps(browser, admin, base: str, presenter: Presenter, save) -> None:
+    """The maps with the city model as base map (no tile server): a consultation's, a twin object's page,
+    and the area widget of the consultation's edit page in the admin (``admin``: a page logged in)."""
+    consultation = presenter.worker.submit(lambda: presenter.room.consultation.specific).result()
+    feature = presenter.worker.submit(_the_tallest_building).result()
+    citizen = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE").new_page()
+    for name, path, selector in [
+        ("map-consultation-1280x900", consultation.url, "#consultation-map"),
+        ("map-twin-object-1280x900", f"/twin/{feature}/", "#twin-map"),
+    ]:
+        citizen.goto(f"{base}{path}")
+        _drawn(citizen, selector)
+        citizen.locator(selector).scroll_into_view_if_needed()
+        save(citizen, name)
+    admin.goto(f"{base}/admin/pages/{consultation.pk}/edit/")
+    widget = admin.locator("[data-area-widget]").first
+    widget.scroll_into_view_if_needed()
+    _drawn(admin, "[data-area-widget] .area-widget__map")
+    save(admin, "admin-area-widget-1440x1000")
+
+
+def _the_tallest_building() -> int:
+    from django.db.models import F
+
+    from participation.models import TwinFeature
+
+    tallest = TwinFeature.objects.filter(kind="building").order_by(F("height").desc(nulls_last=True), "pk")
+    return tallest.values_list("pk", flat=True)[0]
+
+
+def _drawn(page, selector: str) -> None:
+    """Until the base map has drawn the twin in the map (twin-basemap.js counts what it drew)."""
+    page.wait_for_function(
+        "(selector) => Number(document.querySelector(selector).dataset.basemapFeatures || 0) > 0",
+        arg=selector,
+        timeout=30_000,
+    )
+    page.wait_for_load_state("networkidle")
+    time.sleep(1)
 
 
 def main() -> None:
