@@ -125,6 +125,17 @@ def production_server(chromium_path, django_db_setup, tmp_path_factory) -> Itera
 
 
 @pytest.fixture(scope="module")
+def tiled_server(chromium_path, django_db_setup, tmp_path_factory) -> Iterator[LiveServer]:
+    """The site with a tile server set (MAP_TILE_URL): the site's own favicon for every tile, served by the
+    site itself, as a city's tiles would lie under the twin."""
+    mail_dir = tmp_path_factory.mktemp("e2e-tiles")
+    env = {**SERVER_ENV, "MAP_TILE_URL": "/static/favicon.png?z={z}&x={x}&y={y}", "MAP_TILE_ATTRIBUTION": "Test tiles"}
+    process = ServerProcess(mail_dir=mail_dir, channel_prefix=new_channel_prefix(), extra_env=env)
+    yield LiveServer(process=process, mail_dir=mail_dir)
+    process.stop()
+
+
+@pytest.fixture(scope="module")
 def _orm_beside_playwright() -> Iterator[None]:
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

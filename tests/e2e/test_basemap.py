@@ -7,7 +7,6 @@ twin and a switch hides the twin. On the demo's Delft city model, in a real brow
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.utils import translation
@@ -15,7 +14,6 @@ from playwright.sync_api import expect
 
 from forum import services as forum_services
 from forum.models import Terminal
-from tests.e2e.conftest import SERVER_ENV
 from tests.support import factories
 from tests.support.browser import (
     SHOTS_DIR,
@@ -31,7 +29,6 @@ from tests.support.browser import (
     wait_for_map,
     wait_for_twin,
 )
-from tests.support.server import ServerProcess, new_channel_prefix
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -174,19 +171,6 @@ def test_the_base_map_finds_the_object_under_a_point_and_its_outline(context, de
 
 
 # --- with a tile server ---------------------------------------------------------------------------------
-
-# The tiles a city would serve, here the site's own favicon for every tile: served by the test server itself.
-TILE_URL = "/static/favicon.png?z={z}&x={x}&y={y}"
-
-
-@pytest.fixture(scope="module")
-def tiled_server(live_server_process, tmp_path_factory) -> Iterator[ServerProcess]:
-    """The site with MAP_TILE_URL set, on the same test database as the other server."""
-    base = tmp_path_factory.mktemp("e2e-tiles")
-    env = {**SERVER_ENV, "MAP_TILE_URL": TILE_URL, "MAP_TILE_ATTRIBUTION": "Test tiles"}
-    process = ServerProcess(mail_dir=base / "mail", channel_prefix=new_channel_prefix(), extra_env=env)
-    yield process
-    process.stop()
 
 
 def test_with_a_tile_server_the_twin_lies_over_its_tiles_and_can_be_hidden(browser, tiled_server, demo):
