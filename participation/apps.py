@@ -7,6 +7,11 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Participation")
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from participation.inputs import IdConverter
+
+        register_converter(IdConverter, "id")  # before any URLconf loads: <id:pk> in the paths of every app
         # The pages' requests are answered by views; the models only name them here (no import upwards).
         from participation import tasks  # noqa: F401  registers the Celery tasks that services queue by name
         from participation.models import ConsultationPage, ProposalPage
