@@ -97,7 +97,7 @@ class ContributionSerializer(serializers.ModelSerializer):
 
 
 class ContributionInputSerializer(serializers.Serializer):
-    consultation = serializers.IntegerField(max_value=ID_MAX)
+    consultation = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     proposal = serializers.IntegerField(required=False, allow_null=True, max_value=ID_MAX)
     parent = serializers.IntegerField(required=False, allow_null=True, max_value=ID_MAX)
     text = serializers.CharField(trim_whitespace=True)

@@ -84,9 +84,10 @@ def test_ids_beyond_64_bits_in_a_comment_are_refused_on_their_fields(citizen, pa
     base = {"consultation": participating_consultation.pk, "text": "Mehr Bäume"}
 
     for field in ("consultation", "proposal", "parent", "twin_feature"):
-        response = post_raw(client, url, json.dumps(base).removesuffix("}") + f', "{field}": {HUGE}}}')
-        assert response.status_code == 400, field
-        assert field in response.json()
+        for number in (HUGE, "-9223372036854775809"):
+            response = post_raw(client, url, json.dumps(base).removesuffix("}") + f', "{field}": {number}}}')
+            assert response.status_code == 400, (field, number)
+            assert field in response.json()
     assert not Contribution.objects.exists()
 
 
