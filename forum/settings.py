@@ -53,6 +53,7 @@ DEBUG = env_bool("DEBUG", default="DATABASE_URL" not in os.environ)
 SECRET_KEY = _secret_key(DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "forum.views.site.csrf_failure"  # JSON under /api/, Django's page elsewhere
 
 INSTALLED_APPS = [
     "forum",
@@ -346,7 +347,13 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["participation.api.auth.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "participation.api.pagination.LimitOffsetPagination",
+    # JSON within DATA_UPLOAD_MAX_MEMORY_SIZE and nested at most inputs.JSON_MAX_DEPTH levels; forms as DRF reads them.
+    "DEFAULT_PARSER_CLASSES": [
+        "participation.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "participation.api.exceptions.exception_handler",
@@ -362,6 +369,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["participation.api.schema.public_endpoints_only"],
+    # <id:pk> (participation.inputs.IdConverter): a whole number of at most 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "participation.api.schema.document_errors",
+    ],
 }
 
 # --- Limits for what the public can write --------------------------------------------

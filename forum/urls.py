@@ -6,6 +6,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from forum import views
 
+# Errors under /api/ as JSON, elsewhere the site's pages (forum.views.site).
+handler400 = views.bad_request
+handler404 = views.page_not_found
+handler500 = views.server_error
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
@@ -20,7 +25,7 @@ urlpatterns = [
     path("live/<str:code>/state/", views.live_state, name="live-state"),
     path("live/<str:code>/answer/", views.live_answer, name="live-answer"),
     path("live/<str:code>/questions/", views.live_question, name="live-question"),
-    path("live/<str:code>/questions/<int:question_id>/upvote/", views.live_upvote, name="live-upvote"),
+    path("live/<str:code>/questions/<id:question_id>/upvote/", views.live_upvote, name="live-upvote"),
     path("kiosk/<slug:slug>/", views.kiosk, name="kiosk"),
     path("kiosk/<slug:slug>/snapshot/", views.kiosk_snapshot, name="kiosk-snapshot"),
     path("terminal/<slug:slug>/", views.terminal, name="terminal"),

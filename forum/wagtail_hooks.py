@@ -113,7 +113,7 @@ def show_on_a_screen_button(page, user, view_name, next_url=None):
 
 @hooks.register("register_admin_urls")
 def device_urls():
-    return [path("devices/<str:kind>/<int:pk>/new-key/", devices.new_key, name="forum_device_new_key")]
+    return [path("devices/<str:kind>/<id:pk>/new-key/", devices.new_key, name="forum_device_new_key")]
 
 
 def _is_device(instance) -> bool:
@@ -147,12 +147,12 @@ def tell_deleted_device_sockets(request, instances):
 def room_urls():
     return [
         path("room/", rooms.RoomListView.as_view(), name="forum_rooms"),
-        path("room/<int:pk>/", console.ConsoleView.as_view(), name="forum_console"),
-        path("room/<int:pk>/status/", console.status, name="forum_console_status"),
-        path("room/<int:pk>/close/", rooms.close, name="forum_room_close"),
-        path("room/<int:pk>/show/", console_actions.show, name="forum_room_show"),
-        path("room/<int:pk>/polls/<int:poll_id>/", console_actions.poll_action, name="forum_room_poll"),
-        path("room/<int:pk>/questions/<int:question_id>/", console_actions.question_action, name="forum_room_question"),
+        path("room/<id:pk>/", console.ConsoleView.as_view(), name="forum_console"),
+        path("room/<id:pk>/status/", console.status, name="forum_console_status"),
+        path("room/<id:pk>/close/", rooms.close, name="forum_room_close"),
+        path("room/<id:pk>/show/", console_actions.show, name="forum_room_show"),
+        path("room/<id:pk>/polls/<id:poll_id>/", console_actions.poll_action, name="forum_room_poll"),
+        path("room/<id:pk>/questions/<id:question_id>/", console_actions.question_action, name="forum_room_question"),
     ]
 
 

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.forms.fields import InvalidJSONInput
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,23 @@ def _interpolate(message, **values) -> str:
 
 
 lazy_interpolate = lazy(_interpolate, str)
+
+
+class JSONField(forms.JSONField):
+    """A JSON field that refuses JSON nested too deeply for the parser (a thousand levels) instead of failing
+    with a RecursionError, and keeps such input to show again. (What it holds is checked by the services.)"""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except RecursionError:
+            raise ValidationError(_("This is nested too deeply to be read."), code="invalid") from None
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:
+            return InvalidJSONInput(data)
 
 
 class CommentForm(forms.Form):
@@ -43,7 +62,7 @@ class CommentForm(forms.Form):
     )
     # The place, besides the point: a line or area drawn on the map (GeoJSON, map only), and a twin
     # object, picked on the map or from the search below it; the search works without JavaScript.
-    geometry = forms.JSONField(required=False, widget=forms.HiddenInput)
+    geometry = JSONField(required=False, widget=forms.HiddenInput)
     twin_feature = forms.IntegerField(label=_("Object of the twin"), required=False, min_value=1)
     twin_q = forms.CharField(label=_("Search the twin by name, address or id"), required=False, max_length=100)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

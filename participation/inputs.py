@@ -1,10 +1,12 @@
 """Input handling that every entry point shares (pages, the room's phone and terminal pages, the APIs):
-ids that must name something, map views sent as ``bbox``, and the rate limits of public writes."""
+ids that must name something, whole numbers and search texts the database can hold, map views sent as ``bbox``,
+and the rate limits of public writes."""
 
 from __future__ import annotations
 
 import functools
 import ipaddress
+import json
 import math
 from collections.abc import Callable
 from typing import NamedTuple, TypeVar
@@ -17,6 +19,42 @@ from participation.errors import InvalidInput
 
 T = TypeVar("T")
 
+# The largest id the database holds (a signed 64-bit integer): a larger number would make it fail, not find nothing.
+ID_MAX = 2**63 - 1
+
+
+class IdConverter:
+    """``<id:pk>`` in a path: digits that fit a 64-bit integer (at most 18), else the path names nothing (a 404)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+def whole_number(value: str, *, field: str, minimum: int = 0, maximum: int = ID_MAX) -> int:
+    """``value`` (a query parameter) as a whole number from ``minimum`` to ``maximum``."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise InvalidInput(_("Must be a whole number."), field=field) from None
+    if not minimum <= number <= maximum:
+        raise InvalidInput(
+            _("Must be a whole number from %(minimum)d to %(maximum)d.") % {"minimum": minimum, "maximum": maximum},
+            field=field,
+        )
+    return number
+
+
+def search_text(value: str, *, field: str = "q") -> str:
+    """A search text as sent; one with a NUL character (which no text in the database holds) is refused."""
+    if "\x00" in value:
+        raise InvalidInput(_("The search contains a character that is not allowed (NUL)."), field=field)
+    return value
+
 
 def resolve(lookup: Callable[..., T | None], pk: int | None, *, field: str, message: str) -> T | None:
     """The object ``pk`` names (``lookup(pk=pk)``), None when no id was sent.
@@ -26,7 +64,7 @@ def resolve(lookup: Callable[..., T | None], pk: int | None, *, field: str, mess
     """
     if pk is None:
         return None
-    found = lookup(pk=pk)
+    found = lookup(pk=pk) if -ID_MAX <= pk <= ID_MAX else None  # beyond 64 bits: the database would fail
     if found is None:
         raise InvalidInput(message, field=field)
     return found
@@ -90,6 +128,52 @@ def rate_limited(request, *, group: str, rate: str, key: str | Callable = "user_
     one address. An address is only hashed into a cache key by django-ratelimit, never stored.
     """
     return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
+
+
+# How deep JSON sent to us may nest: a GeoJSON polygon needs four levels, a multipolygon five.
+JSON_MAX_DEPTH = 32
+
+
+class JSONTooDeep(InvalidInput):
+    """JSON nested deeper than JSON_MAX_DEPTH levels."""
+
+
+def parse_json(text: str | bytes, *, field: str | None = None) -> object:
+    """JSON as sent in a body or a form field; what is not JSON, or nests deeper than JSON_MAX_DEPTH
+    (which would exhaust the parser's stack, or ours), is refused with InvalidInput."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise JSONTooDeep(_too_deep(), field=field) from None
+    except ValueError:
+        raise InvalidInput(_("This is not valid JSON."), field=field) from None
+    if _depth(value) > JSON_MAX_DEPTH:
+        raise JSONTooDeep(_too_deep(), field=field)
+    return value
+
+
+def _too_deep() -> str:
+    return _("The JSON is nested too deeply (more than %(levels)d levels).") % {"levels": JSON_MAX_DEPTH}
+
+
+def _depth(value: object) -> int:
+    deepest, pending = 0, [(value, 1)]
+    while pending and deepest <= JSON_MAX_DEPTH:
+        item, level = pending.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, level)
+            pending.extend((child, level + 1) for child in children)
+    return deepest
+
+
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def retry_after(rate: str) -> int:
+    """The seconds a client over ``rate`` ("10/m", "100/5m") waits at most: one window of the limit."""
+    period = rate.partition("/")[2] or "m"
+    return (int(period[:-1]) if period[:-1].isdigit() else 1) * _SECONDS.get(period[-1], 60)
 
 
 def parse_bbox(value: str) -> tuple[float, float, float, float]:

@@ -8,7 +8,7 @@ app_name = "participation"
 urlpatterns = [
     path("twin/", twin.twin_search, name="twin-search"),
     path("open-data/", open_data.open_data, name="open-data"),
-    path("twin/<int:pk>/", twin.twin_feature, name="twin-feature"),
-    path("consultations/<int:page_pk>/3d/", scene.consultation_3d, name="consultation-3d"),
-    path("consultations/<int:page_pk>/3d/scene.geojson", scene.consultation_3d_scene, name="consultation-3d-scene"),
+    path("twin/<id:pk>/", twin.twin_feature, name="twin-feature"),
+    path("consultations/<id:page_pk>/3d/", scene.consultation_3d, name="consultation-3d"),
+    path("consultations/<id:page_pk>/3d/scene.geojson", scene.consultation_3d_scene, name="consultation-3d-scene"),
 ]

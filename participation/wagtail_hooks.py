@@ -17,7 +17,7 @@ from participation.rules import allows
 def moderation_urls():
     return [
         path("moderation/", moderation.ModerationQueue.as_view(), name="participation_moderation"),
-        path("moderation/<int:pk>/", moderation.moderate, name="participation_moderate"),
+        path("moderation/<id:pk>/", moderation.moderate, name="participation_moderate"),
     ]
 
 
@@ -55,8 +55,8 @@ register_snippet(TwinFeatureViewSet)
 def twin_import_urls():
     return [
         path("twin-import/", twin_import.TwinImportView.as_view(), name="participation_twin_import"),
-        path("twin-import/<int:pk>/", twin_import.TwinImportJobView.as_view(), name="participation_twin_import_job"),
-        path("twin-import/<int:pk>/status/", twin_import.twin_import_status, name="participation_twin_import_status"),
+        path("twin-import/<id:pk>/", twin_import.TwinImportJobView.as_view(), name="participation_twin_import_job"),
+        path("twin-import/<id:pk>/status/", twin_import.twin_import_status, name="participation_twin_import_status"),
     ]
 
 
@@ -81,14 +81,14 @@ def paper_urls():
     return [
         path("paper/", paper.PaperIndexView.as_view(), name="participation_paper"),
         path(
-            "paper/<int:consultation>/", paper.PaperConsultationView.as_view(), name="participation_paper_consultation"
+            "paper/<id:consultation>/", paper.PaperConsultationView.as_view(), name="participation_paper_consultation"
         ),
         path(
-            "paper/<int:consultation>/proposal/<int:proposal>/",
+            "paper/<id:consultation>/proposal/<id:proposal>/",
             paper.SheetView.as_view(),
             name="participation_paper_proposal",
         ),
-        path("paper/<int:consultation>/poll/<int:poll>/", paper.SheetView.as_view(), name="participation_paper_poll"),
+        path("paper/<id:consultation>/poll/<id:poll>/", paper.SheetView.as_view(), name="participation_paper_poll"),
     ]
 
 

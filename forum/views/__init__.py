@@ -2,7 +2,7 @@
 
 from forum.views.kiosk import kiosk, kiosk_snapshot
 from forum.views.live import live_answer, live_join, live_question, live_room, live_state, live_upvote
-from forum.views.site import favicon, healthz, rate_limited
+from forum.views.site import bad_request, favicon, healthz, page_not_found, rate_limited, server_error
 from forum.views.terminal import (
     terminal,
     terminal_alive,
@@ -15,6 +15,7 @@ from forum.views.terminal import (
 )
 
 __all__ = [
+    "bad_request",
     "favicon",
     "healthz",
     "kiosk",
@@ -25,7 +26,9 @@ __all__ = [
     "live_room",
     "live_state",
     "live_upvote",
+    "page_not_found",
     "rate_limited",
+    "server_error",
     "terminal",
     "terminal_alive",
     "terminal_comment",

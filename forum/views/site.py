@@ -1,4 +1,7 @@
-"""Views of the site as a whole: health check, rate-limit page, the icon at /favicon.ico."""
+"""Views of the site as a whole: health check, rate-limit and error pages, the icon at /favicon.ico.
+
+Errors under /api/ are answered as the API there answers: JSON with a message (``{"detail": ...}`` under
+/api/v1/, an OGC exception under /api/ogc/), never an HTML page."""
 
 import asyncio
 
@@ -6,13 +9,20 @@ from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import csrf, defaults
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from forum.celery import app as celery_app
+from forum.submissions import RETRY_AFTER
+from participation.api.exceptions import error_response
+from participation.ogc.params import OGCError
+from participation.ogc.responses import exception_response
 
 
 def _check_database() -> str:
@@ -61,7 +71,52 @@ def healthz(request):
 
 
 def rate_limited(request, exception):
-    return render(request, "429.html", status=429)
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
+OGC_CODES = {
+    400: "InvalidParameterValue",
+    403: "Forbidden",
+    404: "NotFound",
+    413: "PayloadTooLarge",
+    500: "ServerError",
+}
+
+
+def _api_error(request, status: int, message: str) -> HttpResponse | None:
+    """The error as the API under the request's path answers it; None outside /api/."""
+    if request.path.startswith("/api/ogc/"):
+        return exception_response(OGCError(status, OGC_CODES[status], message))
+    if request.path.startswith("/api/"):
+        return error_response(status, message)
+    return None
+
+
+def bad_request(request, exception):
+    if isinstance(exception, RequestDataTooBig):
+        message = _("The request body is too large: at most %(kb)d kB.") % {
+            "kb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+        }
+        return _api_error(request, 413, message) or defaults.bad_request(request, exception)
+    return _api_error(request, 400, _("This request cannot be read.")) or defaults.bad_request(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a write without a valid CSRF token (e.g. a POST to a path that names nothing)."""
+    message = _("This request lacks a valid CSRF token: please reload the page and try again.")
+    return _api_error(request, 403, message) or csrf.csrf_failure(request, reason)
+
+
+def page_not_found(request, exception):
+    found = _api_error(request, 404, _("There is nothing at this address."))
+    return found or defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    message = _("Something went wrong on our side. Please try again later.")
+    return _api_error(request, 500, message) or defaults.server_error(request)
 
 
 @require_safe

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from participation.inputs import ID_MAX
 from participation.models import ConsultationPage, Contribution, TwinFeature, VoteChoice
 
 
@@ -96,16 +97,16 @@ class ContributionSerializer(serializers.ModelSerializer):
 
 
 class ContributionInputSerializer(serializers.Serializer):
-    consultation = serializers.IntegerField()
-    proposal = serializers.IntegerField(required=False, allow_null=True)
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    consultation = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    proposal = serializers.IntegerField(required=False, allow_null=True, max_value=ID_MAX)
+    parent = serializers.IntegerField(required=False, allow_null=True, max_value=ID_MAX)
     text = serializers.CharField(trim_whitespace=True)
     location = LocationSerializer(required=False, allow_null=True)
     geometry = serializers.JSONField(
         required=False, allow_null=True, help_text="A point, line or area: GeoJSON geometry in WGS84."
     )
     twin_feature = serializers.IntegerField(
-        required=False, allow_null=True, help_text="The id of the twin object the comment is about."
+        required=False, allow_null=True, max_value=ID_MAX, help_text="The id of the twin object the comment is about."
     )
 
 

@@ -24,7 +24,7 @@ from participation.api.serializers import (
     VoteResultSerializer,
 )
 from participation.errors import NotAllowed, ServiceError
-from participation.inputs import parse_bbox, rate_limited, resolve
+from participation.inputs import parse_bbox, rate_limited, resolve, retry_after, search_text, whole_number
 from participation.rules import LOGGED_IN
 
 
@@ -33,9 +33,9 @@ def _int_param(request, name: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
-    except ValueError:
-        raise ValidationError({name: _("Must be a whole number.")}) from None
+        return whole_number(value, field=name)
+    except ServiceError as error:
+        raise ValidationError({name: error.message}) from None
 
 
 def _raise_service_error(request, error: ServiceError):
@@ -48,7 +48,9 @@ def _raise_service_error(request, error: ServiceError):
 
 def _check_rate(request, group: str, rate: str) -> None:
     if rate_limited(request, group=group, rate=rate):
-        raise Throttled(detail=_("Too many requests in a short time. Please wait a minute."))
+        error = Throttled(detail=_("Too many requests in a short time. Please wait a minute."))
+        error.wait = retry_after(rate)  # sent as Retry-After by DRF (given to __init__, it would be in the detail)
+        raise error
 
 
 def _require_login(request) -> None:
@@ -102,7 +104,7 @@ class ProposalDetail(APIView):
 class ProposalVote(APIView):
     """Cast or change the logged-in citizen's vote (session login and CSRF token required)."""
 
-    @extend_schema(request=VoteInputSerializer, responses={200: VoteResultSerializer, 400: None, 401: None, 403: None})
+    @extend_schema(request=VoteInputSerializer, responses={200: VoteResultSerializer})
     def post(self, request, pk: int):
         proposal = get_object_or_404(selectors.published_proposals(), pk=pk)
         _require_login(request)
@@ -237,7 +239,11 @@ class TwinFeatureList(APIView):
             consultation = selectors.published_consultation(pk=consultation_id)
             if consultation is None:
                 raise NotFound(_("There is no such consultation."))
-        found = selectors.search_twin_features(query=request.query_params.get("q", ""), consultation=consultation)
+        try:
+            query = search_text(request.query_params.get("q", ""))
+        except ServiceError as error:
+            raise ValidationError({"q": error.message}) from None
+        found = selectors.search_twin_features(query=query, consultation=consultation)
         return Response(TwinFeatureSearchSerializer(found, many=True).data)
 
 
@@ -271,10 +277,13 @@ class TwinFeatureGeoJSON(APIView):
 
 
 def _zoom_param(request) -> int | None:
-    zoom = _int_param(request, "zoom")
-    if zoom is not None and not 0 <= zoom <= 24:
-        raise ValidationError({"zoom": _("Give a zoom level from 0 to 24.")})
-    return zoom
+    value = request.query_params.get("zoom")
+    if value in (None, ""):
+        return None
+    try:
+        return whole_number(value, field="zoom", maximum=24)
+    except ServiceError:
+        raise ValidationError({"zoom": _("Give a zoom level from 0 to 24.")}) from None
 
 
 def _bbox_param(request) -> tuple[float, float, float, float] | None:

@@ -104,33 +104,46 @@ def parse_bbox(value: str) -> tuple[float, float, float, float]:
 
 
 def parse_datetime_range(value: str) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """An RFC 3339 instant or interval (``start/end``, ``..`` or nothing for an open end); dates mean whole days."""
+    """An RFC 3339 instant or interval (``start/end``, ``..`` or nothing for an open end); dates mean whole days.
+
+    At least one end is given (open at both ends is no interval); every instant must exist (no 13th month, no
+    25th hour) and lie between the years 1 and 9999 in UTC."""
+    message = _("Give an instant or an interval start/end in RFC 3339 (e.g. 2025-05-01).")
     if "/" in value:
         start_text, _slash, end_text = value.partition("/")
         start = None if start_text in ("", "..") else _moment(start_text, end_of_day=False)
         end = None if end_text in ("", "..") else _moment(end_text, end_of_day=True)
-        if start is None and end is None and start_text == end_text == "":
-            raise invalid("datetime", _("Give an instant or an interval start/end in RFC 3339 (e.g. 2025-05-01)."))
+        if start is None and end is None:
+            raise invalid("datetime", message)
         if start is not None and end is not None and start > end:
             raise invalid("datetime", _("The interval ends before it starts."))
         return (start, end)
-    if parse_date(value) is not None:
+    if _date(value) is not None:
         return (_moment(value, end_of_day=False), _moment(value, end_of_day=True))
     moment = _moment(value, end_of_day=False)
     return (moment, moment)
 
 
-def _moment(text: str, *, end_of_day: bool) -> dt.datetime:
-    message = _("Give an instant or an interval start/end in RFC 3339 (e.g. 2025-05-01).")
+def _date(text: str) -> dt.date | None:
     try:
-        day = parse_date(text)  # first: Python reads a bare date as a datetime at midnight
-        moment = None if day is not None else parse_datetime(text)
-    except ValueError:
-        raise invalid("datetime", message) from None
+        return parse_date(text)
+    except ValueError:  # well-formed, but no such day (2024-13-45)
+        raise invalid("datetime", _("There is no such date or time: %(value)s.") % {"value": text}) from None
+
+
+def _moment(text: str, *, end_of_day: bool) -> dt.datetime:
+    day = _date(text)  # first: Python reads a bare date as a datetime at midnight
     if day is not None:
         return dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min, tzinfo=dt.UTC)
+    try:
+        moment = parse_datetime(text)
+    except ValueError:
+        raise invalid("datetime", _("There is no such date or time: %(value)s.") % {"value": text}) from None
     if moment is None:
-        raise invalid("datetime", message)
+        raise invalid("datetime", _("Give an instant or an interval start/end in RFC 3339 (e.g. 2025-05-01)."))
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=dt.UTC)  # RFC 3339 requires an offset; read none as UTC
-    return moment
+    try:
+        return moment.astimezone(dt.UTC)  # the database reads UTC: it refuses offsets beyond ±15:59
+    except OverflowError:
+        raise invalid("datetime", _("There is no such date or time: %(value)s.") % {"value": text}) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from participation import page_cache, selectors
 from participation.forms import CommentForm, VoteForm
+from participation.inputs import retry_after
 from participation.models import ConsultationPage, ModerationState, ProposalPage, TwinFeature
 from participation.rules import allows, refusal
 from participation.submissions import submit_comment, submit_vote
@@ -162,8 +164,15 @@ def _render_page(request, page, *, status: int = 200, **forms) -> TemplateRespon
 def _json_or_none(value):
     try:
         return json.loads(value) if value else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
+
+
+def _with_retry_after(response, rate: str):
+    """A 429 says when to send again: after the limit's window."""
+    if response.status_code == 429:
+        response["Retry-After"] = str(retry_after(rate))
+    return response
 
 
 def _post_comment(request, *, consultation: ConsultationPage, page):
@@ -175,7 +184,8 @@ def _post_comment(request, *, consultation: ConsultationPage, page):
     proposal = page if isinstance(page, ProposalPage) else None
     outcome = submit_comment(request, consultation=consultation, proposal=proposal, proposals=proposals)
     if not outcome.ok:
-        return _render_page(request, page, comment_form=outcome.form, status=outcome.status)
+        response = _render_page(request, page, comment_form=outcome.form, status=outcome.status)
+        return _with_retry_after(response, settings.RATELIMIT_CONTRIBUTIONS)
     if outcome.saved.moderation_state == ModerationState.APPROVED:
         messages.success(request, _("Thank you! Your comment is published."))
     else:
@@ -191,7 +201,8 @@ def _post_comment(request, *, consultation: ConsultationPage, page):
 def _post_vote(request, *, proposal: ProposalPage):
     outcome = submit_vote(request, proposal=proposal)
     if not outcome.ok:
-        return _render_page(request, proposal, vote_form=outcome.form, status=outcome.status)
+        response = _render_page(request, proposal, vote_form=outcome.form, status=outcome.status)
+        return _with_retry_after(response, settings.RATELIMIT_VOTES)
     messages.success(request, _("Thank you! Your vote is counted. You can change it while voting is open."))
     return HttpResponseRedirect(proposal.url + "#vote")
 

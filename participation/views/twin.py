@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from wagtail.coreutils import get_supported_content_language_variant
 
 from participation import selectors
+from participation.errors import InvalidInput
+from participation.inputs import search_text
 from participation.twin.credits import source_credit
 from participation.views.maps import base_map_config, twin_outline
 from participation.views.pages import comment_page
@@ -20,6 +22,11 @@ QUERY_MAX_LENGTH = 100
 def twin_search(request):
     """Find objects of the twin by name, address, what they are or id: a plain form and a list of links."""
     query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
+    try:
+        search_text(query)
+    except InvalidInput as error:
+        context = {"query": "", "error": error.message, "results": [], "limit": TWIN_SEARCH_PAGE_LIMIT}
+        return TemplateResponse(request, "participation/twin_search.html", context, status=400)
     results = selectors.search_twin_features(query=query, limit=TWIN_SEARCH_PAGE_LIMIT) if query else []
     context = {"query": query, "results": results, "limit": TWIN_SEARCH_PAGE_LIMIT}
     return TemplateResponse(request, "participation/twin_search.html", context)

@@ -113,6 +113,17 @@ def test_an_invalid_area_is_refused_with_a_message(client, editor, home):
     assert not ConsultationPage.objects.filter(slug="neuer-marktplatz").exists()
 
 
+def test_an_area_nested_a_thousand_levels_deep_is_refused_with_a_message(client, editor, home):
+    client.force_login(editor)
+    deep = '{"type": "Polygon", "coordinates": ' + "[" * 1000 + "]" * 1000 + "}"
+
+    response = client.post(f"/admin/pages/add/participation/consultationpage/{home.pk}/", _consultation_form(area=deep))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["area"] == ["Dies ist zu tief verschachtelt, um gelesen zu werden."]
+    assert not ConsultationPage.objects.filter(slug="neuer-marktplatz").exists()
+
+
 def test_staff_add_a_proposal_under_a_consultation(client, editor, voting_consultation):
     client.force_login(editor)
     form = nested_form_data(

@@ -16,7 +16,12 @@ from participation.models import ModerationState
 from tests.support import factories
 from tests.support.pages import browser, queries_for
 
-REDIS_DOWN = {"BACKEND": "participation.caching.TolerantRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+# As settings.py configures Redis (its OPTIONS, not those of the embedded default's local memory cache).
+REDIS_DOWN = {
+    "BACKEND": "participation.caching.TolerantRedisCache",
+    "LOCATION": "redis://127.0.0.1:1/0",
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+}
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
