@@ -38,9 +38,10 @@ def twin_tile(request, zoom: int, x: int, y: int):
     if not (MIN_ZOOM <= zoom <= MAX_ZOOM and x < tile_range(zoom) and y < tile_range(zoom)):
         message = _("The base map has no such tile: zoom %(min)s to %(max)s.")
         raise NotFound(message % {"min": MIN_ZOOM, "max": MAX_ZOOM})
-    revision = selectors.twin_revision()
+    seen = request.query_params.get("v")
+    revision = selectors.twin_revision(seen=seen)
     etag = f'"{revision}"'
-    cache_control = IMMUTABLE if request.query_params.get("v") == revision else REVALIDATE
+    cache_control = IMMUTABLE if seen == revision else REVALIDATE
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     else:

@@ -35,21 +35,19 @@ STATE_SECONDS = 300  # a twin changed behind the services' back (a shell, a rest
 TILE_SECONDS = 7 * 24 * 3600
 
 
-def _state_seconds() -> int:
-    """How long the twin's state is kept. In a cache all processes share (Redis), the services' forgetting
-    reaches every process; in one process' own memory (no REDIS_URL) it does not, and a twin changed in
-    another (a test's, a second server's) would show late, with tiles of objects that are gone: there the
-    state is read afresh every time (0: Django keeps nothing)."""
-    return STATE_SECONDS if settings.REDIS_URL else 0
-
-
-def twin_map_state() -> dict | None:
+def twin_map_state(*, seen: str | None = None) -> dict | None:
     """What a map needs to know of the twin before drawing it, or None if it has no objects:
     ``{"revision": text that changes whenever the objects change, "bounds": (west, south, east, north),
     "sources": [dataset names]}``. One query (its figures per source, summed up here), then the cache's until
-    the twin changes."""
-    state = cache.get(STATE_KEY)
-    if state is None:
+    the twin changes.
+
+    Where the cache is one process' own (no REDIS_URL), the services' forgetting does not reach the other
+    processes (a second server, a command run beside it): pages read the state afresh, and a tile that names
+    a revision (``seen``, the ?v= a page gave it) other than the one kept reads it afresh too.
+    """
+    shared = bool(settings.REDIS_URL)
+    state = cache.get(STATE_KEY) if shared or seen else None
+    if state is None or (seen and state["revision"] != seen):
         per_source = list(
             TwinFeature.objects.order_by("source")
             .values("source")
@@ -79,13 +77,13 @@ def twin_map_state() -> dict | None:
                 ),
                 "sources": [row["source"] for row in per_source],
             }
-        cache.set(STATE_KEY, state, _state_seconds())
+        cache.set(STATE_KEY, state, STATE_SECONDS)
     return state if state["revision"] else None
 
 
-def twin_revision() -> str:
+def twin_revision(*, seen: str | None = None) -> str:
     """The twin's revision (``twin_map_state``), "empty" without objects."""
-    state = twin_map_state()
+    state = twin_map_state(seen=seen)
     return state["revision"] if state else "empty"
 
 

@@ -90,7 +90,6 @@ def map_context(consultation: ConsultationPage, linked: list[TwinFeature]) -> di
             "consultation": consultation.pk,
             "linked": [twin_outline(feature) for feature in linked],
             "contributionsUrl": reverse("api:contribution-geojson"),
-            "twinUrl": reverse("api:twin-feature-geojson"),
             "twinSearchUrl": reverse("api:twin-feature-list"),
             "labels": _map_labels(),
         }

@@ -131,3 +131,13 @@ def too_small_to_draw(pk: int, zoom: int) -> bool:
     unit = 360.0 / (2**zoom * EXTENT)
     box_size = (feature.max_lon - feature.min_lon) * (feature.max_lat - feature.min_lat)
     return feature.is_building and box_size < 4 * unit * unit
+
+
+def test_a_tile_naming_another_revision_reads_the_twin_afresh(delft):
+    """A process whose own cache missed a change (no shared cache: a second server, a command beside it)
+    catches up as soon as a page names the newer revision in its tiles' address."""
+    old = selectors.twin_revision()
+    factories.twin_feature()  # behind the services' back: nobody forgot the kept state
+    new = selectors.twin_revision(seen="a-newer-one")
+    assert new != old
+    assert selectors.twin_revision(seen=new) == new

@@ -190,7 +190,8 @@ def test_the_consultation_page_lists_its_objects_and_the_map_highlights_them(vis
     assert [item["id"] for item in config["linked"]] == [canal.pk, hall.pk]
     assert config["linked"][1] == {"id": hall.pk, "label": "Stadhuis", "url": twin_url(hall), "geometry": hall.geometry}
     assert config["contributionsUrl"] == "/api/v1/contributions/geojson/"
-    assert config["twinUrl"] == "/api/v1/twin-features/geojson/"
+    assert config["basemap"]["url"].startswith("/api/v1/twin-tiles/{z}/{x}/{y}.json?v=")
+    assert config["twinFeatureUrl"] == "/api/v1/twin-features/0/"
 
 
 def test_the_proposal_page_lists_the_proposal_s_objects(visitor, participating_consultation):
