@@ -183,7 +183,9 @@ class Presenter:
 def shoot(out: Path, base: str, var: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
-    devices = dict(line.split(" ", 1) for line in (var / "demo-devices.txt").read_text().splitlines() if line)
+    # The demo keeps each device's path with its key (seed_demo prints it at the address it is served on).
+    paths = dict(line.split(" ", 1) for line in (var / "demo-devices.txt").read_text().splitlines() if line)
+    devices = {kind: base + path.strip() if path.startswith("/") else path for kind, path in paths.items()}
     user, password = (var / "demo-admin.txt").read_text().split()
     presenter = Presenter()
     shots: list[Path] = []
@@ -241,18 +243,21 @@ def shoot(out: Path, base: str, var: Path) -> list[Path]:
 def shoot_maps(browser, admin, base: str, presenter: Presenter, save) -> None:
     """The maps with the city model as base map (no tile server): a consultation's, a twin object's page,
     and the area widget of the consultation's edit page in the admin (``admin``: a page logged in)."""
-    consultation = presenter.worker.submit(lambda: presenter.room.consultation.specific).result()
+    # Database work on the presenter's thread: Playwright's sync API runs an event loop on this one.
+    consultation_pk, consultation_url = presenter.worker.submit(
+        lambda: (presenter.room.consultation_id, presenter.room.consultation.specific.url)
+    ).result()
     feature = presenter.worker.submit(_the_tallest_building).result()
     citizen = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE").new_page()
     for name, path, selector in [
-        ("map-consultation-1280x900", consultation.url, "#consultation-map"),
+        ("map-consultation-1280x900", consultation_url, "#consultation-map"),
         ("map-twin-object-1280x900", f"/twin/{feature}/", "#twin-map"),
     ]:
         citizen.goto(f"{base}{path}")
         _drawn(citizen, selector)
         citizen.locator(selector).scroll_into_view_if_needed()
         save(citizen, name)
-    admin.goto(f"{base}/admin/pages/{consultation.pk}/edit/")
+    admin.goto(f"{base}/admin/pages/{consultation_pk}/edit/")
     widget = admin.locator("[data-area-widget]").first
     widget.scroll_into_view_if_needed()
     _drawn(admin, "[data-area-widget] .area-widget__map")
