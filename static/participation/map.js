@@ -428,8 +428,10 @@
     results
       .filter((result) => !keep.has(String(result.id)))
       .forEach((result) => {
-        const named = result.name || result.address;
-        form.choices.insertBefore(choiceItem(result.id, result.label, named ? result.kind_label : ""), first);
+        // As the server's list (twin_picker.html): a named object says what it is ("Kirche"); an unnamed
+        // one's label says so already.
+        const named = result.address || (result.name && result.name.trim() !== result.twin_id);
+        form.choices.insertBefore(choiceItem(result.id, result.label, named ? result.category : ""), first);
       });
     const template = results.length === 0 ? labels.foundNone : results.length === 1 ? labels.foundOne : labels.foundMany;
     form.status.textContent = format(template, { query: query, counter: results.length });
