@@ -11,21 +11,43 @@ from django.core.cache import cache
 from tests.support import factories
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Every transactional test restores the migrated state (serialized_rollback), whatever its file says.
+    """After pytest-django's order (tests in a transaction first, then transactional ones, then the rest):
+    among the transactional tests, those that restore the migrated state (serialized_rollback) come first.
+    Django restores it by inserting it; after a transactional test without it, whose flush re-creates the
+    content types, that insert collides (IntegrityError on django_content_type). Those without it come
+    last, whatever their files: the first of them (tests/forum/test_seed_demo.py) makes what it needs."""
+    items.sort(key=lambda item: (_database_group(item), not _restores_state(item)))
 
-    Django restores that state by inserting it, and a flush after a test that restores it leaves the
-    tables empty; a flush after one that does not re-creates the content types instead. Mixed, the order
-    of the files decides: an insert that collides (IntegrityError on django_content_type), or a test that
-    starts without content types or Wagtail's root page. All alike, each starts from the migrated state.
-    """
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        fixtures = set(getattr(item, "fixturenames", ()))
-        transactional = (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & fixtures
-        if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
-            kwargs = {**(marker.kwargs if marker else {}), "transaction": True, "serialized_rollback": True}
-            item.add_marker(pytest.mark.django_db(**kwargs))
+
+def _database_group(item) -> int:
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+def _restores_state(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("serialized_rollback"))
+
+
+@pytest.fixture(autouse=True)
+def _content_types_after_a_restoring_test(request):
+    """A transactional test that does not restore the migrated state may follow one that did, whose flush
+    left the tables empty: it gets the content types and permissions back (as a flush that re-creates them
+    would), and no stale content type from the process' cache."""
+    if _database_group(request.node) == 1 and not _restores_state(request.node):
+        request.getfixturevalue("transactional_db")
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.management.sql import emit_post_migrate_signal
+
+        ContentType.objects.clear_cache()
+        if not ContentType.objects.exists():
+            emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,8 @@ from tests.support.synthetic_twin import write_synthetic_citygml
 
 ROOT = Path(__file__).resolve().parents[3]
 MB = 1_000_000
-PEAK_LIMIT_MB = 500
+# What the import itself may add to the process, over what Django and the site's modules take once loaded.
+IMPORT_LIMIT_MB = 380
 
 # Runs the real command in a process of its own and reports that process's peak RSS.
 MEASURE = """
@@ -72,7 +73,7 @@ def test_a_big_tile_imports_in_flat_memory(tmp_path):
     measured = json.loads(result.stdout.strip().splitlines()[-1])
 
     assert TwinFeature.objects.filter(source="big-tile").count() == buildings
-    assert measured["peak_mb"] < PEAK_LIMIT_MB
+    assert measured["peak_mb"] - measured["ready_mb"] < IMPORT_LIMIT_MB
     print(
         f"\n{path.stat().st_size / MB:.0f} MB, {buildings} buildings: {measured['seconds']:.1f} s, "
         f"{buildings / measured['seconds']:.0f} buildings/s, peak RSS {measured['peak_mb']:.0f} MB "
