@@ -90,6 +90,7 @@ def served(env: dict, port: int):
             "--ws",
             "websockets-sansio",
             "--no-access-log",
+            "--no-proxy-headers",  # as deploy/bin/asgi: the client's address is Django's (TRUSTED_PROXIES)
             "--log-level",
             "warning",
         ],
