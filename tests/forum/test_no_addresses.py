@@ -10,10 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import shutil
-import sqlite3
-import subprocess
 from http.cookiejar import CookieJar
-from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, Request, build_opener
@@ -21,7 +18,6 @@ from urllib.request import HTTPCookieProcessor, Request, build_opener
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from websockets.sync.client import connect
 
 from forum import services as forum_services
@@ -29,6 +25,7 @@ from participation import services
 from participation.inputs import address_key
 from participation.models import Contribution, Vote
 from tests.support import factories
+from tests.support.dump import database_dump
 from tests.support.needs import require
 from tests.support.server import RedisProcess, ServerProcess, new_channel_prefix, session_cookie
 
@@ -83,17 +80,6 @@ class Browser:
         return self.request(path, {**data, "csrfmiddlewaretoken": self.cookie(settings.CSRF_COOKIE_NAME)})
 
 
-def database_dump() -> bytes:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        with sqlite3.connect(Path(db["NAME"])) as dump:
-            return "\n".join(dump.iterdump()).encode()
-    require(shutil.which("pg_dump") is not None, "postgresql", "apt-get install postgresql-client")
-    command = ["pg_dump", "-h", db["HOST"] or "127.0.0.1", "-p", str(db["PORT"] or 5432), "-U", db["USER"], db["NAME"]]
-    env = {"PGPASSWORD": db["PASSWORD"] or ""}
-    return subprocess.run(command, env=env, capture_output=True, check=True, timeout=120).stdout
-
-
 def redis_contents(url: str) -> list[tuple[bytes, bytes]]:
     import redis
 
@@ -103,7 +89,6 @@ def redis_contents(url: str) -> list[tuple[bytes, bytes]]:
 
 def test_no_address_is_stored_or_logged_and_the_limits_still_count_it(tmp_path):
     require(shutil.which("redis-server") is not None, "redis", "apt-get install redis-server")
-    assert connection.settings_dict["NAME"] != ":memory:"
     consultation = factories.consultation("vote")
     proposal = factories.proposal(consultation)
     voter = factories.CitizenFactory(username="waehlerin")
