@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from forum.rules import require
 from participation import services as participation_services
 
 
@@ -34,7 +35,7 @@ def delete_account(*, user, withdraw_contributions: bool) -> None:
     """A citizen deletes their account: the account, its e-mail addresses and its sessions' link go; what it did
     stays counted without it (participation.services.forget_account), its contributions anonymised ("Deleted
     account") or, with ``withdraw_contributions``, withdrawn from public view as well."""
-    user_model = get_user_model()
-    user = user_model.objects.select_for_update().get(pk=user.pk)
+    require("forum.delete_own_account", user)
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
     participation_services.forget_account(user=user, withdraw_contributions=withdraw_contributions)
     user.delete()  # cascades: e-mail addresses, their confirmations

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from forum import selectors, services
 from forum.forms import DeleteAccountForm
+from forum.rules import refusal
 from forum.views.site import rate_limited as too_many_requests
 from participation.inputs import rate_limited
 
@@ -46,6 +47,9 @@ def account_data(request):
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
     """Deleting the account, after the password and the choice of what becomes of its contributions."""
+    refused = refusal("forum.delete_own_account", request.user)
+    if refused is not None:
+        return render(request, "forum/account_delete.html", {"refused": refused.message}, status=403)
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if rate_limited(request, group="account-delete", rate=DELETE_RATE):

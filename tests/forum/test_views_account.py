@@ -124,3 +124,14 @@ def test_a_wrong_password_deletes_nothing(evening):
     response = client.post("/accounts/delete/", {"password": PASSWORD})
     assert response.status_code == 400  # no choice made
     assert get_user_model().objects.filter(username="Loeschmich").exists()
+
+
+def test_an_account_of_the_admin_is_not_deleted_here(evening):
+    """Staff sign the admin's audit trails (paper counts): an administrator removes their accounts, not they."""
+    staff = factories.staff("clerk", "add_analogentry")
+    client = _client(staff, "en")
+    assert client.get("/accounts/delete/").status_code == 403
+    response = client.post("/accounts/delete/", {"password": PASSWORD, "contributions": "keep"})
+    assert response.status_code == 403
+    assert "Staff accounts cannot be deleted here" in response.content.decode()
+    assert get_user_model().objects.filter(pk=staff.pk).exists()
