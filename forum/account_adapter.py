@@ -13,13 +13,14 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
 from forum.selectors import public_site, public_url, site_name
-from participation.inputs import client_address
+from participation.inputs import client_key
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request) -> str:
-        """The address allauth's rate limits count against: the one every limit uses (TRUSTED_PROXIES)."""
-        return client_address(request)
+        """What allauth's per-address limits count against: the daily hash of the address every limit uses
+        (participation.inputs.client_key), never the address, which allauth would put in its cache keys."""
+        return client_key(request)
 
     def format_email_subject(self, subject: str) -> str:
         return f"[{site_name()}] {subject}"

@@ -1,5 +1,6 @@
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
@@ -30,3 +31,38 @@ class AdminLoginForm(WagtailLoginForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting one's account: the password again (someone at an unlocked computer cannot do it), and what becomes
+    of one's contributions."""
+
+    KEEP, WITHDRAW = "keep", "withdraw"
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    contributions = forms.ChoiceField(
+        label=_("Your contributions"),
+        choices=[
+            (KEEP, _("Keep them without my name: they are shown as by “Deleted account”.")),
+            (WITHDRAW, _("Withdraw them: they are no longer shown anywhere.")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password
+
+    @property
+    def withdraw(self) -> bool:
+        return self.cleaned_data["contributions"] == self.WITHDRAW

@@ -50,6 +50,13 @@ def may_manage_devices(user, device) -> bool:
     return user.is_superuser or user.has_perm(f"forum.change_{device._meta.model_name}")
 
 
+@rules.predicate
+def is_citizen_account(user) -> bool:
+    """An account that is only a citizen's: accounts that reach the admin (staff, presenters) sign its audit trails
+    (paper counts, room sessions) and are removed by an administrator, not by themselves."""
+    return is_logged_in(user) and not (user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin"))
+
+
 ROOM_OPEN = Requirement("room_open", room_is_open, NotOpenNow, _("This room session has ended."))
 
 add_requirements(
@@ -77,6 +84,14 @@ add_requirements(
                 may_manage_devices,
                 NotAllowed,
                 _("Only staff who may change screens and terminals can do this."),
+            ),
+        ],
+        "forum.delete_own_account": [
+            Requirement(
+                "citizen_account",
+                is_citizen_account,
+                NotAllowed,
+                _("Staff accounts cannot be deleted here; please ask an administrator."),
             ),
         ],
         "forum.answer_in_room": [

@@ -421,8 +421,14 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"hide_clients": {"()": "forum.log_filters.HideClients"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Wagtail's background tasks and page log are chatty at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("django_tasks", "wagtail")},
+    "loggers": {
+        # Wagtail's background tasks and page log are chatty at INFO.
+        **{name: {"level": "WARNING"} for name in ("django_tasks", "wagtail")},
+        # uvicorn's lines about a connection without the client's address (forum.log_filters); uvicorn's own
+        # handlers and levels stay as its command line set them.
+        **{name: {"filters": ["hide_clients"]} for name in ("uvicorn.error", "uvicorn.access")},
+    },
 }

@@ -13,6 +13,8 @@ handler500 = views.server_error
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("accounts/data/", views.account_data, name="account-data"),
+    path("accounts/delete/", views.account_delete, name="account-delete"),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -9,9 +9,11 @@ import ipaddress
 import json
 import math
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import NamedTuple, TypeVar
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
@@ -107,6 +109,36 @@ def client_address(request) -> str:
     return remote
 
 
+# An IPv6 visitor owns a whole /64 network: its addresses count as one, as allauth and django-ratelimit count them.
+IPV6_PREFIX = 64
+
+
+def address_key(address: str, *, now: datetime | None = None) -> str:
+    """What a per-address limit counts against instead of the address: a keyed hash that changes every day.
+
+    HMAC-SHA256 of the address (an IPv6 one cut to its /64) keyed with SECRET_KEY and the UTC date: the cache
+    never holds an address, a key cannot be turned back into one without SECRET_KEY, and the same address gives
+    another key the next day, so keys of two days cannot be linked. At midnight (UTC) the counts start afresh.
+    """
+    parsed = _address(address)
+    if isinstance(parsed, ipaddress.IPv6Address):
+        address = str(ipaddress.IPv6Network((parsed, IPV6_PREFIX), strict=False).network_address)
+    day = (now or datetime.now(UTC)).date().isoformat()
+    return (
+        "addr-" + salted_hmac(f"participation.inputs.address_key:{day}", address, algorithm="sha256").hexdigest()[:32]
+    )
+
+
+def client_key(request) -> str:
+    """The hashed address of ``request`` (client_address) that every per-address limit counts against."""
+    return address_key(client_address(request))
+
+
+def user_or_client_key(_group: str, request) -> str:
+    """django-ratelimit's key for a write: the account, or for a visitor the hashed address (never the address)."""
+    return str(request.user.pk) if request.user.is_authenticated else client_key(request)
+
+
 class Limit(NamedTuple):
     """What a write's rate limit counts against, when not the user or address: e.g. one touch terminal."""
 
@@ -120,12 +152,11 @@ def over_limit(request, limit: Limit) -> bool:
     return rate_limited(request, group=limit.group, rate=limit.rate, key=lambda _group, _request: limit.key)
 
 
-def rate_limited(request, *, group: str, rate: str, key: str | Callable = "user_or_ip") -> bool:
+def rate_limited(request, *, group: str, rate: str, key: Callable = user_or_client_key) -> bool:
     """Counts this POST against ``rate`` for its ``key``; True once over it.
 
-    The key is the user (or, anonymous, the address) unless the caller names
-    another: the room counts per phone and per room, as a whole room shares
-    one address. An address is only hashed into a cache key by django-ratelimit, never stored.
+    The key is the user (or, anonymous, the address's daily hash: address_key) unless the caller names
+    another: the room counts per phone and per room, as a whole room shares one address.
     """
     return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
 

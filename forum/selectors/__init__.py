@@ -1,6 +1,7 @@
 """Reads of the forum room: devices and their tokens, room sessions and what they show, the presenter's console;
 and of the site as a whole: its name and public address."""
 
+from forum.selectors.accounts import account_data
 from forum.selectors.console import console_polls, console_questions, console_status, pending_questions
 from forum.selectors.devices import (
     DEVICE_KINDS,
@@ -43,6 +44,7 @@ __all__ = [
     "UNKNOWN",
     "DeviceAccess",
     "PublicSite",
+    "account_data",
     "active_screens",
     "console_polls",
     "console_questions",

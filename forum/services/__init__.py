@@ -3,7 +3,7 @@
 One module per topic; the names are re-exported here.
 """
 
-from forum.services.accounts import ensure_verified_account
+from forum.services.accounts import delete_account, ensure_verified_account
 from forum.services.devices import (
     DEVICE_MESSAGE,
     consultation_unpublished,
@@ -25,6 +25,7 @@ __all__ = [
     "clear_expired_sessions",
     "close_room",
     "consultation_unpublished",
+    "delete_account",
     "device_changed",
     "device_group",
     "device_removed",

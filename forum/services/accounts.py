@@ -1,10 +1,13 @@
-"""Accounts of the site as a whole (the demo's citizens and admin)."""
+"""Accounts of the site as a whole: the demo's citizens and admin, and a citizen deleting their own."""
 
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
+
+from forum.rules import require
+from participation import services as participation_services
 
 
 @transaction.atomic
@@ -25,3 +28,14 @@ def ensure_verified_account(
         user = user_model.objects.create_user(username, email, password)  # None: an unusable password
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user, True
+
+
+@transaction.atomic
+def delete_account(*, user, withdraw_contributions: bool) -> None:
+    """A citizen deletes their account: the account, its e-mail addresses and its sessions' link go; what it did
+    stays counted without it (participation.services.forget_account), its contributions anonymised ("Deleted
+    account") or, with ``withdraw_contributions``, withdrawn from public view as well."""
+    require("forum.delete_own_account", user)
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    participation_services.forget_account(user=user, withdraw_contributions=withdraw_contributions)
+    user.delete()  # cascades: e-mail addresses, their confirmations

@@ -12,6 +12,8 @@ class ParticipantKind(models.TextChoices):
     ACCOUNT = "account", _("account")
     DEVICE = "device", _("phone in the room")
     TERMINAL_SESSION = "terminal", _("visitor at a terminal")
+    # What a deleted account's votes and answers are kept under (one per vote): counted, linked to nobody.
+    DELETED = "deleted", _("deleted account")
 
 
 class Participant(models.Model):
@@ -19,6 +21,7 @@ class Participant(models.Model):
 
     A phone and a terminal session are known only by a random key (carried in
     a signed cookie, or held by the terminal); no personal data, no address.
+    A deleted account leaves one key-less "deleted" participant per vote or answer it gave.
     One vote per participant is a database constraint on the votes.
     """
 
@@ -45,6 +48,7 @@ class Participant(models.Model):
                         models.Q(kind__in=[ParticipantKind.DEVICE, ParticipantKind.TERMINAL_SESSION])
                         & models.Q(user__isnull=True, key__isnull=False)
                     )
+                    | models.Q(kind=ParticipantKind.DELETED, user__isnull=True, key__isnull=True)
                 ),
                 name="participant_is_an_account_or_has_a_key",
             ),

@@ -4,6 +4,7 @@ Each selector runs a fixed number of queries, whatever the number of rows.
 One module per topic; the names are re-exported here.
 """
 
+from participation.selectors.accounts import account_contributions
 from participation.selectors.analog import current_paper_entries, paper_entries, paper_entry, paper_postcards
 from participation.selectors.boxes import BBox, area_box, box_meets, point_in
 from participation.selectors.contributions import (
@@ -108,6 +109,7 @@ __all__ = [
     "ChannelTotals",
     "Scene",
     "Totals",
+    "account_contributions",
     "answered",
     "area_box",
     "box_meets",

@@ -5,6 +5,7 @@ schedules its side effects (live broadcasts, tasks) to run after the commit.
 One module per topic; the names are re-exported here.
 """
 
+from participation.services.accounts import forget_account
 from participation.services.analog import enter_paper_counts, transcribe_postcard
 from participation.services.contributions import moderate_contribution, post_contribution, tie_to_twin_feature
 from participation.services.pages import add_consultation, add_proposal, tie_twin_features
@@ -46,6 +47,7 @@ __all__ = [
     "device_participant",
     "device_participants",
     "enter_paper_counts",
+    "forget_account",
     "import_twin_file",
     "moderate_contribution",
     "moderate_question",

@@ -49,7 +49,6 @@ def test_the_statement_names_what_is_stored_why_and_for_how_long(privacy, visito
 
     for statement in [
         "The city of Delft runs this site and is responsible for the data processed on it.",
-        "No IP addresses are kept: not in the database and not in the access log of the web server.",
         "we store your e-mail address, the username you choose and your password, the password only as a salted hash",
         "Your votes are stored for your account",
         "The room's page then sets the cookie bf_device: a random key, signed so that it cannot be forged. "
@@ -62,7 +61,13 @@ def test_the_statement_names_what_is_stored_why_and_for_how_long(privacy, visito
         "the cookie django_language remembers your choice until you close the browser",
         "The web server records each request without your IP address",
         "that log is deleted after seven days at the latest",
-        "for at most 60 minutes; then the count and the address are gone",
+        "for at most 60 minutes; then the count is gone. It does not keep the address itself, only a keyed hash",
+        "so that it changes every day",
+        "No IP addresses are kept: not in the database, not in the working memory of the server and not in its logs.",
+        "delete the account yourself (“Delete account”)",
+        "kept without your name, shown as from a “Deleted account”, or withdrawn",
+        "Your votes and poll answers keep counting in the results, each stored without any link to you",
+        "The application's servers log no request and no address",
         "for at most 60 seconds",
         "The backups contain the data named above and are deleted after the period the operator set",
         "they load nothing from other servers",
@@ -134,3 +139,17 @@ def test_a_longer_limit_per_address_makes_the_stated_period_longer(settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "20/2d/ip"}
 
     assert address_window_seconds() == 2 * 24 * 3600
+
+
+def test_what_it_says_of_the_address_hash_and_the_account_is_what_the_code_does(settings):
+    """The hash of an address changes with the day (participation.inputs.address_key), and the pages the statement
+    points to ("My account": download, delete) exist."""
+    from datetime import UTC, datetime
+
+    from django.urls import reverse
+
+    from participation.inputs import address_key
+
+    day = datetime(2026, 12, 6, 12, tzinfo=UTC)
+    assert address_key("203.0.113.77", now=day) != address_key("203.0.113.77", now=day.replace(day=7))
+    assert reverse("account-data") == "/accounts/data/" and reverse("account-delete") == "/accounts/delete/"

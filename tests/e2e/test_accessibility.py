@@ -252,3 +252,35 @@ def test_pages_reflow_without_horizontal_scrolling(context, log_in, demo):
                 width,
             )
     assert not too_wide, f"pages wider than {width}px: {too_wide}"
+
+
+@pytest.mark.parametrize("ui_language", ["de", "en"])
+def test_the_account_area_by_keyboard(context, log_in, demo, ui_language):
+    """ "My account": its menu, the data download and the deletion form, checked by axe and walked by keyboard, with
+    the deletion refused for a wrong password (the error shown, nothing deleted)."""
+    log_in(factories.CitizenFactory(username=f"konto-{ui_language}"))
+    page = context.new_page()
+    audit = PageAudit()
+    problems = []
+    for path in ["/accounts/email/", "/accounts/data/", "/accounts/delete/"]:
+        visit(page, path)
+        expect(
+            page.get_by_role("navigation", name="Mein Konto" if ui_language == "de" else "My account")
+        ).to_be_visible()
+        audit.check(page, f"{path} [{ui_language}]")
+        stops = tab_through(page)
+        problems += [f"{path}: {stop}" for stop in stops if not has_visible_focus(stop)]
+    assert not problems, "focus not visible on:\n" + "\n".join(problems)
+
+    # The deletion by keyboard: the choice, the password, Enter.
+    page.locator("input[name=contributions][value=withdraw]").focus()
+    page.keyboard.press("Space")
+    page.locator("input[name=password]").focus()
+    page.keyboard.type("not my password")
+    page.keyboard.press("Enter")
+    expect(page.locator(".field-errors")).to_contain_text(
+        "Das ist nicht Ihr Passwort." if ui_language == "de" else "This is not your password."
+    )
+    ready(page)
+    audit.check(page, f"deletion refused [{ui_language}]")
+    audit.assert_clean()

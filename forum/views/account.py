@@ -1,0 +1,62 @@
+"""The account area's own pages: a citizen downloads everything the site holds about them, or deletes the account."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from forum import selectors, services
+from forum.forms import DeleteAccountForm
+from forum.rules import refusal
+from forum.views.site import rate_limited as too_many_requests
+from participation.inputs import rate_limited
+
+# A download gathers all of an account's rows: a few an hour are plenty for a person.
+DOWNLOAD_RATE = "5/h"
+# Password attempts on the deletion form, per account (allauth's login limits do not see this form).
+DELETE_RATE = "5/5m"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_data(request):
+    """GET: what the download holds; POST: the download, a JSON file (POST, so a link or an image cannot start it)."""
+    if request.method == "POST":
+        if rate_limited(request, group="account-data", rate=DOWNLOAD_RATE):
+            return too_many_requests(request, None)
+        data = selectors.account_data(user=request.user)
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+        )
+        filename = f"buergerforum-{timezone.localdate().isoformat()}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "forum/account_data.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    """Deleting the account, after the password and the choice of what becomes of its contributions."""
+    refused = refusal("forum.delete_own_account", request.user)
+    if refused is not None:
+        return render(request, "forum/account_delete.html", {"refused": refused.message}, status=403)
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if rate_limited(request, group="account-delete", rate=DELETE_RATE):
+            return too_many_requests(request, None)
+        if form.is_valid():
+            services.delete_account(user=request.user, withdraw_contributions=form.withdraw)
+            logout(request)
+            messages.success(request, _("Your account has been deleted."))
+            return redirect("/")
+    return render(request, "forum/account_delete.html", {"form": form}, status=400 if form.errors else 200)

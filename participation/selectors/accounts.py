@@ -1,0 +1,82 @@
+"""What the domain holds about one account, for its own download ("Meine Daten herunterladen")."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q
+
+from participation.models import Contribution, PollAnswer, PollChoice, Question, Upvote, Vote
+
+
+def account_contributions(*, user) -> dict:
+    """Everything ``user`` wrote, voted and answered, as plain JSON-ready data: their own data only."""
+    own = Q(participant__user=user)
+    contributions = (
+        Contribution.objects.filter(Q(author=user) | own)
+        .select_related("consultation", "proposal", "twin_feature")
+        .order_by("created_at", "pk")
+    )
+    votes = Vote.objects.filter(own).select_related("proposal").order_by("created_at", "pk")
+    answers = (
+        PollAnswer.objects.filter(own)
+        .select_related("poll")
+        .prefetch_related(Prefetch("choices", PollChoice.objects.select_related("option")))
+        .order_by("created_at", "pk")
+    )
+    questions = Question.objects.filter(own).select_related("poll").order_by("created_at", "pk")
+    upvotes = Upvote.objects.filter(own).select_related("question").order_by("created_at", "pk")
+    return {
+        "contributions": [_contribution(c) for c in contributions],
+        "votes": [
+            {
+                "proposal": vote.proposal.title,
+                "proposal_id": vote.proposal_id,
+                "choice": vote.choice,
+                "channel": vote.channel,
+                "created_at": vote.created_at.isoformat(),
+                "updated_at": vote.updated_at.isoformat(),
+            }
+            for vote in votes
+        ],
+        "poll_answers": [
+            {
+                "poll": answer.poll.question,
+                "round": answer.round,
+                "options": [choice.option.label for choice in answer.choices.all()],
+                "value": answer.value,
+                "text": answer.text,
+                "channel": answer.channel,
+                "created_at": answer.created_at.isoformat(),
+            }
+            for answer in answers
+        ],
+        "questions": [
+            {
+                "poll": q.poll.question,
+                "text": q.text,
+                "state": q.moderation_state,
+                "created_at": q.created_at.isoformat(),
+            }
+            for q in questions
+        ],
+        "upvoted_questions": [{"text": u.question.text, "created_at": u.created_at.isoformat()} for u in upvotes],
+    }
+
+
+def _contribution(contribution: Contribution) -> dict:
+    return {
+        "id": contribution.pk,
+        "text": contribution.text,
+        "created_at": contribution.created_at.isoformat(),
+        "consultation": contribution.consultation.title,
+        "proposal": contribution.proposal.title if contribution.proposal else None,
+        "reply_to": contribution.parent_id,
+        "channel": contribution.channel,
+        "state": "withdrawn" if contribution.deleted_at else contribution.moderation_state,
+        "place": contribution.geometry
+        or (
+            {"type": "Point", "coordinates": [contribution.longitude, contribution.latitude]}
+            if contribution.latitude is not None
+            else None
+        ),
+        "twin_object": contribution.twin_feature.name if contribution.twin_feature else None,
+    }
