@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that found the database unreachable answers 503 with Retry-After, not 500 (forum.database_errors).
+    "forum.database_errors.DatabaseUnavailable",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: it needs the session, the language, the CSRF cookie and the user of those above.

@@ -4,6 +4,7 @@ Errors under /api/ are answered as the API there answers: JSON with a message (`
 /api/v1/, an OGC exception under /api/ogc/), never an HTML page."""
 
 import asyncio
+import sys
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
@@ -19,6 +20,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from forum.celery import app as celery_app
+from forum.database_errors import is_unreachable, unavailable_response
 from forum.submissions import RETRY_AFTER
 from participation.api.exceptions import error_response
 from participation.ogc.params import OGCError
@@ -115,6 +117,11 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    # handler500 runs while the exception is handled: one a middleware raised when the database was unreachable
+    # (a view's is answered by forum.database_errors.DatabaseUnavailable) is a 503 too.
+    error = sys.exc_info()[1]
+    if is_unreachable(error):
+        return unavailable_response(request, error)
     message = _("Something went wrong on our side. Please try again later.")
     return _api_error(request, 500, message) or defaults.server_error(request)
 

@@ -1,6 +1,7 @@
 """JSON API v1: thin views over selectors and services."""
 
 from django.conf import settings
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -112,10 +113,13 @@ class ProposalVote(APIView):
         data = VoteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            vote = services.cast_vote(voter=request.user, proposal=proposal, choice=data.validated_data["choice"])
+            # The totals are read before the vote commits: a database lost on the way is a 503 for a vote that
+            # was not saved (rolled back), never a saved vote reported failed.
+            with transaction.atomic():
+                vote = services.cast_vote(voter=request.user, proposal=proposal, choice=data.validated_data["choice"])
+                results = selectors.proposal_results(proposal_ids=[proposal.pk])[proposal.pk]
         except ServiceError as error:
             _raise_service_error(request, error)
-        results = selectors.proposal_results(proposal_ids=[proposal.pk])[proposal.pk]
         return Response({"choice": vote.choice, "results": results})
 
 

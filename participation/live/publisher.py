@@ -41,7 +41,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 
 from participation.live.frames import (
     FrameBuilder,
@@ -55,6 +55,19 @@ from participation.live.frames import (
 from participation.selectors import results_revision, results_revisions
 
 logger = logging.getLogger(__name__)
+
+
+# PostgreSQL restarting or gone: an outage, not a bug; said in one line, no traceback per frame.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+
+
+def _database_unreachable(consultation_id: int, error: Exception) -> None:
+    logger.warning(
+        "live frame for consultation %s not built, the database is unreachable (%r): the heartbeat sends it"
+        " once it is back",
+        consultation_id,
+        error,
+    )
 
 
 class Listener(Protocol):
@@ -146,6 +159,8 @@ class SnapshotPublisher:
         if loop is None:
             try:
                 async_to_sync(self._send_now)(consultation_id)
+            except DATABASE_UNREACHABLE as error:
+                _database_unreachable(consultation_id, error)
             except Exception:
                 # The write is committed; a lost frame is healed by the next one,
                 # by the heartbeat, and by clients reloading the snapshot.
@@ -242,6 +257,8 @@ class SnapshotPublisher:
         try:
             frames = await self._in_worker(self.frames, consultation_id)
             await self._send(frames)
+        except DATABASE_UNREACHABLE as error:
+            _database_unreachable(consultation_id, error)
         except Exception:
             logger.exception("live frame for consultation %s failed", consultation_id)
 

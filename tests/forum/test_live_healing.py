@@ -8,7 +8,6 @@ by this test process, as the admin of another server process or a worker would.
 
 from __future__ import annotations
 
-import re
 import shutil
 import time
 from types import SimpleNamespace
@@ -20,7 +19,14 @@ from participation import selectors, services
 from participation.models import Channel
 from tests.support import factories
 from tests.support.needs import require
-from tests.support.server import KioskSocket, PhoneSocket, RedisProcess, ServerProcess, new_channel_prefix
+from tests.support.server import (
+    REDIS_OUTAGE_ERRORS,
+    KioskSocket,
+    PhoneSocket,
+    RedisProcess,
+    ServerProcess,
+    new_channel_prefix,
+)
 
 pytestmark = [
     pytest.mark.server,
@@ -29,11 +35,6 @@ pytestmark = [
 ]
 
 HEARTBEAT = 1.0
-# The exceptions a server may log while its Redis is gone (the channel layer's receiving task logs them).
-OUTAGE_ERRORS = re.compile(
-    r"^(redis\.exceptions\.ConnectionError|ConnectionRefusedError|ConnectionResetError|OSError):"
-)
-EXCEPTION_LINE = re.compile(r"^[\w.]+(Error|Exception)\b.*:")
 
 
 @pytest.fixture
@@ -87,7 +88,6 @@ def test_a_change_made_while_redis_was_down_reaches_every_socket_once_it_is_back
         kiosk.close()
         server.stop()
         redis.stop()
-    logged = server.log.read_text(errors="replace").splitlines()
-    unexpected = [line for line in logged if EXCEPTION_LINE.match(line) and not OUTAGE_ERRORS.match(line)]
+    unexpected = server.failures_besides(REDIS_OUTAGE_ERRORS)
     assert not unexpected, "the server failed otherwise than by the outage:\n" + "\n".join(unexpected)
     print(f"\n[healing] after Redis came back, both sockets had the lost change in {healed_in * 1000:.0f} ms")

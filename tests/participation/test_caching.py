@@ -1,11 +1,15 @@
 """The cache is a help, never a must (participation.caching): with Redis down it finds and keeps nothing, and
-says so in the log once a minute per operation; with Redis up it is Django's Redis cache."""
+says so in the log once a minute per operation, but the rate limits go on counting in the process's memory;
+with Redis up it is Django's Redis cache."""
 
 import logging
 
 import pytest
+from allauth.core import ratelimit as allauth_ratelimit
 from django.core.cache import cache
+from django.test import RequestFactory
 
+from participation.inputs import rate_limited
 from tests.support.needs import require_redis
 
 DOWN = {"BACKEND": "participation.caching.TolerantRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
@@ -41,7 +45,7 @@ def test_with_redis_down_reads_find_nothing_and_writes_keep_nothing(redis_down, 
 
 
 def test_with_redis_down_a_counter_starts_again(redis_down):
-    # What django-ratelimit does: add, then incr; a counter that cannot be kept counts one (the limit lets it pass).
+    # A counter of ours (not a rate limit's) cannot be kept: add keeps nothing, incr finds nothing.
     assert redis_down.add("hits", 1) is False
     with pytest.raises(ValueError):
         redis_down.incr("hits")
@@ -54,3 +58,20 @@ def test_with_redis_up_it_keeps_what_it_is_given(settings):
 
     assert cache.get("kept") == {"value": 1}
     assert cache.add("hits", 1) and cache.incr("hits") == 2
+
+
+def test_with_redis_down_a_rate_limit_counts_in_the_process_and_still_limits(redis_down, settings):
+    # Neither open (no limit for the outage) nor closed (every vote refused): django-ratelimit's add and incr go
+    # to the process's own counters, so the limit lets the first votes through and stops the one too many.
+    request = RequestFactory().post("/api/v1/proposals/1/vote/", REMOTE_ADDR="192.0.2.1")
+    request.user = type("Anonymous", (), {"is_authenticated": False})()
+    seen = [rate_limited(request, group="vote-outage", rate="3/m") for _ in range(4)]
+    assert seen == [False, False, False, True]
+
+
+def test_with_redis_down_allauths_login_limit_counts_in_the_process(redis_down, settings):
+    # allauth takes a lock (add), reads and writes its history (get, set) and lets the lock go (delete).
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "2/m/key"}
+    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="192.0.2.1")
+    seen = [allauth_ratelimit.consume(request, action="login_failed", key="anna@example.org") for _ in range(3)]
+    assert seen == [True, True, False]

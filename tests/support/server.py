@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -26,6 +27,12 @@ from django.test import Client
 ROOT = Path(__file__).resolve().parents[2]
 # LIVE_FRAME_INTERVAL of the servers the live tests start (tests/forum/conftest.py: start_server), in seconds.
 FRAME_INTERVAL = 0.2
+# The last line of a traceback the server logged: the exception and its message.
+EXCEPTION_LINE = re.compile(r"^[\w.]+(Error|Exception)\b.*:")
+# The exceptions a server may log while its Redis is gone (the channel layer's receiving task logs them).
+REDIS_OUTAGE_ERRORS = re.compile(
+    r"^(redis\.exceptions\.ConnectionError|ConnectionRefusedError|ConnectionResetError|OSError):"
+)
 
 
 def free_port() -> int:
@@ -127,6 +134,12 @@ class ServerProcess:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+    def failures_besides(self, expected: re.Pattern) -> list[str]:
+        """The exceptions the server logged (after ``stop``: all of them) that ``expected`` does not match:
+        during an outage, the ones the outage causes are expected, any other is a bug."""
+        lines = self.log.read_text(errors="replace").splitlines()
+        return [line for line in lines if EXCEPTION_LINE.match(line) and not expected.match(line)]
 
     def errors(self) -> list[str]:
         """Tracebacks and errors the server logged (after ``stop``: all of them)."""
