@@ -341,6 +341,15 @@ def results_totals(text: str, proposal_id: int) -> dict | None:
     return next((p["totals"] for p in results["proposals"] if p["id"] == proposal_id), None)
 
 
+def newest_totals(recorder: Recorder, proposal_id: int) -> dict | None:
+    """The proposal's totals in the newest frame of ``recorder`` that carries them."""
+    for _, text in reversed(recorder.frames):
+        totals = results_totals(text, proposal_id)
+        if totals is not None:
+            return totals
+    return None
+
+
 async def ping_all(sockets: list[Recorder], timeout: float = 60) -> None:
     """A ping round trip on every socket: each consumer is in its groups."""
     marks = [len(s.frames) for s in sockets]

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from bench.client import (
     HttpConnection,
     close_sockets,
+    newest_totals,
     open_sockets,
     ping_all,
     results_totals,
@@ -195,20 +196,16 @@ async def _settle(host: str, port: int, params: dict, watchers, proposal: int) -
         while time.monotonic() - started < SETTLE:
             response = await http.request("GET", params["snapshot_path"], headers=headers)
             current = results_totals(response.body.decode(), proposal)
-            if current is not None and current == previous and all(_last(s, proposal) == current for s in watchers):
+            if (
+                current is not None
+                and current == previous
+                and all(newest_totals(s, proposal) == current for s in watchers)
+            ):
                 return time.monotonic() - started
             previous = current
             await asyncio.sleep(1.0)
     finally:
         http.close()
-    return None
-
-
-def _last(recorder, proposal: int) -> dict | None:
-    for _, text in reversed(recorder.frames):
-        totals = results_totals(text, proposal)
-        if totals is not None:
-            return totals
     return None
 
 
