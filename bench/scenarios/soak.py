@@ -29,8 +29,8 @@ from bench.client import (
     open_socket,
     open_sockets,
     ping_all,
+    settle,
     summary_ms,
-    wait_until,
 )
 from bench.stack import rss_kib
 
@@ -96,6 +96,7 @@ def run(ctx, *, seconds: float | None = None) -> dict:
         ctx.figure(scenario, f"{kind}: p50", figures["p50"], "ms")
         ctx.figure(scenario, f"{kind}: p95", figures["p95"], "ms")
     ctx.figure(scenario, "socket reconnects (hang up, come back)", result["reconnects"], "")
+    ctx.figure(scenario, "kiosks on the snapshot's totals, after the last request", result["settled"], "s")
     ctx.figure(scenario, "errors (5xx, failed, refused)", result["errors_total"], "", target="== 0")
     ctx.figure(scenario, "votes in the DB - votes answered saved", votes - saved_votes, "", target="== 0")
     ctx.figure(
@@ -211,7 +212,7 @@ async def client(params: dict) -> dict:
                     load.fail("socket", error)
         await asyncio.gather(*senders)
         await ping_all(kiosks + phones)  # every socket still answers
-        settled = await wait_until(lambda: _settled(kiosks, params["shown"]), SETTLE, step=0.25)
+        settled = await settle(parts.hostname, parts.port, params, kiosks, params["shown"], limit=SETTLE)
         last_totals = Counter(json.dumps(newest_totals(s, params["shown"]), sort_keys=True) for s in kiosks)
         return {
             "seconds": time.monotonic() - started,
@@ -293,8 +294,3 @@ class Load:
             return await self.pool.post_json(f"/api/v1/proposals/{proposal}/vote/", {"choice": choice}, cookies=cookies)
         body = {"consultation": params["consultation"], "text": f"Ein Gedanke zum Platz, Nummer {index}."}
         return await self.pool.post_json("/api/v1/contributions/", body, cookies=cookies)
-
-
-def _settled(watchers, proposal: int) -> bool:
-    """Every socket's last totals the same (the frames of the last votes have arrived everywhere)."""
-    return len({json.dumps(newest_totals(s, proposal), sort_keys=True) for s in watchers}) == 1
