@@ -539,3 +539,41 @@ def wait_for(job: TwinImportJob, condition, log: Path, timeout: float = 90) -> T
     raise AssertionError(
         f"job {job.pk} stayed {job.status} ({job.progress_done}, attempt {job.attempts}): {log.read_text()}"
     )
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(180)
+def test_a_delivery_while_the_lease_holds_asks_again_later_and_then_takes_the_job_over(media, tmp_path, staff):
+    """What a requeued message meets when a worker process died a moment ago (task_reject_on_worker_lost):
+    the job is "running" with a fresh heartbeat. The task asks again when the lease would run out (a retry
+    with a countdown), and then imports."""
+    require_postgresql()
+    redis_url = require_redis()
+    queue = f"twin-busy-{uuid.uuid4().hex[:8]}"
+    env = worker_env(media, tmp_path, redis_url, TWIN_IMPORT_LEASE_SECONDS="3")
+    job = queued_job(DELFT, user=staff)
+    log = tmp_path / "worker.log"
+    conf = celery_app.conf
+    before = (conf.task_always_eager, conf.broker_url, conf.task_default_queue)
+    with log.open("w") as log_file:
+        worker = start_worker(queue, env, log_file)
+        try:
+            conf.task_always_eager, conf.broker_url, conf.task_default_queue = False, redis_url, queue
+            wait_until_ready(worker, f"{queue}@{socket.gethostname()}", log)
+            TwinImportJob.objects.filter(pk=job.pk).update(  # a worker claimed it a moment ago
+                status=TwinImportStatus.RUNNING, attempts=1, started_at=timezone.now(), heartbeat_at=timezone.now()
+            )
+            sent = time.monotonic()
+            run_twin_import.delay(job.pk)
+            job = wait_for(job, lambda j: j.is_finished, log)
+            seconds = time.monotonic() - sent
+        finally:
+            conf.task_always_eager, conf.broker_url, conf.task_default_queue = before
+            stop(worker)
+
+    assert (job.status, job.attempts) == (TwinImportStatus.DONE, 2), (job.error, log.read_text())
+    assert TwinFeature.objects.filter(source="delft.city.json").count() == 570
+    assert seconds >= 2.5  # it waited for the lease (3 s), not imported at once
+    assert "Traceback" not in log.read_text(), log.read_text()
+    print(f"busy job: retried, taken over and done {seconds:.1f} s after the delivery (lease 3 s)")
