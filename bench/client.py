@@ -341,6 +341,22 @@ def results_totals(text: str, proposal_id: int) -> dict | None:
     return next((p["totals"] for p in results["proposals"] if p["id"] == proposal_id), None)
 
 
+def newest_totals(recorder: Recorder, proposal_id: int) -> dict | None:
+    """The proposal's totals as a screen shows them: those of the frame with the highest revision (of the
+    latest among equals). Two server processes publish on their own, so an older revision can arrive last;
+    the screens' script keeps the newer one (static/forum/kiosk.js, ``apply``)."""
+    best, best_revision = None, -1
+    for _, text in recorder.frames:
+        totals = results_totals(text, proposal_id)
+        if totals is None:
+            continue
+        frame = json.loads(text)
+        revision = (frame.get("results") if frame.get("type") == "kiosk" else frame).get("revision", -1)
+        if revision >= best_revision:
+            best, best_revision = totals, revision
+    return best
+
+
 async def ping_all(sockets: list[Recorder], timeout: float = 60) -> None:
     """A ping round trip on every socket: each consumer is in its groups."""
     marks = [len(s.frames) for s in sockets]
@@ -351,3 +367,27 @@ async def ping_all(sockets: list[Recorder], timeout: float = 60) -> None:
 
     if not await wait_until(all_ponged, timeout, step=0.05):
         raise RuntimeError("not every socket answered its ping")
+
+
+async def settle(host: str, port: int, params: dict, watchers: list[Recorder], proposal: int, *, limit: float):
+    """Seconds until the kiosk snapshot's totals (the database's) held still for a second and every socket's
+    last frame had them; None if that did not happen within ``limit`` seconds. ``params`` names the
+    snapshot's path and cookies (``snapshot_path``, ``snapshot_cookies``)."""
+    started, previous = time.monotonic(), None
+    http = HttpConnection(host, port)
+    headers = {"Cookie": f"bf_token={params['snapshot_cookies']['bf_token']}"}
+    try:
+        while time.monotonic() - started < limit:
+            response = await http.request("GET", params["snapshot_path"], headers=headers)
+            current = results_totals(response.body.decode(), proposal)
+            if (
+                current is not None
+                and current == previous
+                and all(newest_totals(s, proposal) == current for s in watchers)
+            ):
+                return time.monotonic() - started
+            previous = current
+            await asyncio.sleep(1.0)
+    finally:
+        http.close()
+    return None

@@ -202,6 +202,19 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL and "CELERY_BROKER_URL" not in os.environ
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A worker process that dies mid-task (OOM killer, a crash) gives its message back at once instead of losing it;
+# a twin import's job row has a lease (TWIN_IMPORT_LEASE_SECONDS), so a second delivery waits for it or takes over.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A message taken by a worker that then vanished entirely (SIGKILL, power loss) is given to another worker after
+# this many seconds (Redis broker; kombu's default is an hour). It must exceed every countdown a task is queued
+# with (else the message is delivered twice); tasks that run longer than it are delivered again while they run,
+# which the twin import's job guard turns into "wait for it". Workers look for such messages every tenth of it.
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(60, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 # Without a worker (the embedded default runs tasks eagerly), a queued task runs on a thread of its own,
@@ -336,6 +349,9 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 TWIN_DEMO_FILE = os.environ.get("TWIN_DEMO_FILE", str(BASE_DIR / "data" / "twin" / "delft.city.json"))
 # Twin files uploaded in the admin (Twin import): a Bavarian LoD2 tile is 10-150 MB.
 TWIN_IMPORT_MAX_BYTES = 200 * 1024 * 1024
+# The worker that runs a twin import writes a sign of life every quarter of this; a job without one for this long
+# (its worker died) is taken over by the next delivery of its task (CELERY_VISIBILITY_TIMEOUT, a requeued message).
+TWIN_IMPORT_LEASE_SECONDS = float(os.environ.get("TWIN_IMPORT_LEASE_SECONDS", "120"))
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": tuple(MAP_CENTER),
     "DEFAULT_ZOOM": MAP_ZOOM,

@@ -20,6 +20,7 @@ from bench.client import (
     open_sockets,
     ping_all,
     results_totals,
+    settle,
     summary_ms,
 )
 
@@ -153,7 +154,7 @@ async def client(params: dict) -> dict:
         last_answer = max((r.answered_at for r in answered), default=started)
         # Votes the proxy gave up on may still be committed: done once the snapshot (the database's totals)
         # holds still and every socket shows it, or after SETTLE seconds.
-        settled_in = await _settle(host, port, params, watchers, proposal)
+        settled_in = await settle(host, port, params, watchers, proposal, limit=SETTLE)
         last_totals: Counter = Counter()
         frames_per_second = []
         for recorder, mark in zip(watchers, marks, strict=True):
@@ -184,32 +185,6 @@ async def client(params: dict) -> dict:
         for phone in phones:
             phone.close()
         await close_sockets(watchers + phone_sockets)
-
-
-async def _settle(host: str, port: int, params: dict, watchers, proposal: int) -> float | None:
-    """Seconds until the snapshot's totals held still for a second and every socket's last frame had them."""
-    started, previous = time.monotonic(), None
-    http = HttpConnection(host, port)
-    headers = {"Cookie": f"bf_token={params['snapshot_cookies']['bf_token']}"}
-    try:
-        while time.monotonic() - started < SETTLE:
-            response = await http.request("GET", params["snapshot_path"], headers=headers)
-            current = results_totals(response.body.decode(), proposal)
-            if current is not None and current == previous and all(_last(s, proposal) == current for s in watchers):
-                return time.monotonic() - started
-            previous = current
-            await asyncio.sleep(1.0)
-    finally:
-        http.close()
-    return None
-
-
-def _last(recorder, proposal: int) -> dict | None:
-    for _, text in reversed(recorder.frames):
-        totals = results_totals(text, proposal)
-        if totals is not None:
-            return totals
-    return None
 
 
 @dataclass

@@ -55,6 +55,14 @@ class TwinImportJob(models.Model):
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The lease of the worker that runs the job: how often it was claimed (a worker that died mid-import
+    # leaves the job "running"; a redelivered task takes it over once heartbeat_at is older than the lease),
+    # and when that worker last said it was alive (services.twin_imports).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # When the mail "your import finished" went to whoever started the job; set once, in the transaction
+    # that sends it, so a redelivered task does not send it again.
+    mail_sent_at = models.DateTimeField(_("mail sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("twin import")

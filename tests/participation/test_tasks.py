@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.utils import timezone
 
 from forum.celery import app as celery_app
 from participation.models import TwinFeature, TwinImportJob, TwinImportStatus
@@ -30,6 +32,7 @@ from tests.support import factories
 from tests.support import twin_files as files
 from tests.support.needs import require_postgresql, require_redis
 from tests.support.server import ROOT, database_url
+from tests.support.synthetic_twin import write_synthetic_citygml
 from tests.support.twin_files import DELFT, DELFT_KINDS, GARCHING, TUM
 
 BOW_TIE = [(598500, 5286750), (598520, 5286760), (598520, 5286750), (598500, 5286760)]
@@ -254,6 +257,83 @@ def test_a_running_job_is_not_started_again(db, media, eager, staff):
     assert fresh(job).status == TwinImportStatus.RUNNING
 
 
+def test_a_job_whose_worker_stopped_beating_is_taken_over(db, media, eager, staff, settings):
+    job = queued_job(DELFT, user=staff)
+    silent = timezone.now() - timedelta(seconds=settings.TWIN_IMPORT_LEASE_SECONDS + 1)
+    TwinImportJob.objects.filter(pk=job.pk).update(
+        status=TwinImportStatus.RUNNING, attempts=1, heartbeat_at=silent, progress_done=100
+    )
+
+    assert run_twin_import.delay(job.pk).get() is True
+
+    job = fresh(job)
+    assert (job.status, job.attempts, job.progress_done) == (TwinImportStatus.DONE, 2, 570), job.error
+    assert TwinFeature.objects.filter(source="delft.city.json").count() == 570
+
+
+def test_a_job_within_its_lease_is_busy_until_the_lease_runs_out(db, media, staff, settings):
+    settings.TWIN_IMPORT_LEASE_SECONDS = 60
+    job = queued_job(TUM, user=staff)
+    beat = timezone.now() - timedelta(seconds=20)
+    TwinImportJob.objects.filter(pk=job.pk).update(status=TwinImportStatus.RUNNING, attempts=1, heartbeat_at=beat)
+
+    busy = twin_imports.run_twin_import_job(job_id=job.pk)
+
+    assert isinstance(busy, twin_imports.Busy) and 38 <= busy.seconds <= 40
+    assert fresh(job).attempts == 1 and not TwinFeature.objects.exists()
+
+
+def test_a_job_interrupted_again_and_again_fails_instead_of_running_forever(db, media, eager, staff, settings):
+    job = queued_job(TUM, user=staff, language="de")
+    silent = timezone.now() - timedelta(seconds=settings.TWIN_IMPORT_LEASE_SECONDS + 1)
+    TwinImportJob.objects.filter(pk=job.pk).update(
+        status=TwinImportStatus.RUNNING, attempts=twin_imports.MAX_ATTEMPTS, heartbeat_at=silent
+    )
+
+    assert run_twin_import.delay(job.pk).get() is False
+
+    job = fresh(job)
+    assert job.status == TwinImportStatus.FAILED and job.error.startswith("Der Import wurde 3-mal unterbrochen")
+    assert not TwinFeature.objects.exists()
+
+
+# --- The mail to whoever started the import ---------------------------------------------------
+
+
+def test_the_starter_gets_one_mail_however_often_the_task_runs(db, media, eager, staff, mailoutbox, settings):
+    job = queued_job(DELFT, user=staff, language="en")
+
+    run_twin_import.delay(job.pk)
+    run_twin_import.delay(job.pk)  # a second delivery of the message
+
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["staff@example.org"]
+    assert mail.subject == f"{settings.SITE_NAME}: the twin import of “delft.city.json” is done"
+    assert "570 objects created, 0 updated, 0 skipped, 0 removed" in mail.body
+    assert f"{settings.BASE_URL}/admin/twin-import/{job.pk}/" in mail.body
+    assert fresh(job).mail_sent_at is not None
+
+
+def test_a_failed_import_is_mailed_in_the_starters_language(db, media, eager, staff, mailoutbox, tmp_path):
+    data = files.geojson(files.street("s1", "A"), files.street("s1", "B", 0.01))
+    job = queued_job(files.write(tmp_path, "twice.geojson", data), user=staff, language="de")
+
+    run_twin_import.delay(job.pk)
+
+    (mail,) = mailoutbox
+    assert mail.subject.endswith(": Der Import von „twice.geojson“ ist fehlgeschlagen")
+    assert "Objekt „s1“ kommt zweimal in der Datei vor." in mail.body
+
+
+def test_no_mail_without_an_address(db, media, eager, mailoutbox):
+    nobody = factories.UserFactory(username="nomail", email="", is_staff=True)
+    run_twin_import.delay(queued_job(TUM, user=nobody).pk)
+    run_twin_import.delay(queued_job(TUM, user=None).pk)
+
+    assert mailoutbox == []
+
+
 def test_an_unknown_job_is_nothing_to_do(db, eager):
     assert run_twin_import.delay(987654).get() is False
 
@@ -300,13 +380,25 @@ def wait_until_ready(worker: subprocess.Popen, name: str, log: Path, timeout: fl
     raise AssertionError(f"the worker did not answer within {timeout} s: {log.read_text()}")
 
 
-@pytest.mark.server
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.timeout(180)
-def test_a_celery_worker_runs_the_import(media, tmp_path, staff):
-    redis_url = require_redis()
-    queue = f"twin-test-{uuid.uuid4().hex[:8]}"  # this test's worker takes only this test's messages
-    env = {
+def start_worker(queue: str, env: dict, log_file, name: str = "") -> subprocess.Popen:
+    """A Celery worker (one process, the solo pool) that takes only ``queue``'s messages."""
+    command = [sys.executable, "-m", "celery", "-A", "forum", "worker", "--pool=solo", "-c", "1"]
+    command += ["--loglevel=WARNING", "-Q", queue, "-n", f"{name or queue}@%h", "--without-gossip", "--without-mingle"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+
+
+def stop(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=10)
+
+
+def worker_env(media: Path, tmp_path: Path, redis_url: str, **more: str) -> dict:
+    return {
         **os.environ,
         "DEBUG": "1",
         "SECRET_KEY": settings.SECRET_KEY,
@@ -316,35 +408,22 @@ def test_a_celery_worker_runs_the_import(media, tmp_path, staff):
         "MEDIA_ROOT": str(media),
         "VAR_DIR": str(tmp_path / "var"),
         "LOG_LEVEL": "WARNING",
+        **more,
     }
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(180)
+def test_a_celery_worker_runs_the_import(media, tmp_path, staff):
+    redis_url = require_redis()
+    queue = f"twin-test-{uuid.uuid4().hex[:8]}"  # this test's worker takes only this test's messages
+    env = worker_env(media, tmp_path, redis_url)
     log = tmp_path / "worker.log"
     conf = celery_app.conf
     before = (conf.task_always_eager, conf.broker_url, conf.task_default_queue)
     with log.open("w") as log_file:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "forum",
-                "worker",
-                "--pool=solo",
-                "-c",
-                "1",
-                "--loglevel=WARNING",
-                "-Q",
-                queue,
-                "-n",
-                f"{queue}@%h",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
+        worker = start_worker(queue, env, log_file)
         try:
             conf.task_always_eager, conf.broker_url, conf.task_default_queue = False, redis_url, queue
             wait_until_ready(worker, f"{queue}@{socket.gethostname()}", log)
@@ -365,12 +444,7 @@ def test_a_celery_worker_runs_the_import(media, tmp_path, staff):
             seconds = time.monotonic() - started
         finally:
             conf.task_always_eager, conf.broker_url, conf.task_default_queue = before
-            worker.terminate()
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait(timeout=10)
+            stop(worker)
 
     assert job.status == TwinImportStatus.DONE, (job.error, log.read_text())
     assert job.progress_done == job.progress_total == 570
@@ -382,3 +456,124 @@ def test_a_celery_worker_runs_the_import(media, tmp_path, staff):
         f"worker: upload to done {seconds:.2f} s, task {(job.finished_at - job.started_at).total_seconds():.2f} s, "
         f"importer {job.summary['seconds']} s; progress seen while running: {running}"
     )
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(240)
+def test_a_worker_killed_mid_import_hands_the_job_to_the_next_which_finishes_it_and_mails_once(media, tmp_path, staff):
+    """SIGKILL, not a shutdown: the message is unacknowledged (acks late) and the job row says "running".
+
+    The second worker gets the message again once the visibility timeout has passed, finds the job's heartbeat
+    older than its lease and imports the file afresh; the first import's transaction died with its worker.
+    """
+    require_postgresql()  # the heartbeat needs a second writer beside the import; SQLite has one
+    redis_url = require_redis()
+    queue = f"twin-kill-{uuid.uuid4().hex[:8]}"
+    mail_dir = tmp_path / "mail"
+    env = worker_env(
+        media,
+        tmp_path,
+        redis_url,
+        CELERY_VISIBILITY_TIMEOUT="4",
+        TWIN_IMPORT_LEASE_SECONDS="3",
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
+    )
+    big = tmp_path / "tile.gml"
+    buildings = write_synthetic_citygml(big, target_bytes=6 * 1024 * 1024)
+    conf = celery_app.conf
+    before = (conf.task_always_eager, conf.broker_url, conf.task_default_queue)
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
+    workers = []
+    try:
+        conf.task_always_eager, conf.broker_url, conf.task_default_queue = False, redis_url, queue
+        with logs[0].open("w") as log_file:
+            workers.append(start_worker(queue, env, log_file, name=f"{queue}-1"))
+        wait_until_ready(workers[0], f"{queue}-1@{socket.gethostname()}", logs[0])
+        with transaction.atomic():
+            job = twin_imports.start_twin_import(
+                user=staff, upload=SimpleUploadedFile("tile.gml", big.read_bytes()), source="Kill"
+            )
+        job = wait_for(job, lambda j: j.status == TwinImportStatus.RUNNING and j.progress_done > 0, logs[0])
+        workers[0].kill()  # SIGKILL: no shutdown, no ack, no rollback but the database's own
+        workers[0].wait(timeout=10)
+        killed = time.monotonic()
+        at_kill = fresh(job)
+        time.sleep(0.5)
+        assert fresh(job).status == TwinImportStatus.RUNNING and not TwinFeature.objects.filter(source="Kill").exists()
+
+        with logs[1].open("w") as log_file:
+            workers.append(start_worker(queue, env, log_file, name=f"{queue}-2"))
+        job = wait_for(job, lambda j: j.attempts == 2, logs[1])
+        taken_over = time.monotonic() - killed
+        job = wait_for(job, lambda j: j.is_finished and j.mail_sent_at is not None, logs[1])
+        finished = time.monotonic() - killed
+        time.sleep(1)  # a duplicate delivery, if any, would send its mail now
+    finally:
+        conf.task_always_eager, conf.broker_url, conf.task_default_queue = before
+        for worker in workers:
+            stop(worker)
+
+    job = fresh(job)
+    assert job.status == TwinImportStatus.DONE, (job.error, logs[1].read_text())
+    assert (job.attempts, job.progress_done) == (2, buildings)
+    assert TwinFeature.objects.filter(source="Kill").count() == buildings
+    assert TwinFeature.objects.filter(source="Kill").values("twin_id").distinct().count() == buildings
+    mails = [line for path in mail_dir.iterdir() for line in path.read_text().splitlines() if line.startswith("To: ")]
+    assert mails == ["To: staff@example.org"]
+    assert "Traceback" not in logs[1].read_text(), logs[1].read_text()
+    print(
+        f"killed at {at_kill.progress_done}/{at_kill.progress_total} objects; taken over after {taken_over:.1f} s "
+        f"(visibility timeout 4 s, lease 3 s); done {finished:.1f} s after the kill; mails: {len(mails)}"
+    )
+
+
+def wait_for(job: TwinImportJob, condition, log: Path, timeout: float = 90) -> TwinImportJob:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = fresh(job)
+        if condition(job):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(
+        f"job {job.pk} stayed {job.status} ({job.progress_done}, attempt {job.attempts}): {log.read_text()}"
+    )
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(180)
+def test_a_delivery_while_the_lease_holds_asks_again_later_and_then_takes_the_job_over(media, tmp_path, staff):
+    """What a requeued message meets when a worker process died a moment ago (task_reject_on_worker_lost):
+    the job is "running" with a fresh heartbeat. The task asks again when the lease would run out (a retry
+    with a countdown), and then imports."""
+    require_postgresql()
+    redis_url = require_redis()
+    queue = f"twin-busy-{uuid.uuid4().hex[:8]}"
+    env = worker_env(media, tmp_path, redis_url, TWIN_IMPORT_LEASE_SECONDS="3")
+    job = queued_job(DELFT, user=staff)
+    log = tmp_path / "worker.log"
+    conf = celery_app.conf
+    before = (conf.task_always_eager, conf.broker_url, conf.task_default_queue)
+    with log.open("w") as log_file:
+        worker = start_worker(queue, env, log_file)
+        try:
+            conf.task_always_eager, conf.broker_url, conf.task_default_queue = False, redis_url, queue
+            wait_until_ready(worker, f"{queue}@{socket.gethostname()}", log)
+            TwinImportJob.objects.filter(pk=job.pk).update(  # a worker claimed it a moment ago
+                status=TwinImportStatus.RUNNING, attempts=1, started_at=timezone.now(), heartbeat_at=timezone.now()
+            )
+            sent = time.monotonic()
+            run_twin_import.delay(job.pk)
+            job = wait_for(job, lambda j: j.is_finished, log)
+            seconds = time.monotonic() - sent
+        finally:
+            conf.task_always_eager, conf.broker_url, conf.task_default_queue = before
+            stop(worker)
+
+    assert (job.status, job.attempts) == (TwinImportStatus.DONE, 2), (job.error, log.read_text())
+    assert TwinFeature.objects.filter(source="delft.city.json").count() == 570
+    assert seconds >= 2.5  # it waited for the lease (3 s), not imported at once
+    assert "Traceback" not in log.read_text(), log.read_text()
+    print(f"busy job: retried, taken over and done {seconds:.1f} s after the delivery (lease 3 s)")
