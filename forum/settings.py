@@ -205,8 +205,12 @@ CELERY_RESULT_BACKEND = None
 # Without a worker (the embedded default runs tasks eagerly), a queued task runs on a thread of its own,
 # so the request that queued it (a twin import) answers at once and its page shows the progress.
 TASKS_IN_BACKGROUND_WITHOUT_WORKER = env_bool("TASKS_IN_BACKGROUND_WITHOUT_WORKER", True)
-# What beat (deploy/bin/beat) queues: expired sessions deleted daily, as the privacy page says (forum.tasks).
-CELERY_BEAT_SCHEDULE = {"clear-expired-sessions": {"task": "forum.clear_expired_sessions", "schedule": 24 * 3600}}
+# What beat (deploy/bin/beat) queues: expired sessions deleted daily, as the privacy page says (forum.tasks);
+# export files older than EXPORT_RETENTION_DAYS deleted hourly (participation.tasks; each new export does it too).
+CELERY_BEAT_SCHEDULE = {
+    "clear-expired-sessions": {"task": "forum.clear_expired_sessions", "schedule": 24 * 3600},
+    "delete-expired-exports": {"task": "participation.tasks.delete_expired_exports", "schedule": 3600},
+}
 
 # --- Accounts (django-allauth) ----------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -334,6 +338,8 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 TWIN_DEMO_FILE = os.environ.get("TWIN_DEMO_FILE", str(BASE_DIR / "data" / "twin" / "delft.city.json"))
 # Twin files uploaded in the admin (Twin import): a Bavarian LoD2 tile is 10-150 MB.
 TWIN_IMPORT_MAX_BYTES = 200 * 1024 * 1024
+# Exports of a consultation (admin, "Export"): their files are deleted this many days after they were asked for.
+EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "7"))
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": tuple(MAP_CENTER),
     "DEFAULT_ZOOM": MAP_ZOOM,

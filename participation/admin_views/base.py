@@ -9,9 +9,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from participation.rules import allows
 
 
-def require_permission(request, permission: str) -> None:
+def require_permission(request, permission: str, obj=None) -> None:
     """The one check of the staff views: a named permission of ``participation.rules``, else 403."""
-    if not allows(permission, request.user):
+    if not allows(permission, request.user, obj):
         raise PermissionDenied
 
 

@@ -14,25 +14,24 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from participation.errors import InvalidInput
 from participation.models import TwinImportJob, TwinImportStatus
 from participation.rules import require
+from participation.services.jobs import JobProgressRecorder, claim_job, finish_job
 from participation.services.queue import queue_task
 from participation.services.twin_features import import_twin_file
 from participation.twin import crs as crs_module
@@ -44,8 +43,6 @@ logger = logging.getLogger(__name__)
 
 # What the readers take (participation.twin.readers.detect); ".city.json" is named for the message.
 SUFFIXES = (".gml", ".xml", ".json", ".city.json", ".geojson")
-# The job row gets the importer's count at most this often (seconds).
-PROGRESS_INTERVAL = 0.5
 RUN_TWIN_IMPORT = "participation.tasks.run_twin_import"
 
 
@@ -102,10 +99,7 @@ def _enqueue(job_id: int) -> None:
 
 def run_twin_import_job(*, job_id: int) -> bool:
     """Import a queued job's file; False, doing nothing, if the job is not queued (already run or running)."""
-    claimed = TwinImportJob.objects.filter(pk=job_id, status=TwinImportStatus.QUEUED).update(
-        status=TwinImportStatus.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
+    if not claim_job(TwinImportJob, job_id):
         logger.info("twin import %s: not queued (already run, running or gone); nothing to do", job_id)
         return False
     job = TwinImportJob.objects.get(pk=job_id)
@@ -150,53 +144,13 @@ def _import(job: TwinImportJob) -> tuple[ImportSummary, int | None]:
 
 
 def _finish(job_id: int, status: str, **values: Any) -> None:
-    TwinImportJob.objects.filter(pk=job_id).exclude(status__in=[TwinImportStatus.DONE, TwinImportStatus.FAILED]).update(
-        status=status, finished_at=timezone.now(), **values
-    )
+    finish_job(TwinImportJob, job_id, status, **values)
 
 
-class ProgressRecorder:
-    """The importer's progress callback: writes its count to the job row, at most every PROGRESS_INTERVAL s.
+class ProgressRecorder(JobProgressRecorder):
+    """The importer's progress callback (participation.services.jobs): the import's count on its job row."""
 
-    The import runs in one transaction, and a row written inside it would show
-    nobody anything before the end. So where the database takes concurrent
-    writers (PostgreSQL), a thread of its own writes the count on its own
-    connection, committed at once, and the status page moves while the import
-    runs. SQLite takes one writer at a time, and the import is it: there the
-    count goes through the import's connection and shows when it commits.
-    """
-
-    def __init__(self, job_id: int, *, interval: float = PROGRESS_INTERVAL, clock=time.monotonic):
-        self.job_id = job_id
-        self.interval = interval
-        self.clock = clock
-        self.last = clock()
-        self.writer = (
-            None if connection.vendor == "sqlite" else ThreadPoolExecutor(1, thread_name_prefix="twin-progress")
-        )
-
-    def __call__(self, done: int) -> None:
-        now = self.clock()
-        if now - self.last < self.interval:
-            return
-        self.last = now
-        if self.writer is None:
-            self._write(done)
-        else:
-            self.writer.submit(self._write, done)
-
-    def _write(self, done: int) -> None:
-        try:
-            TwinImportJob.objects.filter(pk=self.job_id, status=TwinImportStatus.RUNNING).update(progress_done=done)
-        except Exception:  # a count that did not get through must not stop the import
-            logger.exception("twin import %s: progress not recorded", self.job_id)
-
-    def close(self) -> None:
-        """Waits for the writes still queued and closes the writer thread's connection."""
-        if self.writer is not None:
-            self.writer.submit(connections.close_all)
-            self.writer.shutdown(wait=True)
-            self.writer = None
+    model = TwinImportJob
 
 
 @contextmanager
