@@ -35,8 +35,12 @@ class StaffView(WagtailAdminTemplateMixin, TemplateView):
     permission: str
 
     def dispatch(self, request, *args, **kwargs):
-        require_permission(request, self.permission)
+        require_permission(request, self.permission, self.get_permission_object(**kwargs))
         return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self, **kwargs):
+        """What the permission is asked about (e.g. the consultation exported); None: the permission alone."""
+        return None
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]

@@ -40,18 +40,22 @@ class ExportForm(forms.Form):
     )
 
 
-def _consultation_or_404(request, pk: int):
+def _consultation_or_404(pk: int):
     consultation = selectors.exportable_consultation(pk=pk)
     if consultation is None:
         raise Http404
-    require_permission(request, PERMISSION, consultation)
     return consultation
 
 
-def _job_or_404(request, pk: int):
+def _job_or_404(pk: int):
     job = selectors.export_job(pk=pk)
     if job is None:
         raise Http404
+    return job
+
+
+def _allowed_job_or_404(request, pk: int):
+    job = _job_or_404(pk)
     require_permission(request, PERMISSION, job.consultation)
     return job
 
@@ -63,9 +67,9 @@ class ExportView(StaffView):
     template_name = "participation/admin/export.html"
     header_icon = "download"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.consultation = _consultation_or_404(request, kwargs["consultation"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_permission_object(self, **kwargs):
+        self.consultation = _consultation_or_404(kwargs["consultation"])
+        return self.consultation
 
     def get_page_title(self):
         return _("Export: %(title)s") % {"title": self.consultation.title}
@@ -104,9 +108,9 @@ class ExportJobView(StaffView):
     template_name = "participation/admin/export_job.html"
     header_icon = "download"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.job = _job_or_404(request, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_permission_object(self, **kwargs):
+        self.job = _job_or_404(kwargs["pk"])
+        return self.job.consultation
 
     def get_page_title(self):
         return _("Export: %(title)s") % {"title": self.job.consultation.title}
@@ -131,14 +135,14 @@ class ExportJobView(StaffView):
 @never_cache
 @require_GET
 def export_status(request, pk: int):
-    return JsonResponse(selectors.export_status(_job_or_404(request, pk)))
+    return JsonResponse(selectors.export_status(_allowed_job_or_404(request, pk)))
 
 
 @never_cache
 @require_GET
 def export_download(request, pk: int):
     """The file, to who may export the consultation; a file past its time or not made is gone (404)."""
-    job = _job_or_404(request, pk)
+    job = _allowed_job_or_404(request, pk)
     if not job.is_downloadable:
         raise Http404
     response = FileResponse(

@@ -89,8 +89,13 @@ def _contributions(contributions: QuerySet) -> Iterator[dict]:
         yield row
 
 
-def _state_label(state: str) -> str:
-    return _("deleted") if state == DELETED else str(ModerationState(state).label)
+def _state_labels() -> dict[str, str]:
+    # Translated once per export, not once per row.
+    return {**{state: str(label) for state, label in ModerationState.choices}, DELETED: _("deleted")}
+
+
+def _channel_labels() -> dict[str, str]:
+    return {channel: str(label) for channel, label in Channel.choices}
 
 
 def contributions_table(*, consultation_id: int) -> Table:
@@ -113,6 +118,7 @@ def contributions_table(*, consultation_id: int) -> Table:
     ]
 
     def rows() -> Iterator[list]:
+        channels, states = _channel_labels(), _state_labels()
         for row in _contributions(_contribution_rows(consultation_id)):
             yield [
                 row["id"],
@@ -122,8 +128,8 @@ def contributions_table(*, consultation_id: int) -> Table:
                 row["parent_id"],
                 row["text"],
                 local(row["created_at"]),
-                str(Channel(row["channel"]).label),
-                _state_label(row["state"]),
+                channels.get(row["channel"], row["channel"]),
+                states.get(row["state"], row["state"]),
                 row["paper_source"],
                 row["twin_feature__twin_id"] or "",
                 row["twin_label"],
@@ -153,7 +159,7 @@ def votes_table(*, consultation: ConsultationPage) -> Table:
     def rows() -> Iterator[list]:
         for pk, title, live in proposals:
             by_channel = results[pk]
-            lines = [(str(Channel(channel).label), totals) for channel, totals in by_channel.items()]
+            lines = [(_channel_labels()[channel], totals) for channel, totals in by_channel.items()]
             for channel, totals in [*lines, (every, summed(by_channel))]:
                 counts = [totals[choice] for choice in VoteChoice.values]
                 yield [pk, title, _("yes") if live else _("no"), channel, *counts, sum(counts)]

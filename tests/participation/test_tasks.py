@@ -1,11 +1,13 @@
 """The twin import task: real files, progress up to the count, failures with the importer's message, run once.
 
-In-process tests force Celery eager, whatever the run's broker; the last test
-starts a real worker on Redis (skipped without REDIS_URL).
+In-process tests force Celery eager, whatever the run's broker; the last tests
+start a real worker on Redis (skipped without REDIS_URL): one imports, one exports
+(the export's other tests are in test_exports.py and test_admin_exports.py).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
@@ -13,13 +15,17 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.test import Client
 
 from forum.celery import app as celery_app
 from participation.models import TwinFeature, TwinImportJob, TwinImportStatus
@@ -300,12 +306,12 @@ def wait_until_ready(worker: subprocess.Popen, name: str, log: Path, timeout: fl
     raise AssertionError(f"the worker did not answer within {timeout} s: {log.read_text()}")
 
 
-@pytest.mark.server
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.timeout(180)
-def test_a_celery_worker_runs_the_import(media, tmp_path, staff):
+@contextmanager
+def celery_worker(media: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
+    """A real Celery worker on Redis, in a process of its own, taking only this test's queue; this process
+    sends its tasks there meanwhile (not eagerly). Skipped without REDIS_URL."""
     redis_url = require_redis()
-    queue = f"twin-test-{uuid.uuid4().hex[:8]}"  # this test's worker takes only this test's messages
+    queue = f"worker-test-{uuid.uuid4().hex[:8]}"  # this test's worker takes only this test's messages
     env = {
         **os.environ,
         "DEBUG": "1",
@@ -348,21 +354,7 @@ def test_a_celery_worker_runs_the_import(media, tmp_path, staff):
         try:
             conf.task_always_eager, conf.broker_url, conf.task_default_queue = False, redis_url, queue
             wait_until_ready(worker, f"{queue}@{socket.gethostname()}", log)
-            started = time.monotonic()
-            with transaction.atomic():  # as a view would: queued when the job row is committed
-                job = twin_imports.start_twin_import(
-                    user=staff, upload=SimpleUploadedFile("delft.city.json", DELFT.read_bytes())
-                )
-            seen = []
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                job = fresh(job)
-                seen.append((job.status, job.progress_done))
-                if job.is_finished:
-                    break
-                assert worker.poll() is None, log.read_text()
-                time.sleep(0.1)
-            seconds = time.monotonic() - started
+            yield worker, log
         finally:
             conf.task_always_eager, conf.broker_url, conf.task_default_queue = before
             worker.terminate()
@@ -371,6 +363,28 @@ def test_a_celery_worker_runs_the_import(media, tmp_path, staff):
             except subprocess.TimeoutExpired:
                 worker.kill()
                 worker.wait(timeout=10)
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(180)
+def test_a_celery_worker_runs_the_import(media, tmp_path, staff):
+    with celery_worker(media, tmp_path) as (worker, log):
+        started = time.monotonic()
+        with transaction.atomic():  # as a view would: queued when the job row is committed
+            job = twin_imports.start_twin_import(
+                user=staff, upload=SimpleUploadedFile("delft.city.json", DELFT.read_bytes())
+            )
+        seen = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            job = fresh(job)
+            seen.append((job.status, job.progress_done))
+            if job.is_finished:
+                break
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.1)
+        seconds = time.monotonic() - started
 
     assert job.status == TwinImportStatus.DONE, (job.error, log.read_text())
     assert job.progress_done == job.progress_total == 570
@@ -382,3 +396,50 @@ def test_a_celery_worker_runs_the_import(media, tmp_path, staff):
         f"worker: upload to done {seconds:.2f} s, task {(job.finished_at - job.started_at).total_seconds():.2f} s, "
         f"importer {job.summary['seconds']} s; progress seen while running: {running}"
     )
+
+
+EXPORTED_CONTRIBUTIONS = 10_000
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(240)
+def test_a_celery_worker_runs_an_export_and_the_admin_page_follows_it_to_the_download(media, tmp_path):
+    """The admin's form queues the export, the worker writes it, and the job's page (its status JSON, which
+    job-progress.js polls) shows the progress until it offers the download: an XLSX of every contribution."""
+    consultation = factories.consultation("vote", slug="gross")
+    factories.bulk_comments(consultation, EXPORTED_CONTRIBUTIONS)
+    admin = Client(HTTP_ACCEPT_LANGUAGE="en")
+    admin.force_login(factories.presenter("moderator"))
+
+    with celery_worker(media, tmp_path) as (worker, log):
+        started = time.monotonic()
+        response = admin.post(f"/admin/exports/{consultation.pk}/", {"format": "xlsx"})
+        assert response.status_code == 302
+        job_page = response.url
+        assert admin.get(job_page).status_code == 200
+        seen = []
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            status = admin.get(job_page + "status/").json()
+            seen.append((status["status"], status["done"], status["total"]))
+            if status["finished"]:
+                break
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.2)
+        seconds = time.monotonic() - started
+
+    assert status["status"] == "done", (status, log.read_text())
+    assert status["done"] == status["total"] == EXPORTED_CONTRIBUTIONS
+    assert status["progress_text"] == f"{EXPORTED_CONTRIBUTIONS} of {EXPORTED_CONTRIBUTIONS} rows (100 %)."
+    done = [done for _status, done, _total in seen]
+    assert done == sorted(done)  # the bar only moves forward
+    html = admin.get(job_page).content.decode()
+    assert 'data-finished="true"' in html and "The export is ready" in html
+    download = admin.get(job_page + "download/")
+    assert download.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)
+    assert sum(1 for _row in workbook["Contributions"].iter_rows(values_only=True)) == 1 + EXPORTED_CONTRIBUTIONS
+    assert "Traceback" not in log.read_text(), log.read_text()
+    running = sorted({done for state, done, _total in seen if state == "running"})
+    print(f"worker export of {EXPORTED_CONTRIBUTIONS} contributions: {seconds:.2f} s; progress seen: {running}")
