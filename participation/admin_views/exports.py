@@ -127,7 +127,9 @@ class ExportJobView(StaffView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = [(KINDS.get(key, key), rows) for key, rows in (self.job.counts or {}).items()]
+        # In the order of the file (a JSON column need not keep its keys' order).
+        found = self.job.counts or {}
+        counts = [(label, found[key]) for key, label in KINDS.items() if key in found]
         context.update({"job": self.job, "progress_text": selectors.export_progress_text(self.job), "counts": counts})
         return context
 
