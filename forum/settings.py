@@ -203,7 +203,7 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL and "CELERY_BROKER_URL" not in os.envir
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 # A worker process that dies mid-task (OOM killer, a crash) gives its message back at once instead of losing it;
-# a twin import's job row has a lease (TWIN_IMPORT_LEASE_SECONDS), so a second delivery waits for it or takes over.
+# a job's row (a twin import, an export) has a lease (JOB_LEASE_SECONDS): a second delivery waits or takes over.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # A message taken by a worker that then vanished entirely (SIGKILL, power loss) is given to another worker after
 # this many seconds (Redis broker; kombu's default is an hour). It must exceed every countdown a task is queued
@@ -220,8 +220,12 @@ CELERY_RESULT_BACKEND = None
 # Without a worker (the embedded default runs tasks eagerly), a queued task runs on a thread of its own,
 # so the request that queued it (a twin import) answers at once and its page shows the progress.
 TASKS_IN_BACKGROUND_WITHOUT_WORKER = env_bool("TASKS_IN_BACKGROUND_WITHOUT_WORKER", True)
-# What beat (deploy/bin/beat) queues: expired sessions deleted daily, as the privacy page says (forum.tasks).
-CELERY_BEAT_SCHEDULE = {"clear-expired-sessions": {"task": "forum.clear_expired_sessions", "schedule": 24 * 3600}}
+# What beat (deploy/bin/beat) queues: expired sessions deleted daily, as the privacy page says (forum.tasks);
+# export files older than EXPORT_RETENTION_DAYS deleted hourly (participation.tasks; each new export does it too).
+CELERY_BEAT_SCHEDULE = {
+    "clear-expired-sessions": {"task": "forum.clear_expired_sessions", "schedule": 24 * 3600},
+    "delete-expired-exports": {"task": "participation.tasks.delete_expired_exports", "schedule": 3600},
+}
 
 # --- Accounts (django-allauth) ----------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -349,9 +353,11 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 TWIN_DEMO_FILE = os.environ.get("TWIN_DEMO_FILE", str(BASE_DIR / "data" / "twin" / "delft.city.json"))
 # Twin files uploaded in the admin (Twin import): a Bavarian LoD2 tile is 10-150 MB.
 TWIN_IMPORT_MAX_BYTES = 200 * 1024 * 1024
-# The worker that runs a twin import writes a sign of life every quarter of this; a job without one for this long
-# (its worker died) is taken over by the next delivery of its task (CELERY_VISIBILITY_TIMEOUT, a requeued message).
-TWIN_IMPORT_LEASE_SECONDS = float(os.environ.get("TWIN_IMPORT_LEASE_SECONDS", "120"))
+# The worker that runs a job (a twin import, an export) writes a sign of life every quarter of this; a job without
+# one for this long (its worker died) is taken over by the next delivery of its task (CELERY_VISIBILITY_TIMEOUT).
+JOB_LEASE_SECONDS = float(os.environ.get("JOB_LEASE_SECONDS", "120"))
+# Exports of a consultation (admin, "Export"): their files are deleted this many days after they were asked for.
+EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "7"))
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": tuple(MAP_CENTER),
     "DEFAULT_ZOOM": MAP_ZOOM,

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -45,6 +46,11 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
+    def closed(request, rest):
+        raise Http404
+
+    # Exports are served only through the admin's download view, to staff who may export (nginx closes it too).
+    urlpatterns += [path(f"{settings.MEDIA_URL.lstrip('/')}exports/<path:rest>", closed)]
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -90,6 +90,23 @@ def may_import_twin(user) -> bool:
 
 
 @rules.predicate
+def may_export(user, consultation) -> bool:
+    """Staff who export a consultation: moderators, and admin users who may edit its page (Wagtail's page
+    permissions, e.g. the Editors group); superusers. Without a consultation: who may export any at all."""
+    if not is_logged_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    if not user.has_perm("wagtailadmin.access_admin"):
+        return False
+    if is_moderator(user):
+        return True
+    if consultation is None:
+        return False
+    return consultation.permissions_for_user(user).can_edit()
+
+
+@rules.predicate
 def participation_is_open(user, consultation) -> bool:
     return consultation.is_participation_open()
 
@@ -199,6 +216,11 @@ REQUIREMENTS: dict[str, list[Requirement]] = {
     ],
     "participation.moderate": [
         Requirement("moderator", is_moderator, NotAllowed, _("Only moderators can do this.")),
+    ],
+    "participation.export": [
+        Requirement(
+            "exporter", may_export, NotAllowed, _("Only moderators and editors of this consultation can export it.")
+        ),
     ],
     "participation.import_twin": [
         Requirement(

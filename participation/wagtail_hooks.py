@@ -3,12 +3,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from participation import page_cache, selectors, services
-from participation.admin_views import moderation, paper, twin_import, twin_objects
+from participation.admin_views import exports, moderation, paper, twin_import, twin_objects
 from participation.models import ConsultationPage, ProposalPage, TwinFeature
 from participation.rules import allows
 
@@ -100,6 +101,40 @@ class PaperMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def paper_menu_item():
     return PaperMenuItem(_("Paper entries"), reverse("participation_paper"), icon_name="doc-full", order=251)
+
+
+@hooks.register("register_admin_urls")
+def export_urls():
+    return [
+        path("exports/<id:consultation>/", exports.ExportView.as_view(), name="participation_export"),
+        path("exports/job/<id:pk>/", exports.ExportJobView.as_view(), name="participation_export_job"),
+        path("exports/job/<id:pk>/status/", exports.export_status, name="participation_export_status"),
+        path("exports/job/<id:pk>/download/", exports.export_download, name="participation_export_download"),
+    ]
+
+
+class ExportButton(PageMenuItem):
+    """ "Export" in a consultation's menus (page header and listing), for who may export it."""
+
+    label = _("Export")
+    icon_name = "download"
+    url_name = "participation_export"
+    priority = 45
+
+    def is_shown(self, user):
+        return isinstance(self.page.specific_deferred, ConsultationPage) and allows(
+            "participation.export", user, self.page.specific_deferred
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def export_header_button(page, user, view_name, next_url=None):
+    yield ExportButton(page=page)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def export_listing_button(page, user, next_url=None):
+    yield ExportButton(page=page)
 
 
 @hooks.register("after_publish_page")

@@ -9,9 +9,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from participation.rules import allows
 
 
-def require_permission(request, permission: str) -> None:
+def require_permission(request, permission: str, obj=None) -> None:
     """The one check of the staff views: a named permission of ``participation.rules``, else 403."""
-    if not allows(permission, request.user):
+    if not allows(permission, request.user, obj):
         raise PermissionDenied
 
 
@@ -35,8 +35,12 @@ class StaffView(WagtailAdminTemplateMixin, TemplateView):
     permission: str
 
     def dispatch(self, request, *args, **kwargs):
-        require_permission(request, self.permission)
+        require_permission(request, self.permission, self.get_permission_object(**kwargs))
         return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self, **kwargs):
+        """What the permission is asked about (e.g. the consultation exported); None: the permission alone."""
+        return None
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]

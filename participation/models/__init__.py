@@ -1,5 +1,5 @@
 """The domain's data: consultations and proposals, participants, contributions, votes, polls, paper
-entries, the twin and its imports.
+entries, the twin and its imports, exports.
 
 Models hold data and the invariants the database can keep (constraints,
 field validation). Who may do what lives in ``participation.rules``, every
@@ -9,6 +9,8 @@ One module per topic; every model is importable from here.
 
 from participation.models.analog import AnalogCount, AnalogEntry
 from participation.models.contributions import Channel, Contribution, ModerationState
+from participation.models.exports import ExportFormat, ExportJob
+from participation.models.jobs import JobStatus
 from participation.models.pages import (
     ConsultationPage,
     ModerationMode,
@@ -54,6 +56,9 @@ __all__ = [
     "ConsultationPage",
     "ConsultationTwinFeature",
     "Contribution",
+    "ExportFormat",
+    "ExportJob",
+    "JobStatus",
     "ModerationMode",
     "ModerationState",
     "Participant",

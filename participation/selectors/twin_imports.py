@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from participation.models import TwinImportJob, TwinImportStatus
+from participation.selectors.jobs import job_status
 from participation.twin.summary import summary_from_json
 
 
@@ -48,14 +49,4 @@ def progress_text(job: TwinImportJob) -> str:
 
 def twin_import_status(job: TwinImportJob) -> dict[str, Any]:
     """What the job page polls: state, counts, the progress in words and the message of a failure."""
-    return {
-        "id": job.pk,
-        "status": job.status,
-        "status_label": str(job.get_status_display()),
-        "done": job.progress_done,
-        "total": job.progress_total,
-        "percent": job.percent,
-        "progress_text": progress_text(job),
-        "finished": job.is_finished,
-        "error": job.error,
-    }
+    return job_status(job, progress_text=progress_text(job))

@@ -8,6 +8,7 @@ One module per topic; the names are re-exported here.
 from participation.services.accounts import forget_account
 from participation.services.analog import enter_paper_counts, transcribe_postcard
 from participation.services.contributions import moderate_contribution, post_contribution, tie_to_twin_feature
+from participation.services.exports import delete_expired_exports, download_name, run_export_job, start_export
 from participation.services.pages import add_consultation, add_proposal, tie_twin_features
 from participation.services.participants import (
     device_participant,
@@ -44,8 +45,10 @@ __all__ = [
     "ask_question",
     "cast_vote",
     "cast_votes",
+    "delete_expired_exports",
     "device_participant",
     "device_participants",
+    "download_name",
     "enter_paper_counts",
     "forget_account",
     "import_twin_file",
@@ -58,8 +61,10 @@ __all__ = [
     "publish_after_commit",
     "reset_poll",
     "reveal_poll",
+    "run_export_job",
     "run_twin_import_job",
     "set_poll_state",
+    "start_export",
     "start_terminal_session",
     "start_twin_import",
     "terminal_participant",

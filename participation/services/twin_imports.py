@@ -9,15 +9,9 @@ counts the file's objects (the total of the progress bar), imports with
 ``import_twin_file`` and stores the summary or the importer's message, in the
 transaction of the import: a worker killed mid-import leaves no object behind.
 
-A claim is a lease: while the import runs, a thread writes the job's
-``heartbeat_at`` every quarter of TWIN_IMPORT_LEASE_SECONDS. The task's message
-is acknowledged late, so a worker that dies mid-import gets it delivered again
-(at once for a dead worker process, after CELERY_VISIBILITY_TIMEOUT for a dead
-worker); that delivery finds the job "running" and, if its heartbeat is older
-than the lease, takes it over (at most MAX_ATTEMPTS claims, then the job fails),
-else answers ``Busy`` so the task asks again when the lease would run out.
-Whatever the delivery, a finished job's starter gets one mail
-(``twin_import_mail``).
+A claim is a lease (``participation.services.jobs``): a worker that dies
+mid-import leaves the job to the next delivery of its task. Whatever the
+delivery, a finished job's starter gets one mail (``twin_import_mail``).
 """
 
 from __future__ import annotations
@@ -25,30 +19,24 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.db.models.fields.files import FieldFile
-from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from participation.errors import InvalidInput
 from participation.models import TwinImportJob, TwinImportStatus
 from participation.rules import require
+from participation.services.jobs import Busy, Heartbeat, JobProgressRecorder, claim_job, finish_job
 from participation.services.queue import queue_task
 from participation.services.twin_features import import_twin_file
 from participation.services.twin_import_mail import mail_twin_import_finished
@@ -61,18 +49,7 @@ logger = logging.getLogger(__name__)
 
 # What the readers take (participation.twin.readers.detect); ".city.json" is named for the message.
 SUFFIXES = (".gml", ".xml", ".json", ".city.json", ".geojson")
-# The job row gets the importer's count at most this often (seconds).
-PROGRESS_INTERVAL = 0.5
 RUN_TWIN_IMPORT = "participation.tasks.run_twin_import"
-# Claims of one job before it fails: a file that kills its worker every time (memory) is not retried forever.
-MAX_ATTEMPTS = 3
-
-
-@dataclass(frozen=True)
-class Busy:
-    """The job runs on a worker that is alive (its lease holds): ask again in ``seconds``."""
-
-    seconds: float
 
 
 def start_twin_import(*, user, upload, source: str = "", crs: str = "", prune: bool = False) -> TwinImportJob:
@@ -145,44 +122,16 @@ def run_twin_import_job(*, job_id: int) -> bool | Busy:
 
 
 def _claim(job_id: int) -> int | Busy:
-    """The number of this claim (1, 2, ...); 0 if the job is not to be run; Busy if a live worker runs it."""
-    now = timezone.now()
-    lease = timedelta(seconds=settings.TWIN_IMPORT_LEASE_SECONDS)
-    jobs = TwinImportJob.objects.filter(pk=job_id).alias(alive_at=Coalesce("heartbeat_at", "started_at", "created_at"))
-    stale = Q(status=TwinImportStatus.RUNNING, alive_at__lt=now - lease)
-    claimable = jobs.filter(Q(status=TwinImportStatus.QUEUED) | stale).values_list("attempts", flat=True).first()
-    if claimable is not None:
-        attempt = claimable + 1
-        if attempt > MAX_ATTEMPTS:
-            with translation.override(_language(job_id)):
-                message = _(
-                    "The import was interrupted %(count)s times (its worker stopped, perhaps for lack of memory); "
-                    "nothing of the file was imported."
-                ) % {"count": MAX_ATTEMPTS}
-            _finish(job_id, TwinImportStatus.FAILED, error=message)
-            return 0
-        # Conditional on what was read: of two deliveries at once, one claims.
-        claimed = jobs.filter(Q(status=TwinImportStatus.QUEUED) | stale, attempts=claimable).update(
-            status=TwinImportStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=attempt
-        )
-        if claimed:
-            if attempt > 1:
-                logger.warning("twin import %s: its worker stopped; taken over (attempt %s)", job_id, attempt)
-            return attempt
-    running = (
-        jobs.filter(status=TwinImportStatus.RUNNING)
-        .annotate(last_alive=Coalesce("heartbeat_at", "started_at", "created_at"))
-        .values_list("last_alive", flat=True)
-        .first()
-    )
-    if running is not None:
-        return Busy(seconds=max(1.0, (running + lease - now).total_seconds()))
-    return 0
+    return claim_job(TwinImportJob, job_id, interrupted=partial(_interrupted, job_id))
 
 
-def _language(job_id: int) -> str:
+def _interrupted(job_id: int, count: int) -> str:
     language = TwinImportJob.objects.filter(pk=job_id).values_list("language", flat=True).first()
-    return language or settings.LANGUAGE_CODE
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _(
+            "The import was interrupted %(count)s times (its worker stopped, perhaps for lack of memory); "
+            "nothing of the file was imported."
+        ) % {"count": count}
 
 
 def _run(job: TwinImportJob, attempt: int) -> None:
@@ -191,7 +140,7 @@ def _run(job: TwinImportJob, attempt: int) -> None:
     The job row is written outside that transaction while the import runs (the count, the progress, the
     heartbeat on threads of their own); the transaction touches it only at the end, once those have stopped.
     """
-    heartbeat = Heartbeat(job.pk, attempt)
+    heartbeat = Heartbeat(TwinImportJob, job.pk, attempt)
     try:
         with _local_file(job.file) as path:
             total = scan.count_objects(path)
@@ -241,88 +190,13 @@ def _import(job: TwinImportJob, path: Path) -> ImportSummary:
 
 
 def _finish(job_id: int, status: str, *, attempt: int | None = None, **values: Any) -> bool:
-    """Record a job's end unless it has one already (or, with ``attempt``, another claim holds it now)."""
-    jobs = TwinImportJob.objects.filter(pk=job_id).exclude(status__in=[TwinImportStatus.DONE, TwinImportStatus.FAILED])
-    if attempt is not None:
-        jobs = jobs.filter(attempts=attempt)
-    return bool(jobs.update(status=status, finished_at=timezone.now(), **values))
+    return finish_job(TwinImportJob, job_id, status, attempt=attempt, **values)
 
 
-class Heartbeat:
-    """Writes the job's ``heartbeat_at`` every quarter lease, on a thread and connection of its own.
+class ProgressRecorder(JobProgressRecorder):
+    """The importer's progress callback (participation.services.jobs): the import's count on its job row."""
 
-    Only where the database takes concurrent writers (PostgreSQL): on SQLite the
-    import holds the one write lock, and a takeover could not write either.
-    """
-
-    def __init__(self, job_id: int, attempt: int):
-        self.job_id, self.attempt = job_id, attempt
-        self.stopped = threading.Event()
-        self.thread = None
-        if connection.vendor != "sqlite":
-            self.thread = threading.Thread(target=self._beat, name=f"twin-import-{job_id}-heartbeat", daemon=True)
-            self.thread.start()
-
-    def _beat(self) -> None:
-        try:
-            while not self.stopped.wait(settings.TWIN_IMPORT_LEASE_SECONDS / 4):
-                try:
-                    TwinImportJob.objects.filter(
-                        pk=self.job_id, status=TwinImportStatus.RUNNING, attempts=self.attempt
-                    ).update(heartbeat_at=timezone.now())
-                except Exception:  # a missed beat must not stop the import; the next one may get through
-                    logger.exception("twin import %s: heartbeat not recorded", self.job_id)
-        finally:
-            connections.close_all()  # this thread's own
-
-    def stop(self) -> None:
-        self.stopped.set()
-        if self.thread is not None:
-            self.thread.join()
-
-
-class ProgressRecorder:
-    """The importer's progress callback: writes its count to the job row, at most every PROGRESS_INTERVAL s.
-
-    The import runs in one transaction, and a row written inside it would show
-    nobody anything before the end. So where the database takes concurrent
-    writers (PostgreSQL), a thread of its own writes the count on its own
-    connection, committed at once, and the status page moves while the import
-    runs. SQLite takes one writer at a time, and the import is it: there the
-    count goes through the import's connection and shows when it commits.
-    """
-
-    def __init__(self, job_id: int, *, interval: float = PROGRESS_INTERVAL, clock=time.monotonic):
-        self.job_id = job_id
-        self.interval = interval
-        self.clock = clock
-        self.last = clock()
-        self.writer = (
-            None if connection.vendor == "sqlite" else ThreadPoolExecutor(1, thread_name_prefix="twin-progress")
-        )
-
-    def __call__(self, done: int) -> None:
-        now = self.clock()
-        if now - self.last < self.interval:
-            return
-        self.last = now
-        if self.writer is None:
-            self._write(done)
-        else:
-            self.writer.submit(self._write, done)
-
-    def _write(self, done: int) -> None:
-        try:
-            TwinImportJob.objects.filter(pk=self.job_id, status=TwinImportStatus.RUNNING).update(progress_done=done)
-        except Exception:  # a count that did not get through must not stop the import
-            logger.exception("twin import %s: progress not recorded", self.job_id)
-
-    def close(self) -> None:
-        """Waits for the writes still queued and closes the writer thread's connection."""
-        if self.writer is not None:
-            self.writer.submit(connections.close_all)
-            self.writer.shutdown(wait=True)
-            self.writer = None
+    model = TwinImportJob
 
 
 @contextmanager

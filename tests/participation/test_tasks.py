@@ -1,11 +1,14 @@
 """The twin import task: real files, progress up to the count, failures with the importer's message, run once.
 
-In-process tests force Celery eager, whatever the run's broker; the last test
-starts a real worker on Redis (skipped without REDIS_URL).
+In-process tests force Celery eager, whatever the run's broker; the last tests
+start real workers on Redis (skipped without REDIS_URL): they import, are killed
+mid-import, meet a job whose lease holds, and export (the export's other tests
+are in test_exports.py and test_admin_exports.py).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
@@ -13,19 +16,23 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.test import Client
 from django.utils import timezone
 
 from forum.celery import app as celery_app
 from participation.models import TwinFeature, TwinImportJob, TwinImportStatus
-from participation.services import import_twin_file, twin_imports
+from participation.services import import_twin_file, jobs, twin_imports
 from participation.tasks import run_twin_import
 from participation.twin.scan import count_objects
 from tests.support import factories
@@ -259,7 +266,7 @@ def test_a_running_job_is_not_started_again(db, media, eager, staff):
 
 def test_a_job_whose_worker_stopped_beating_is_taken_over(db, media, eager, staff, settings):
     job = queued_job(DELFT, user=staff)
-    silent = timezone.now() - timedelta(seconds=settings.TWIN_IMPORT_LEASE_SECONDS + 1)
+    silent = timezone.now() - timedelta(seconds=settings.JOB_LEASE_SECONDS + 1)
     TwinImportJob.objects.filter(pk=job.pk).update(
         status=TwinImportStatus.RUNNING, attempts=1, heartbeat_at=silent, progress_done=100
     )
@@ -272,22 +279,22 @@ def test_a_job_whose_worker_stopped_beating_is_taken_over(db, media, eager, staf
 
 
 def test_a_job_within_its_lease_is_busy_until_the_lease_runs_out(db, media, staff, settings):
-    settings.TWIN_IMPORT_LEASE_SECONDS = 60
+    settings.JOB_LEASE_SECONDS = 60
     job = queued_job(TUM, user=staff)
     beat = timezone.now() - timedelta(seconds=20)
     TwinImportJob.objects.filter(pk=job.pk).update(status=TwinImportStatus.RUNNING, attempts=1, heartbeat_at=beat)
 
     busy = twin_imports.run_twin_import_job(job_id=job.pk)
 
-    assert isinstance(busy, twin_imports.Busy) and 38 <= busy.seconds <= 40
+    assert isinstance(busy, jobs.Busy) and 38 <= busy.seconds <= 40
     assert fresh(job).attempts == 1 and not TwinFeature.objects.exists()
 
 
 def test_a_job_interrupted_again_and_again_fails_instead_of_running_forever(db, media, eager, staff, settings):
     job = queued_job(TUM, user=staff, language="de")
-    silent = timezone.now() - timedelta(seconds=settings.TWIN_IMPORT_LEASE_SECONDS + 1)
+    silent = timezone.now() - timedelta(seconds=settings.JOB_LEASE_SECONDS + 1)
     TwinImportJob.objects.filter(pk=job.pk).update(
-        status=TwinImportStatus.RUNNING, attempts=twin_imports.MAX_ATTEMPTS, heartbeat_at=silent
+        status=TwinImportStatus.RUNNING, attempts=jobs.MAX_ATTEMPTS, heartbeat_at=silent
     )
 
     assert run_twin_import.delay(job.pk).get() is False
@@ -412,39 +419,46 @@ def worker_env(media: Path, tmp_path: Path, redis_url: str, **more: str) -> dict
     }
 
 
-@pytest.mark.server
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.timeout(180)
-def test_a_celery_worker_runs_the_import(media, tmp_path, staff):
+@contextmanager
+def celery_worker(media: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
+    """A real Celery worker on Redis, in a process of its own, taking only this test's queue; this process
+    sends its tasks there meanwhile (not eagerly). Skipped without REDIS_URL."""
     redis_url = require_redis()
-    queue = f"twin-test-{uuid.uuid4().hex[:8]}"  # this test's worker takes only this test's messages
-    env = worker_env(media, tmp_path, redis_url)
+    queue = f"worker-test-{uuid.uuid4().hex[:8]}"  # this test's worker takes only this test's messages
     log = tmp_path / "worker.log"
     conf = celery_app.conf
     before = (conf.task_always_eager, conf.broker_url, conf.task_default_queue)
     with log.open("w") as log_file:
-        worker = start_worker(queue, env, log_file)
+        worker = start_worker(queue, worker_env(media, tmp_path, redis_url), log_file)
         try:
             conf.task_always_eager, conf.broker_url, conf.task_default_queue = False, redis_url, queue
             wait_until_ready(worker, f"{queue}@{socket.gethostname()}", log)
-            started = time.monotonic()
-            with transaction.atomic():  # as a view would: queued when the job row is committed
-                job = twin_imports.start_twin_import(
-                    user=staff, upload=SimpleUploadedFile("delft.city.json", DELFT.read_bytes())
-                )
-            seen = []
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                job = fresh(job)
-                seen.append((job.status, job.progress_done))
-                if job.is_finished:
-                    break
-                assert worker.poll() is None, log.read_text()
-                time.sleep(0.1)
-            seconds = time.monotonic() - started
+            yield worker, log
         finally:
             conf.task_always_eager, conf.broker_url, conf.task_default_queue = before
             stop(worker)
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(180)
+def test_a_celery_worker_runs_the_import(media, tmp_path, staff):
+    with celery_worker(media, tmp_path) as (worker, log):
+        started = time.monotonic()
+        with transaction.atomic():  # as a view would: queued when the job row is committed
+            job = twin_imports.start_twin_import(
+                user=staff, upload=SimpleUploadedFile("delft.city.json", DELFT.read_bytes())
+            )
+        seen = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            job = fresh(job)
+            seen.append((job.status, job.progress_done))
+            if job.is_finished:
+                break
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.1)
+        seconds = time.monotonic() - started
 
     assert job.status == TwinImportStatus.DONE, (job.error, log.read_text())
     assert job.progress_done == job.progress_total == 570
@@ -476,7 +490,7 @@ def test_a_worker_killed_mid_import_hands_the_job_to_the_next_which_finishes_it_
         tmp_path,
         redis_url,
         CELERY_VISIBILITY_TIMEOUT="4",
-        TWIN_IMPORT_LEASE_SECONDS="3",
+        JOB_LEASE_SECONDS="3",
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(mail_dir),
     )
@@ -551,7 +565,7 @@ def test_a_delivery_while_the_lease_holds_asks_again_later_and_then_takes_the_jo
     require_postgresql()
     redis_url = require_redis()
     queue = f"twin-busy-{uuid.uuid4().hex[:8]}"
-    env = worker_env(media, tmp_path, redis_url, TWIN_IMPORT_LEASE_SECONDS="3")
+    env = worker_env(media, tmp_path, redis_url, JOB_LEASE_SECONDS="3")
     job = queued_job(DELFT, user=staff)
     log = tmp_path / "worker.log"
     conf = celery_app.conf
@@ -577,3 +591,50 @@ def test_a_delivery_while_the_lease_holds_asks_again_later_and_then_takes_the_jo
     assert seconds >= 2.5  # it waited for the lease (3 s), not imported at once
     assert "Traceback" not in log.read_text(), log.read_text()
     print(f"busy job: retried, taken over and done {seconds:.1f} s after the delivery (lease 3 s)")
+
+
+EXPORTED_CONTRIBUTIONS = 10_000
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(240)
+def test_a_celery_worker_runs_an_export_and_the_admin_page_follows_it_to_the_download(media, tmp_path):
+    """The admin's form queues the export, the worker writes it, and the job's page (its status JSON, which
+    job-progress.js polls) shows the progress until it offers the download: an XLSX of every contribution."""
+    consultation = factories.consultation("vote", slug="gross")
+    factories.bulk_comments(consultation, EXPORTED_CONTRIBUTIONS)
+    admin = Client(HTTP_ACCEPT_LANGUAGE="en")
+    admin.force_login(factories.presenter("moderator"))
+
+    with celery_worker(media, tmp_path) as (worker, log):
+        started = time.monotonic()
+        response = admin.post(f"/admin/exports/{consultation.pk}/", {"format": "xlsx"})
+        assert response.status_code == 302
+        job_page = response.url
+        assert admin.get(job_page).status_code == 200
+        seen = []
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            status = admin.get(job_page + "status/").json()
+            seen.append((status["status"], status["done"], status["total"]))
+            if status["finished"]:
+                break
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.2)
+        seconds = time.monotonic() - started
+
+    assert status["status"] == "done", (status, log.read_text())
+    assert status["done"] == status["total"] == EXPORTED_CONTRIBUTIONS
+    assert status["progress_text"] == f"{EXPORTED_CONTRIBUTIONS} of {EXPORTED_CONTRIBUTIONS} rows (100 %)."
+    done = [done for _status, done, _total in seen]
+    assert done == sorted(done)  # the bar only moves forward
+    html = admin.get(job_page).content.decode()
+    assert 'data-finished="true"' in html and "The export is ready" in html
+    download = admin.get(job_page + "download/")
+    assert download.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)
+    assert sum(1 for _row in workbook["Contributions"].iter_rows(values_only=True)) == 1 + EXPORTED_CONTRIBUTIONS
+    assert "Traceback" not in log.read_text(), log.read_text()
+    running = sorted({done for state, done, _total in seen if state == "running"})
+    print(f"worker export of {EXPORTED_CONTRIBUTIONS} contributions: {seconds:.2f} s; progress seen: {running}")

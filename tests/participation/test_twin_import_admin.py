@@ -199,14 +199,14 @@ def test_upload_runs_the_import_and_the_job_page_shows_progress_and_summary(
     html = page.content.decode()
     assert page.status_code == 200
     assert "“delft.city.json” is uploaded." in html  # the message of the upload
-    assert 'data-twin-import-bar aria-labelledby="twin-import-progress-label"' in html
+    assert 'data-job-progress-bar aria-labelledby="job-progress-label"' in html
     assert 'max="570" value="570"' in html
     assert "570 of 570 objects (100 %)." in html
     assert 'data-finished="true"' in html
     assert '<th scope="row">Building</th><td>160</td><td>0</td><td>0</td>' in html
     assert '<th scope="row">Road</th><td>143</td>' in html
     assert "Format cityjson, coordinate reference system EPSG:7415" in html
-    assert "participation/admin/twin-import.js" in html
+    assert "participation/admin/job-progress.js" in html
 
     status = en_client.get(f"/admin/twin-import/{job.pk}/status/")
     assert status["Content-Type"] == "application/json"
@@ -260,7 +260,7 @@ def test_a_queued_job_polls_its_status(en_client, editor, django_capture_on_comm
     assert f'data-status-url="/admin/twin-import/{job.pk}/status/"' in html
     assert 'data-finished="false"' in html
     assert "Waiting for a worker to start the import." in html
-    assert "data-twin-import-bar" in html and "value=" not in html.split("<progress")[1].split(">")[0]
+    assert "data-job-progress-bar" in html and "value=" not in html.split("<progress")[1].split(">")[0]
     assert en_client.get(f"/admin/twin-import/{job.pk}/status/").json()["status"] == "queued"
 
     TwinImportJob.objects.filter(pk=job.pk).update(status="running", progress_total=40, progress_done=10)
@@ -323,7 +323,7 @@ def test_an_unknown_job_is_not_found(en_client, editor):
 
 
 def test_the_polling_script_is_served():
-    script = finders.find("participation/admin/twin-import.js")
+    script = finders.find("participation/admin/job-progress.js")
     assert script is not None
     source = Path(script).read_text()
     assert "setTimeout(poll, 1000)" in source and "fetch(" in source

@@ -1,15 +1,15 @@
-// The twin import job page: asks the job's status every second and redraws the progress
-// bar and its numbers; when the import has finished, reloads the page (which then shows
-// the summary or the error) and puts the focus on the result.
+// A job page of the admin (a twin import, an export): asks the job's status every second and
+// redraws the progress bar and its numbers; when the job has finished, reloads the page (which
+// then shows the summary, the download or the error) and puts the focus on the result.
 (function () {
   "use strict";
 
-  const root = document.querySelector("[data-twin-import]");
+  const root = document.querySelector("[data-job-progress]");
   if (!root) {
     return;
   }
-  const resultKey = "twin-import-finished-" + root.dataset.job;
-  const result = root.querySelector("[data-twin-import-result]");
+  const resultKey = "job-finished-" + root.dataset.kind + "-" + root.dataset.job;
+  const result = root.querySelector("[data-job-progress-result]");
   if (result && window.sessionStorage.getItem(resultKey)) {
     window.sessionStorage.removeItem(resultKey);
     result.focus();
@@ -18,9 +18,9 @@
     return;
   }
 
-  const bar = root.querySelector("[data-twin-import-bar]");
-  const numbers = root.querySelector("[data-twin-import-numbers]");
-  const state = root.querySelector("[data-twin-import-state]");
+  const bar = root.querySelector("[data-job-progress-bar]");
+  const numbers = root.querySelector("[data-job-progress-numbers]");
+  const state = root.querySelector("[data-job-progress-state]");
   let status = root.dataset.status;
 
   function draw(data) {

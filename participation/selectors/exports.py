@@ -1,0 +1,357 @@
+"""What an export of a consultation holds, as tables of rows and GeoJSON features; and the export jobs.
+
+No personal data: no author, participant, account, e-mail address or user
+name, not even of the staff who typed in paper. Contributions are streamed
+from the database (``values_list(...).iterator(chunk_size=...)``) while they
+are written, so memory stays bounded whatever their number. Headings and
+labels (channel, state, kind) are in the active language; the GeoJSON
+properties use the stable codes instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participation.exports.tables import Table
+from participation.models import (
+    AnalogCount,
+    Channel,
+    ConsultationPage,
+    Contribution,
+    ExportJob,
+    JobStatus,
+    ModerationState,
+    PollKind,
+    PollState,
+    VoteChoice,
+    twin_label,
+)
+from participation.models.twin import LABEL_FIELDS
+from participation.selectors.jobs import job_status
+from participation.selectors.pages import proposals_of
+from participation.selectors.polls import poll_results, polls_of
+from participation.selectors.results import proposal_channel_results, summed
+
+CHUNK_SIZE = 2000
+DELETED = "deleted"
+_TWIN = tuple(f"twin_feature__{name}" for name in LABEL_FIELDS)
+_CONTRIBUTION_FIELDS = (
+    "id",
+    "consultation_id",
+    "proposal_id",
+    "proposal__title",
+    "parent_id",
+    "text",
+    "created_at",
+    "channel",
+    "moderation_state",
+    "deleted_at",
+    "paper_source",
+    "latitude",
+    "longitude",
+    "geometry",
+    "twin_feature_id",
+    "twin_feature__latitude",
+    "twin_feature__longitude",
+    *_TWIN,
+)
+
+
+def local(moment: datetime | None) -> datetime | None:
+    """A moment as the city's clock shows it, to the second (spreadsheets have no time zones)."""
+    if moment is None:
+        return None
+    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
+
+
+def _contribution_rows(consultation_id: int) -> QuerySet:
+    return Contribution.objects.filter(consultation_id=consultation_id).order_by("id")
+
+
+def _contributions(contributions: QuerySet) -> Iterator[dict]:
+    """The contributions as dicts, a chunk at a time: waiting, hidden and deleted ones too."""
+    rows = contributions.values_list(*_CONTRIBUTION_FIELDS)
+    for values in rows.iterator(chunk_size=CHUNK_SIZE):
+        row = dict(zip(_CONTRIBUTION_FIELDS, values, strict=True))
+        if row["deleted_at"] is not None:
+            row["state"], row["text"] = DELETED, ""  # deleted: what it said is not handed on
+        else:
+            row["state"] = row["moderation_state"]
+        if row["twin_feature_id"] is not None:
+            row["twin_label"] = twin_label({name: row[f"twin_feature__{name}"] for name in LABEL_FIELDS})
+        else:
+            row["twin_label"] = ""
+        yield row
+
+
+def _state_labels() -> dict[str, str]:
+    # Translated once per export, not once per row.
+    return {**{state: str(label) for state, label in ModerationState.choices}, DELETED: _("deleted")}
+
+
+def _channel_labels() -> dict[str, str]:
+    return {channel: str(label) for channel, label in Channel.choices}
+
+
+def contributions_table(*, consultation_id: int) -> Table:
+    columns = [
+        _("ID"),
+        _("Consultation ID"),
+        _("Proposal ID"),
+        _("Proposal"),
+        _("Reply to ID"),
+        _("Text"),
+        _("Created"),
+        _("Channel"),
+        _("State"),
+        _("Paper source"),
+        _("Twin object ID"),
+        _("Twin object"),
+        _("Latitude"),
+        _("Longitude"),
+        _("Geometry type"),
+    ]
+
+    def rows() -> Iterator[list]:
+        channels, states = _channel_labels(), _state_labels()
+        for row in _contributions(_contribution_rows(consultation_id)):
+            yield [
+                row["id"],
+                row["consultation_id"],
+                row["proposal_id"],
+                row["proposal__title"] or "",
+                row["parent_id"],
+                row["text"],
+                local(row["created_at"]),
+                channels.get(row["channel"], row["channel"]),
+                states.get(row["state"], row["state"]),
+                row["paper_source"],
+                row["twin_feature__twin_id"] or "",
+                row["twin_label"],
+                row["latitude"],
+                row["longitude"],
+                (row["geometry"] or {}).get("type", "") if isinstance(row["geometry"], dict) else "",
+            ]
+
+    count = _contribution_rows(consultation_id).count()
+    return Table("contributions", _("Contributions"), columns, count, rows)
+
+
+def votes_table(*, consultation: ConsultationPage) -> Table:
+    """Per proposal, a row per channel (paper counts included, as every total) and one for all channels."""
+    proposals = list(proposals_of(consultation, live_only=False).values_list("pk", "title", "live"))
+    results = proposal_channel_results(proposal_ids=[pk for pk, _title, _live in proposals])
+    columns = [
+        _("Proposal ID"),
+        _("Proposal"),
+        _("Published"),
+        _("Channel"),
+        *[str(label) for label in VoteChoice.labels],
+        _("Total"),
+    ]
+    every = _("all channels")
+
+    def rows() -> Iterator[list]:
+        for pk, title, live in proposals:
+            by_channel = results[pk]
+            lines = [(_channel_labels()[channel], totals) for channel, totals in by_channel.items()]
+            for channel, totals in [*lines, (every, summed(by_channel))]:
+                counts = [totals[choice] for choice in VoteChoice.values]
+                yield [pk, title, _("yes") if live else _("no"), channel, *counts, sum(counts)]
+
+    return Table("votes", _("Votes"), columns, len(proposals) * (len(Channel.values) + 1), rows)
+
+
+def polls_table(*, consultation_id: int) -> Table:
+    """Each poll's results in its current round: a row per option, scale value or word, by channel and summed."""
+    columns = [
+        _("Poll ID"),
+        _("Question"),
+        _("Kind"),
+        _("State"),
+        _("Round"),
+        _("Answer"),
+        *[str(label) for label in Channel.labels],
+        _("Total"),
+        _("Share (%)"),
+    ]
+    lines = []
+    for poll in polls_of(consultation_id=consultation_id).exclude(kind=PollKind.QUESTIONS):
+        results = poll_results(poll=poll)
+        head = [poll.pk, poll.question, str(PollKind(poll.kind).label), str(PollState(poll.state).label), poll.round]
+        for row in results.get("options") or results.get("scale") or results.get("words") or []:
+            answer = row.get("label", row.get("value", row.get("text")))
+            by_channel = row.get("by_channel")
+            channels = [by_channel[c] for c in Channel.values] if by_channel else [None] * len(Channel.values)
+            lines.append([*head, answer, *channels, row["count"], row["share"]])
+    return Table("polls", _("Polls"), columns, len(lines), lambda: iter(lines))
+
+
+def _paper_counts(consultation_id: int) -> QuerySet:
+    return AnalogCount.objects.filter(entry__consultation_id=consultation_id).order_by(
+        "entry__entered_at", "entry_id", "id"
+    )
+
+
+def paper_table(*, consultation_id: int) -> Table:
+    """Every number typed in from paper, corrections and the entries they replaced included (the audit trail);
+    who typed it in is left out."""
+    columns = [
+        _("Entry ID"),
+        _("Event"),
+        _("Source"),
+        _("Note"),
+        _("Entered"),
+        _("Proposal ID"),
+        _("Proposal"),
+        _("Poll ID"),
+        _("Poll"),
+        _("Counted"),
+        _("Count"),
+        _("Corrects entry ID"),
+        _("Corrected by entry ID"),
+        _("Counts now"),
+    ]
+    fields = (
+        "entry_id",
+        "entry__event",
+        "entry__source",
+        "entry__note",
+        "entry__entered_at",
+        "entry__proposal_id",
+        "entry__proposal__title",
+        "entry__poll_id",
+        "entry__poll__question",
+        "choice",
+        "option__label",
+        "value",
+        "count",
+        "entry__supersedes_id",
+        "entry__superseded_by__id",
+    )
+
+    def rows() -> Iterator[list]:
+        for values in _paper_counts(consultation_id).values_list(*fields).iterator(chunk_size=CHUNK_SIZE):
+            row = dict(zip(fields, values, strict=True))
+            if row["choice"]:
+                counted = str(VoteChoice(row["choice"]).label)
+            else:
+                counted = row["option__label"] if row["option__label"] is not None else row["value"]
+            yield [
+                row["entry_id"],
+                row["entry__event"],
+                row["entry__source"],
+                row["entry__note"],
+                local(row["entry__entered_at"]),
+                row["entry__proposal_id"],
+                row["entry__proposal__title"] or "",
+                row["entry__poll_id"],
+                row["entry__poll__question"] or "",
+                counted,
+                row["count"],
+                row["entry__supersedes_id"],
+                row["entry__superseded_by__id"],
+                _("no") if row["entry__superseded_by__id"] else _("yes"),
+            ]
+
+    return Table("paper", _("Paper entries"), columns, _paper_counts(consultation_id).count(), rows)
+
+
+def export_tables(*, consultation: ConsultationPage) -> list[Table]:
+    """The tables of a consultation's export, in the order of the workbook's sheets."""
+    return [
+        contributions_table(consultation_id=consultation.pk),
+        votes_table(consultation=consultation),
+        polls_table(consultation_id=consultation.pk),
+        paper_table(consultation_id=consultation.pk),
+    ]
+
+
+def _located(consultation_id: int) -> QuerySet:
+    return _contribution_rows(consultation_id).filter(Q(latitude__isnull=False) | Q(twin_feature__isnull=False))
+
+
+def located_contribution_count(*, consultation_id: int) -> int:
+    return _located(consultation_id).count()
+
+
+def contribution_features(*, consultation_id: int) -> Iterator[dict]:
+    """The contributions with a place or a twin object as GeoJSON features (RFC 7946: WGS84, lon/lat).
+
+    The geometry is the contribution's own (point, line or area); for one tied
+    only to a twin object, that object's centroid (its footprint is in the OGC
+    API's twin-features collection, under the twin id given here).
+    """
+    for row in _contributions(_located(consultation_id)):
+        yield {
+            "type": "Feature",
+            "id": row["id"],
+            "geometry": _geometry(row),
+            "properties": {
+                "id": row["id"],
+                "consultation": row["consultation_id"],
+                "proposal": row["proposal_id"],
+                "proposal_title": row["proposal__title"],
+                "parent": row["parent_id"],
+                "text": row["text"],
+                "created": timezone.localtime(row["created_at"]).isoformat(timespec="seconds"),
+                "channel": row["channel"],
+                "state": row["state"],
+                "paper_source": row["paper_source"],
+                "twin_id": row["twin_feature__twin_id"],
+                "twin_name": row["twin_label"] or None,
+                "place": "contribution" if row["latitude"] is not None else "twin_object",
+            },
+        }
+
+
+def _geometry(row: dict) -> dict:
+    if isinstance(row["geometry"], dict) and row["geometry"].get("type"):
+        return row["geometry"]
+    if row["latitude"] is not None:
+        return {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]}
+    return {"type": "Point", "coordinates": [row["twin_feature__longitude"], row["twin_feature__latitude"]]}
+
+
+# --- The jobs -------------------------------------------------------------------------------
+
+
+def export_job(*, pk: int) -> ExportJob | None:
+    return ExportJob.objects.select_related("consultation", "started_by").filter(pk=pk).first()
+
+
+def recent_exports(*, consultation_id: int, limit: int = 20) -> list[ExportJob]:
+    return list(ExportJob.objects.filter(consultation_id=consultation_id).select_related("started_by")[:limit])
+
+
+def exports_to_expire(*, before: datetime) -> QuerySet[ExportJob]:
+    """Exports whose file was made before ``before`` and is still stored (or that never got one and are old)."""
+    return ExportJob.objects.filter(expired_at__isnull=True, created_at__lt=before)
+
+
+def export_progress_text(job: ExportJob) -> str:
+    """The progress in words, beside the bar (and for screen readers)."""
+    values = {"done": job.progress_done, "total": job.progress_total or 0, "percent": job.percent or 0}
+    if job.status == JobStatus.QUEUED:
+        return _("Waiting for a worker to start the export.")
+    if job.status == JobStatus.FAILED:
+        return _("The export stopped.")
+    if job.status == JobStatus.DONE:
+        return _("%(done)d of %(total)d rows (100 %%).") % values
+    if not job.progress_total:
+        return _("Counting the rows…")
+    return _("%(done)d of %(total)d rows (%(percent)d %%).") % values
+
+
+def export_status(job: ExportJob) -> dict:
+    return job_status(job, progress_text=export_progress_text(job))
+
+
+def exportable_consultation(*, pk: int) -> ConsultationPage | None:
+    """Any consultation, published or not: staff export drafts and finished ones alike."""
+    return ConsultationPage.objects.filter(pk=pk).first()
