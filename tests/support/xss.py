@@ -352,9 +352,8 @@ class _Reader(HTMLParser):
             self.hidden += 1
         elif tag in ("style", "template", "title", "textarea"):
             self.hidden += 1
-        if tag in ("iframe", "object", "embed", "svg", "math", "details", "base"):
-            if "__xss" in repr(attrs):
-                self.active.append(f"<{tag}> element with {dict(attrs)!r}")
+        if tag in ("iframe", "object", "embed", "svg", "math", "details", "base") and "__xss" in repr(attrs):
+            self.active.append(f"<{tag}> element with {dict(attrs)!r}")
 
     def handle_endtag(self, tag):
         if tag == "script":
