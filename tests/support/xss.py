@@ -117,7 +117,7 @@ def twin_geojson(directory: Path, around: tuple[float, float], count: int = 4) -
         west, south = lon - 0.0001 + index * 0.00005, lat - 0.00002
         ring = [[west, south], [west + 0.00004, south], [west + 0.00004, south + 0.00003], [west, south + 0.00003]]
         properties = {
-            "id": f"xss-{index}",
+            "id": f"xss-{index} {PAYLOADS[-index - 2].text}",  # the object's id in the file, shown as written
             "name": next(texts).text,
             "addr:street": next(texts).text,
             "addr:housenumber": "1",
