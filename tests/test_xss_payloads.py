@@ -18,7 +18,7 @@ from django.test import Client, override_settings
 from forum import services as forum_services
 from participation.geometry import bbox
 from tests.support import factories
-from tests.support.xss import PAYLOADS, plant, raw_markup, read_html, squeeze
+from tests.support.xss import PAYLOADS, Planted, comments_where, plant, raw_markup, read_html, squeeze
 
 
 @pytest.fixture
@@ -96,7 +96,13 @@ def test_the_corpus_has_a_marker_for_every_payload_that_could_run():
         assert "  " not in payload.text
 
 
-def test_public_pages_show_every_payload_as_text(site):
+def test_every_page_and_api_shows_every_payload_as_text(site):
+    """One seeded site (seeding is most of the time), every surface; all problems reported at once."""
+    problems = public_pages(site) + room_pages(site) + admin_pages(site) + json_apis(site)
+    assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
+
+
+def public_pages(site) -> list[str]:
     planted, consultation, proposal = site["planted"], site["consultation"], site["proposal"]
     twin = planted.ids["twin 0"]
     client = Client()
@@ -111,8 +117,8 @@ def test_public_pages_show_every_payload_as_text(site):
                 "consultation quote",
                 "consultation quote source",
                 "proposal summary",
-                "comment 1",
-                "reply 1",
+                *comments_where(on_proposal=False),
+                *(f"reply {p.number}" for p in PAYLOADS[:6]),
                 "username 0",
                 "postcard text",
             ],
@@ -126,12 +132,12 @@ def test_public_pages_show_every_payload_as_text(site):
                 "proposal paragraph",
                 "proposal quote",
                 "proposal quote source",
-                "comment 3",
+                *comments_where(on_proposal=True),
             ],
         ),
         "imprint": (site["planted"] and "/impressum/", ["imprint title", "imprint intro", "imprint paragraph"]),
         "twin object": (f"/twin/{twin}/", ["twin 0 name", "twin 0 street", "twin 0 function", "twin 0 roof"]),
-        "twin search": ("/twin/?q=xss", []),
+        "twin search": ("/twin/?q=xss", ["twin 0 name", "twin 1 name"]),
         "twin search, a payload": (f"/twin/?q={PAYLOADS[1].text}", []),
         "3D view": (f"/consultations/{consultation.pk}/3d/", ["consultation title"]),
         "open data": ("/open-data/", []),
@@ -140,10 +146,10 @@ def test_public_pages_show_every_payload_as_text(site):
     problems = []
     for name, (path, shown) in pages.items():
         problems += check_html(name, client.get(path, follow=True), planted, shown)
-    assert not problems, "\n".join(problems)
+    return problems
 
 
-def test_room_pages_show_every_payload_as_text(site):
+def room_pages(site) -> list[str]:
     planted, room = site["planted"], site["room"]
     client = Client()
     kiosk = client.get(f"/kiosk/{site['screen'].slug}/?token={site['screen_token']}", follow=True)
@@ -153,10 +159,10 @@ def test_room_pages_show_every_payload_as_text(site):
     problems = check_html("kiosk", kiosk, planted, [])
     problems += check_html("phone", phone, planted, [])
     problems += check_html("terminal", terminal, planted, [])
-    assert not problems, "\n".join(problems)
+    return problems
 
 
-def test_admin_pages_show_every_payload_as_text(site):
+def admin_pages(site) -> list[str]:
     planted, consultation, proposal, room = site["planted"], site["consultation"], site["proposal"], site["room"]
     client = staff_client()
     pages = {
@@ -185,10 +191,11 @@ def test_admin_pages_show_every_payload_as_text(site):
     problems = []
     for name, (path, shown) in pages.items():
         problems += check_html(name, client.get(path, follow=True), planted, shown)
-    assert not problems, "\n".join(problems)
+    return problems
 
 
-def test_json_apis_carry_every_payload_as_the_same_string(site):
+def json_apis(site) -> list[str]:
+    """JSON carries every payload as the same string, served as JSON (never as HTML a browser would parse)."""
     planted, consultation, room = site["planted"], site["consultation"], site["room"]
     client = Client()
     view = ",".join(map(str, bbox(consultation.area)))
@@ -197,7 +204,7 @@ def test_json_apis_carry_every_payload_as_the_same_string(site):
         "proposals": f"/api/v1/proposals/?consultation={consultation.pk}",
         "contributions": f"/api/v1/contributions/?consultation={consultation.pk}&page_size=100",
         "contributions, GeoJSON": f"/api/v1/contributions/geojson/?consultation={consultation.pk}",
-        "twin object": f"/api/v1/twin-features/{planted.ids['twin 0']}/",
+        **{f"twin object {i}": f"/api/v1/twin-features/{planted.ids[f'twin {i}']}/" for i in range(4)},
         "twin objects, GeoJSON": f"/api/v1/twin-features/geojson/?bbox={view}&zoom=19",
         "room": f"/api/v1/rooms/{room.code}/",
         "OGC contributions": "/api/ogc/collections/contributions/items?limit=1000&f=json",
@@ -213,17 +220,20 @@ def test_json_apis_carry_every_payload_as_the_same_string(site):
         if response.status_code != 200 or "json" not in kind:
             problems.append(f"{name}: {response.status_code} {kind}")
             continue
+        if response.headers.get("X-Content-Type-Options") != "nosniff":
+            problems.append(f"{name}: no X-Content-Type-Options: nosniff (a browser could sniff it as HTML)")
         found |= json_strings(json.loads(response.content))
-    expected = ["comment 1", "comment 2", "comment 4", "twin 0 name", "twin 0 attribute", "proposal title"]
-    missing = [where for where in expected if planted.texts[where] not in found]
-    assert not problems, "\n".join(problems)
-    assert not missing, f"not carried as written: {missing}"
+    expected = [*planted.of("comment ", "reply ", "postcard text", "proposal title", "proposal summary")]
+    expected += [f"twin {i} {part}" for i in range(4) for part in ("name", "function", "roof", "attribute")]
+    problems += [f"JSON: {where} not carried as written" for where in expected if planted.texts[where] not in found]
+    return problems
 
 
-def test_mails_carry_a_payload_name_as_plain_text(site, settings):
+def test_mails_carry_a_payload_name_as_plain_text(db, settings):
     """The confirmation of a new address names the account: its plain text as written, any HTML escaped."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    user = get_user_model().objects.get(pk=site["planted"].ids["username 0"])
+    factories.home_page()
+    user = factories.CitizenFactory(username=PAYLOADS[0].text, email="xss-mail@example.org")
     client = Client()
     client.force_login(user)
     response = client.post("/accounts/email/", {"action_add": "", "email": "another-xss@example.org"})
@@ -235,3 +245,32 @@ def test_mails_carry_a_payload_name_as_plain_text(site, settings):
         if kind == "text/html":
             active, text = read_html(html)
             assert not active and user.username not in html and squeeze(user.username) in text
+
+
+def test_twin_import_pages_show_a_file_name_source_and_error_as_text(db):
+    """A city's file names its objects; an import that fails quotes the id: the admin shows it as text."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from participation.services import run_twin_import_job, start_twin_import
+
+    twin_id = PAYLOADS[4].text
+    box = [[4.36, 52.01], [4.3601, 52.01], [4.3601, 52.0101], [4.36, 52.01]]
+    feature = {"type": "Feature", "id": twin_id, "geometry": {"type": "Polygon", "coordinates": [box]}}
+    upload = SimpleUploadedFile(
+        f"{PAYLOADS[1].text}.geojson",
+        json.dumps({"type": "FeatureCollection", "features": [feature, feature]}).encode(),
+    )
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "a-long-test-password")
+    job = start_twin_import(user=admin, upload=upload, source=PAYLOADS[3].text)
+    run_twin_import_job(job_id=job.pk)  # what the queued task runs
+    job.refresh_from_db()
+    assert twin_id in job.error, job.error
+    planted = Planted()
+    planted.add("import file name", job.file_name)
+    planted.add("import source", job.source)
+    planted.add("import error", job.error)
+    client = staff_client()
+    problems = check_html("twin imports", client.get("/admin/twin-import/"), planted, ["import file name"])
+    job_page = client.get(f"/admin/twin-import/{job.pk}/")
+    problems += check_html("twin import", job_page, planted, ["import file name", "import source", "import error"])
+    assert not problems, "\n".join(problems)

@@ -22,7 +22,7 @@ from participation import services
 from participation.models import Poll
 from tests.support import factories
 from tests.support.browser import outside_event_loop, ready, visit, wait_for_kiosk, wait_for_phone
-from tests.support.xss import MARKER_INIT_JS, PAYLOADS, plant, squeeze
+from tests.support.xss import MARKER_INIT_JS, PAYLOADS, comments_where, plant, squeeze
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -102,10 +102,20 @@ def open_popups(page: Page, selector: str, most: int = 4) -> list[str]:
     return texts
 
 
-def test_public_pages_run_no_payload_and_show_them_as_text(context, live_server_process, log_in, demo, planted):
+def test_public_and_admin_pages_run_no_payload_and_show_them_as_text(
+    context, live_server_process, log_in, demo, planted
+):
+    """One seeded site for both walks: the public one (anonymous, then a citizen), then the admin's."""
     watch = Watch(planted)
     context.add_init_script(MARKER_INIT_JS)
     page = watch.page(context)
+    walk_public(page, watch, log_in, demo, planted)
+    log_in(get_user_model().objects.get(username="admin"))
+    walk_admin(page, watch, demo, planted)
+    watch.assert_clean()
+
+
+def walk_public(page: Page, watch: Watch, log_in, demo, planted) -> None:
     twin = planted.ids["twin 0"]
 
     visit(page, "/")
@@ -123,9 +133,8 @@ def test_public_pages_run_no_payload_and_show_them_as_text(context, live_server_
             "consultation paragraph",
             "consultation quote",
             "consultation quote source",
-            "comment 1",
-            "comment 2",
-            "reply 1",
+            *comments_where(on_proposal=False),
+            *(f"reply {p.number}" for p in PAYLOADS[:6]),
             "username 0",
             "postcard text",
         ),
@@ -165,9 +174,13 @@ def test_public_pages_run_no_payload_and_show_them_as_text(context, live_server_
     watch.check(page, "consultation after the comment form")
 
     for step, path, shown in [
-        ("proposal", demo.proposal.url, ("proposal title", "proposal summary", "proposal paragraph", "comment 3")),
+        (
+            "proposal",
+            demo.proposal.url,
+            ("proposal title", "proposal summary", "proposal paragraph", *comments_where(on_proposal=True)),
+        ),
         ("twin object", f"/twin/{twin}/", ("twin 0 name", "twin 0 street", "twin 0 function", "twin 0 roof")),
-        ("twin search", "/twin/?q=xss", ()),
+        ("twin search", "/twin/?q=xss", ("twin 0 name", "twin 1 name")),
         ("3D view", f"/consultations/{demo.consultation.pk}/3d/", ("consultation title",)),
         ("open data", "/open-data/", ()),
         ("API docs", "/api/v1/docs/", ()),
@@ -180,7 +193,6 @@ def test_public_pages_run_no_payload_and_show_them_as_text(context, live_server_
     watch.check(page, "twin search for a payload")
     visit(page, "/twin/?q=" + planted.texts["twin 1 name"][:20].replace(" ", "+"))
     watch.check(page, "twin search, names found")
-    watch.assert_clean()
 
 
 def test_room_surfaces_run_no_payload_and_show_them_as_text(context, live_server_process, demo, planted):
@@ -273,36 +285,6 @@ def test_room_surfaces_run_no_payload_and_show_them_as_text(context, live_server
     watch.assert_clean()
 
 
-def test_the_corpus_runs_where_it_is_written_unescaped(browser):
-    """The control: written into a page as HTML, in an attribute and in a script's string, the payloads
-    fire their markers (so a marker that stays silent above means escaped, not a dead payload). A blank
-    page of its own: the broken markup's errors are the point here, and nothing leaves the machine."""
-    context = browser.new_context()
-    context.route(re.compile(r"^https?://"), lambda route: route.abort())
-    context.add_init_script(MARKER_INIT_JS)
-    page = context.new_page()
-    fired = set()
-    for payload in PAYLOADS:
-        for template in (
-            "<p>{}</p>",
-            '<p title="{}">x</p>',
-            "<p title='{}'>x</p>",
-            '<script>var t = "{}";</script>',
-            "<script>var t = `{}`;</script>",
-        ):
-            page.set_content("<!doctype html><body>" + template.format(payload.text) + "</body>")
-            page.wait_for_timeout(30)
-            for frame in page.frames:
-                fired |= set(frame.evaluate("() => window.__xss || []"))
-    silent = {p.number for p in PAYLOADS if "__xss" in p.text} - fired
-    # Silent by design: links that need a click, CSS that no browser runs any more, text for a second decoding
-    # or for a sanitizer's re-serialising (the mutation XSS, which chromium's own parser does not fall for).
-    expected_silent = {8, 9, 10, 13, 14, 15, 16, 17, 20, 22}
-    assert silent <= expected_silent, f"payloads that never fire: {sorted(silent - expected_silent)}"
-    context.close()
-    assert len(fired) >= 10, sorted(fired)
-
-
 def _late_comment(demo, text: str) -> None:
     services.post_contribution(
         author=factories.CitizenFactory(username="late-writer"), consultation=demo.consultation, text=text
@@ -315,11 +297,7 @@ def _terminal_token() -> str:
     return forum_services.issue_device_token(device=Terminal.objects.get(slug="eingang"))
 
 
-def test_admin_pages_run_no_payload_and_show_them_as_text(context, live_server_process, log_in, demo, planted):
-    watch = Watch(planted)
-    context.add_init_script(MARKER_INIT_JS)
-    log_in(get_user_model().objects.get(username="admin"))
-    page = watch.page(context)
+def walk_admin(page: Page, watch: Watch, demo, planted) -> None:
     consultation, proposal, room = demo.consultation, demo.proposal, demo.room
     for step, path, shown in [
         ("dashboard", "/admin/", ()),
@@ -351,4 +329,33 @@ def test_admin_pages_run_no_payload_and_show_them_as_text(context, live_server_p
     expect(page.locator("iframe#w-preview-iframe")).to_be_attached()
     page.wait_for_timeout(1500)
     watch.check(page, "edit proposal, preview")
-    watch.assert_clean()
+
+
+def test_the_corpus_runs_where_it_is_written_unescaped(browser):
+    """The control: written into a page as HTML, in an attribute and in a script's string, the payloads
+    fire their markers (so a marker that stays silent above means escaped, not a dead payload). A blank
+    page of its own: the broken markup's errors are the point here, and nothing leaves the machine."""
+    context = browser.new_context()
+    context.route(re.compile(r"^https?://"), lambda route: route.abort())
+    context.add_init_script(MARKER_INIT_JS)
+    page = context.new_page()
+    fired = set()
+    for payload in PAYLOADS:
+        for template in (
+            "<p>{}</p>",
+            '<p title="{}">x</p>',
+            "<p title='{}'>x</p>",
+            '<script>var t = "{}";</script>',
+            "<script>var t = `{}`;</script>",
+        ):
+            page.set_content("<!doctype html><body>" + template.format(payload.text) + "</body>")
+            page.wait_for_timeout(30)
+            for frame in page.frames:
+                fired |= set(frame.evaluate("() => window.__xss || []"))
+    silent = {p.number for p in PAYLOADS if "__xss" in p.text} - fired
+    # Silent by design: links that need a click, CSS that no browser runs any more, text for a second decoding
+    # or for a sanitizer's re-serialising (the mutation XSS, which chromium's own parser does not fall for).
+    expected_silent = {8, 9, 10, 13, 14, 15, 16, 17, 20, 22}
+    assert silent <= expected_silent, f"payloads that never fire: {sorted(silent - expected_silent)}"
+    context.close()
+    assert len(fired) >= 10, sorted(fired)

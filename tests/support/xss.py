@@ -99,6 +99,12 @@ class Planted:
         return {where: text for where, text in self.texts.items() if where.startswith(prefixes)}
 
 
+def comments_where(*, on_proposal: bool) -> list[str]:
+    """The names of the planted comments (plant below) that stand on the proposal's page, or on the
+    consultation's."""
+    return [f"comment {p.number}" for index, p in enumerate(PAYLOADS) if (index % 3 == 2) == on_proposal]
+
+
 def payload_cycle():
     """Payloads in turn, for fields of which there is one each (a title, a device's name)."""
     return cycle(PAYLOADS)
@@ -234,7 +240,7 @@ def plant(*, consultation, proposal, room, screen, terminal, imprint, clerk, twi
         comment = services.post_contribution(
             author=authors[index % len(authors)],
             consultation=consultation,
-            proposal=proposal if index % 3 == 2 else None,
+            proposal=proposal if index % 3 == 2 else None,  # as comments_where says
             text=payload.text,
             **place,
             **tied,
