@@ -188,6 +188,7 @@ def plant(*, consultation, proposal, room, screen, terminal, imprint, clerk, twi
     """
     from shapely.geometry import shape
 
+    from cms.models import HomePage, PrivacyPage
     from forum.models import RoomSession, Screen, Terminal
     from participation import services
     from participation.models import Channel, Contribution, ModerationState, PollKind, TwinFeature
@@ -203,6 +204,15 @@ def plant(*, consultation, proposal, room, screen, terminal, imprint, clerk, twi
     _page_texts(imprint, planted, payloads, "imprint", summary_field="intro")
     consultation.refresh_from_db()
     proposal.refresh_from_db()
+    # The privacy statement's own fields (shown with their line breaks) and the home page's intro.
+    privacy = PrivacyPage.objects.live().first()
+    for name in ("controller", "data_protection_officer", "backups"):
+        lines = planted.add(f"privacy {name}", f"{next(payloads).text}\n{next(payloads).text}")
+        setattr(privacy, name, lines)
+    privacy.save_revision().publish()
+    home = HomePage.objects.get()
+    home.intro = planted.add("home intro", next(payloads).text)
+    home.save_revision().publish()
 
     # The twin: a city's file whose names, addresses, functions and attributes are payloads.
     inside = shape(consultation.area).representative_point()
