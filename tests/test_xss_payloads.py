@@ -56,9 +56,9 @@ def site(db, tmp_path):
     }
 
 
-def check_html(name: str, response, planted, shown: list[str]) -> list[str]:
+def check_html(name: str, response, planted, shown: list[str], status: int = 200) -> list[str]:
     """What is wrong with one page: payloads as markup, payloads that would run, texts not shown as written."""
-    assert response.status_code == 200, f"{name} answered {response.status_code}"
+    assert response.status_code == status, f"{name} answered {response.status_code}"
     html = response.content.decode()
     active, text = read_html(html)
     problems = [f"{name}: payload as markup: {raw!r}" for raw in raw_markup(html, planted.texts.values())]
@@ -107,7 +107,8 @@ def public_pages(site) -> list[str]:
     twin = planted.ids["twin 0"]
     client = Client()
     pages = {
-        "home": ("/", ["consultation intro"]),
+        "home": ("/", ["consultation intro", "home intro"]),
+        "privacy": ("/datenschutz/", ["privacy controller", "privacy data_protection_officer", "privacy backups"]),
         "consultation": (
             consultation.url,
             [
@@ -156,7 +157,11 @@ def room_pages(site) -> list[str]:
     phone = Client().get(f"/live/{room.code}/", follow=True)
     terminal_client = Client()
     terminal = terminal_client.get(f"/terminal/{site['terminal'].slug}/?token={site['terminal_token']}", follow=True)
-    problems = check_html("kiosk", kiosk, planted, [])
+    # A mistyped room code is refilled into the join form, with a 404.
+    planted.add("typed room code", PAYLOADS[3].text)
+    wrong_code = Client().get("/live/", {"code": PAYLOADS[3].text})
+    problems = check_html("phone join, a wrong code", wrong_code, planted, [], status=404)
+    problems += check_html("kiosk", kiosk, planted, [])
     problems += check_html("phone", phone, planted, [])
     problems += check_html("terminal", terminal, planted, [])
     return problems
