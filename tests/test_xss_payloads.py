@@ -279,3 +279,51 @@ def test_twin_import_pages_show_a_file_name_source_and_error_as_text(db):
     job_page = client.get(f"/admin/twin-import/{job.pk}/")
     problems += check_html("twin import", job_page, planted, ["import file name", "import source", "import error"])
     assert not problems, "\n".join(problems)
+
+
+SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_exports_carry_every_comment_as_inert_text(site, settings, tmp_path):
+    """The admin's exports (XLSX, zipped CSV, GeoJSON) of the planted consultation: every comment comes out
+    as written, and no spreadsheet cell starts as a formula would (participation.exports.cells)."""
+    import csv
+    import io
+    import zipfile
+
+    import openpyxl
+
+    from participation.models import ExportJob
+    from participation.services import exports
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    admin = get_user_model().objects.get(username="admin")
+    comments = {text for where, text in site["planted"].of("comment ").items()}
+    cells: dict[str, list[str]] = {}
+    for format in ("xlsx", "csv", "geojson"):
+        job = exports.start_export(user=admin, consultation=site["consultation"], format=format)
+        exports.run_export_job(job_id=job.pk)  # at once, whatever the run's broker
+        job = ExportJob.objects.get(pk=job.pk)
+        assert job.status == "done", job.error
+        with job.file.open("rb") as stored:
+            data = stored.read()
+        if format == "xlsx":
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+            cells[format] = [v for sheet in workbook for row in sheet.iter_rows(values_only=True) for v in row]
+        elif format == "csv":
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                cells[format] = [
+                    value
+                    for name in archive.namelist()
+                    for row in csv.reader(io.StringIO(archive.read(name).decode("utf-8-sig")), delimiter=";")
+                    for value in row
+                ]
+        else:
+            features = json.loads(data)["features"]
+            assert comments & {f["properties"].get("text") for f in features}
+    for format in ("xlsx", "csv"):
+        texts = {value for value in cells[format] if isinstance(value, str)}
+        live = [value for value in texts if value.startswith(SPREADSHEET_FORMULA_STARTS)]
+        assert live == [], f"{format}: cells a spreadsheet would run: {live}"
+        missing = [text for text in comments if text not in texts and "'" + text not in texts]
+        assert missing == [], f"{format}: comments not exported as written: {missing}"
