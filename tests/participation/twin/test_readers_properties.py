@@ -167,6 +167,21 @@ def _import(tmp_path, name: str, data: bytes) -> None:
 @given(geojson_documents().map(json.dumps).flatmap(as_bytes))
 @example(b'{"type": "FeatureCollection", "crs": [], "features": []}')
 @example(b'{"type": "FeatureCollection", "crs": {"properties": {"name": 4326}}, "features": []}')
+@example(
+    b'{"type": "Feature", "crs": {"properties": {"name": 4326}}, "geometry": {"type": "Point", "coordinates": [1, 2]}}'
+)
+@example(
+    b'{"type": "Feature", "crs": {"properties": {"name": ["x"]}}, "geometry": {"type": "Point", "coordinates": [1, 2]}}'
+)
+@example(b'{"type": "Feature", "crs": {"properties": []}, "geometry": {"type": "Point", "coordinates": [1, 2]}}')
+@example(b'{"type": "Feature", "crs": "EPSG:4326", "geometry": {"type": "Point", "coordinates": [1, 2]}}')
+@example(b'{"type": "Feature", "properties": [1], "geometry": {"type": "Point", "coordinates": [1, 2]}}')
+@example(b'{"type": "Feature", "properties": "x", "geometry": {"type": "Point", "coordinates": [1, 2]}}')
+@example(b'{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": {"a": 1}}}')
+@example(b'{"type": "Feature", "geometry": {"coordinates": [1, 2]}}')
+@example(b'{"type": "Feature", "geometry": {"type": "GeometryCollection", "geometries": [1, {"type": "Point"}]}}')
+@example(b'{"type": "FeatureCollection", "features": {"a": 1}}')
+@example(b'{"type": ["FeatureCollection"], "features": []}')
 @example(b'{"type": "Feature", "properties": [], "geometry": {"type": "Point", "coordinates": [11, 48]}}')
 @example(
     b'{"type": "Feature", "id": "\\u0000", "properties": {}, "geometry": {"type": "Point", "coordinates": [11, 48]}}'
