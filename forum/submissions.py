@@ -27,6 +27,7 @@ from participation import services as participation_services
 from participation.errors import InvalidInput, NotOpenNow, ServiceError
 from participation.inputs import Limit, rate_limited
 from participation.models import Channel, Poll, PollAnswer, PollKind, ProposalPage
+from participation.numerals import ascii_number, is_id
 from participation.rules import has_confirmed_email
 
 # How long a phone is asked to wait when it hits a limit, in seconds (the limits count per minute).
@@ -114,10 +115,10 @@ def _ids(value, field: str = "option") -> list[int] | int | None:
     values = value if isinstance(value, list | tuple) else [value]
     parsed = []
     for item in values:
-        if isinstance(item, str) and item.strip().isdigit():
-            item = int(item)
+        if isinstance(item, str):
+            item = ascii_number(item)
         # Ids are positive 64-bit numbers: anything else names nothing (and must not reach the database).
-        if not isinstance(item, int) or isinstance(item, bool) or not 0 < item < 2**63:
+        if not is_id(item):
             raise InvalidInput(_("Please choose from the options shown."), field=field)
         parsed.append(item)
     return parsed if isinstance(value, list | tuple) else parsed[0]

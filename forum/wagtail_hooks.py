@@ -28,6 +28,7 @@ from forum.models import RegisteredDevice, Screen, Terminal
 from forum.rules import allows
 from participation import selectors as participation_selectors
 from participation.models import ConsultationPage
+from participation.numerals import ascii_number
 
 
 def _new_key_button(device, user) -> Button | None:
@@ -51,12 +52,8 @@ class ScreenCreateView(CreateView):
     (a screen without a key shows nothing), so a consultation is on a screen in one go."""
 
     def get_initial_form_instance(self):
-        consultation_id = self.request.GET.get("consultation", "")
-        consultation = (
-            participation_selectors.published_consultation(pk=int(consultation_id))
-            if consultation_id.isdigit()
-            else None
-        )
+        consultation_id = ascii_number(self.request.GET.get("consultation", ""))
+        consultation = participation_selectors.published_consultation(pk=consultation_id) if consultation_id else None
         return Screen(consultation=consultation) if consultation else super().get_initial_form_instance()
 
     def get_success_url(self):

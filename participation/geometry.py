@@ -28,7 +28,8 @@ def _as_shape(geojson: Any):
     if not isinstance(geojson, dict) or "type" not in geojson:
         raise GeometryError(_("The area is not a GeoJSON geometry."))
     try:
-        return shapes.shape(geojson)
+        with np.errstate(invalid="ignore"):  # NaN coordinates are refused by the callers, with a message
+            return shapes.shape(geojson)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, ShapelyError) as exc:
         raise GeometryError(_("The area cannot be read: %(reason)s") % {"reason": exc}) from exc
 

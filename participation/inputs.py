@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
 from participation.errors import InvalidInput
+from participation.numerals import ID_MAX
 
 T = TypeVar("T")
 
-# The largest id the database holds (a signed 64-bit integer): a larger number would make it fail, not find nothing.
-ID_MAX = 2**63 - 1
+__all__ = ["ID_MAX"]  # where the API's serializers take it from
 
 
 class IdConverter:

@@ -40,6 +40,7 @@ from django.utils.translation import get_language
 from wagtail.views import serve as wagtail_serve
 
 from participation import selectors
+from participation.numerals import ascii_number
 
 PAGE_CACHE_SECONDS = 60
 COMMENT_PAGES_KEPT = 100  # ?page=N beyond it is rendered each time
@@ -57,8 +58,7 @@ def served_to_all(request: HttpRequest) -> bool:
     if query and not (
         list(query) == ["page"]
         and len(query.getlist("page")) == 1
-        and query["page"].isdigit()
-        and 0 < int(query["page"]) <= COMMENT_PAGES_KEPT
+        and 0 < (ascii_number(query["page"]) or 0) <= COMMENT_PAGES_KEPT
     ):
         return False
     return not request.user.is_authenticated

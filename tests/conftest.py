@@ -5,10 +5,39 @@ Helpers live in tests/support/ (imported by name; what a test needs beyond Pytho
 fixtures of one app in its conftest (tests/participation/, tests/forum/, tests/cms/, tests/e2e/). No
 test module imports another test module or a conftest (tests/test_layout.py)."""
 
+import os
+
 import pytest
 from django.core.cache import cache
+from hypothesis import HealthCheck, settings
 
 from tests.support import factories
+from tests.support.properties import CASES
+
+# Property-based tests: a bounded number of examples, the same ones on every run (derandomized, no example
+# database), no deadline (a database round trip varies), and fixtures shared by the examples of a test
+# (each example that writes undoes its writes: tests.support.properties.rolled_back).
+settings.register_profile(
+    "ci",
+    max_examples=40,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+# HYPOTHESIS_PROFILE=deep (more examples, random) for a longer search by hand.
+settings.register_profile("deep", settings.get_profile("ci"), max_examples=1000, derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The number of generated cases per surface of the property-based tests run."""
+    if CASES:
+        terminalreporter.section("hypothesis: cases tried per surface")
+        for surface, count in sorted(CASES.items()):
+            terminalreporter.write_line(f"{count:6d}  {surface}")
+        terminalreporter.write_line(f"{CASES.total():6d}  in all")
 
 
 @pytest.hookimpl(trylast=True)

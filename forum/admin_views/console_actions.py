@@ -21,11 +21,11 @@ from participation import services as participation_services
 from participation.admin_views.base import staff_view
 from participation.errors import ServiceError
 from participation.models import ModerationState, PollState
+from participation.numerals import ascii_number
 
 
 def _id(request, name: str) -> int | None:
-    value = request.POST.get(name, "")
-    return int(value) if value.isdigit() else None
+    return ascii_number(request.POST.get(name, ""))
 
 
 def _done(request, room, action: Callable[[], object], success: str, anchor: str = ""):

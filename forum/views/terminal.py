@@ -32,6 +32,7 @@ from participation import selectors as participation_selectors
 from participation.forms import CommentForm
 from participation.live import publisher
 from participation.models import Channel, ModerationState, ParticipantKind, PollKind, VotingMethod
+from participation.numerals import ascii_number
 from participation.rules import allows, refusal
 from participation.submissions import submit_comment, submit_vote
 from participation.views.maps import map_context
@@ -292,7 +293,7 @@ def _vote_page(request, terminal: Terminal, session: TerminalSession, *, error: 
 
 
 def _proposal_id(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and 0 < int(value) < 2**63 else None
+    return ascii_number(value) or None
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,6 +17,7 @@ from participation.admin_views.base import StaffView, require_permission
 from participation.admin_views.paper_forms import PREFIX, PostcardForm, SheetForm, sheet_rows
 from participation.errors import ServiceError
 from participation.models import PollKind
+from participation.numerals import ascii_number
 
 PERMISSION = "participation.enter_paper"
 ENTRIES_PER_PAGE = 25
@@ -163,7 +164,8 @@ class SheetView(PaperPage):
     def _corrected_entry(self, value):
         if not value:
             return None
-        entry = selectors.paper_entry(pk=int(value)) if str(value).isdigit() else None
+        pk = ascii_number(value)
+        entry = selectors.paper_entry(pk=pk) if pk else None
         if (
             entry is None
             or entry.proposal_id != getattr(self.proposal, "pk", None)

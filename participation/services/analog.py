@@ -27,6 +27,7 @@ from participation.models import (
     ProposalPage,
     VoteChoice,
 )
+from participation.numerals import ascii_number
 from participation.rules import require
 from participation.selectors import consultation_of
 from participation.services.results import publish_after_commit
@@ -37,8 +38,8 @@ MAX_PAPER_COUNT = 100_000
 
 
 def _checked_count(key, count) -> int:
-    if isinstance(count, str) and count.strip().isdigit():
-        count = int(count)
+    if isinstance(count, str):
+        count = ascii_number(count, digits=len(str(MAX_PAPER_COUNT)))
     if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= MAX_PAPER_COUNT:
         raise InvalidInput(
             _("Please enter a whole number from 0 to %(most)d for each field.") % {"most": MAX_PAPER_COUNT},
@@ -59,17 +60,22 @@ def _proposal_counts(counts: dict) -> list[AnalogCount]:
 def _poll_counts(poll: Poll, counts: dict) -> list[AnalogCount]:
     if poll.has_options:
         options = set(PollOption.objects.filter(poll=poll).values_list("pk", flat=True))
-        keys = {int(key) if str(key).isdigit() else key for key in counts}
-        if not keys <= options:
+        by_key = {_number(key): count for key, count in counts.items()}
+        if not set(by_key) <= options:
             raise InvalidInput(_("Please count the options of this poll only."), field="counts")
-        by_key = {int(key): count for key, count in counts.items()}
         return [AnalogCount(option_id=pk, count=_checked_count(pk, by_key.get(pk, 0))) for pk in sorted(options)]
     if poll.kind == PollKind.SCALE:
-        by_key = {int(key) if str(key).isdigit() else key: count for key, count in counts.items()}
+        by_key = {_number(key): count for key, count in counts.items()}
         if not set(by_key) <= set(SCALE_VALUES):
             raise InvalidInput(_("Please count the values 1 to 5 only."), field="counts")
         return [AnalogCount(value=value, count=_checked_count(value, by_key.get(value, 0))) for value in SCALE_VALUES]
     raise InvalidInput(_("Only polls with options or a scale can be counted on paper."), field="poll")
+
+
+def _number(key):
+    """A count's key as a number where it is one ("7" or 7: an option's id, a value of the scale), else as sent."""
+    number = ascii_number(key) if isinstance(key, str) else key
+    return key if number is None else number
 
 
 def _sheet_photo(clerk, upload: UploadedFile, *, title: str):

@@ -26,6 +26,7 @@ from participation.models import (
     Upvote,
 )
 from participation.models.polls import QUESTION_MAX_LENGTH
+from participation.numerals import ascii_number, is_id
 from participation.rules import require
 from participation.services.participants import participant_of
 from participation.services.results import publish_after_commit
@@ -126,7 +127,7 @@ def _checked_options(poll: Poll, options: Sequence[int] | int | None) -> list[in
     if options is None or options == []:
         raise InvalidInput(_("Please choose an option."), field="option")
     chosen = options if isinstance(options, list | tuple) else [options]
-    if not all(isinstance(pk, int) and not isinstance(pk, bool) for pk in chosen):
+    if not all(map(is_id, chosen)):  # a number beyond 64 bits would make the database fail, not find nothing
         raise InvalidInput(_("Please choose from the options shown."), field="option")
     chosen = list(dict.fromkeys(chosen))
     if len(chosen) > poll.max_choices:
@@ -140,8 +141,8 @@ def _checked_options(poll: Poll, options: Sequence[int] | int | None) -> list[in
 
 
 def _checked_value(value) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
+    if isinstance(value, str):
+        value = ascii_number(value)
     if not isinstance(value, int) or isinstance(value, bool) or value not in SCALE_VALUES:
         raise InvalidInput(_("Please choose a value from 1 to 5."), field="value")
     return value

@@ -110,6 +110,12 @@ class _Import:
             raise TwinImportError(_("Object “%(id)s…”: the id is longer than 255 characters.") % {"id": twin_id[:40]})
         if twin_id in self.seen:
             raise TwinImportError(_("Object “%(id)s” appears twice in the file.") % {"id": twin_id})
+        if _holds_nul((twin_id, record.name, record.address, record.function, record.roof_type, record.attributes)):
+            # JSON may carry one (\u0000); PostgreSQL stores none, in text or in jsonb.
+            raise TwinImportError(
+                _("Object “%(id)s”: one of its texts contains a NUL character, which cannot be stored.")
+                % {"id": twin_id.replace("\x00", "\\0")}
+            )
         self.seen.add(twin_id)
         geometry = self.reproject(record)
         kind = record.kind if record.kind in TwinKind.values else TwinKind.OTHER
@@ -241,6 +247,22 @@ def _lists(value):
     if isinstance(value, (list, tuple)):
         return [_lists(item) for item in value]
     return value
+
+
+def _holds_nul(value) -> bool:
+    """Whether a text in ``value`` (texts, lists and dicts of them, keys too) contains a NUL character."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return False
 
 
 def _fit(value: str, field_name: str) -> str:

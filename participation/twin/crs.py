@@ -37,7 +37,7 @@ _EPSG_CODE = re.compile(r"epsg[^0-9]*(?:[0-9.]+[:/])?([0-9]+)\s*$", re.IGNORECAS
 
 def parse_crs(name: str) -> CRS:
     """The CRS a file names, or TwinImportError if nobody knows it."""
-    text = (name or "").strip()
+    text = name.strip() if isinstance(name, str) else ""
     for candidate in (text, *_rewrites(text)):
         try:
             return CRS.from_user_input(candidate)

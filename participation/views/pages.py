@@ -23,6 +23,7 @@ from participation import page_cache, selectors
 from participation.forms import CommentForm, VoteForm
 from participation.inputs import retry_after
 from participation.models import ConsultationPage, ModerationState, ProposalPage, TwinFeature
+from participation.numerals import ascii_number
 from participation.rules import allows, refusal
 from participation.submissions import submit_comment, submit_vote
 from participation.views.maps import map_context
@@ -44,11 +45,11 @@ def comment_page(request, contributions):
 def _comments_cache_key(request, consultation: ConsultationPage, page, *, can_reply: bool) -> str | None:
     """Where a page's rendered comment list is kept, or None where it must be rendered (odd page numbers
     would only fill the cache)."""
-    number = request.GET.get("page", "1")
-    if not (number.isdigit() and 0 < int(number) <= COMMENTS_CACHE_PAGES):
+    number = ascii_number(request.GET.get("page", "1"))
+    if not (number and number <= COMMENTS_CACHE_PAGES):
         return None
     revision = selectors.results_revision(consultation_id=consultation.pk)
-    return f"comments:{page.pk}:{int(number)}:{get_language()}:{int(can_reply)}:{revision}"
+    return f"comments:{page.pk}:{number}:{get_language()}:{int(can_reply)}:{revision}"
 
 
 def _with_comments(request, context: dict, threads) -> None:

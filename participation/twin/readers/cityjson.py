@@ -36,6 +36,9 @@ KINDS = {
 }  # GenericCityObject, Railway, Tunnel, OtherConstruction, extensions ("+Noise...") -> other
 SURFACES = {"MultiSurface", "CompositeSurface", "Solid", "MultiSolid", "CompositeSolid"}
 VERSIONS = ("1.0", "1.1", "2.0")
+# What a city object's members that are not as the specification has them make Python raise while reading it
+# (a number where a list should be, a list where an object should be, a missing key): the object is refused.
+_MISSHAPEN = (TypeError, KeyError, AttributeError, IndexError, ValueError)
 
 
 def read(path: Path) -> Iterator[TwinRecord | Skipped]:
@@ -49,7 +52,16 @@ def read(path: Path) -> Iterator[TwinRecord | Skipped]:
         )
     model = _Model(data)
     for twin_id in model.objects:
-        yield model.record(twin_id)
+        try:
+            record = model.record(twin_id)
+        except TwinImportError:
+            raise
+        except _MISSHAPEN as exc:
+            raise TwinImportError(
+                _("Object “%(id)s” is not written as CityJSON defines it: %(reason)s")
+                % {"id": twin_id, "reason": exc.__class__.__name__ + (f" ({exc})" if str(exc) else "")}
+            ) from exc
+        yield record
 
 
 class _Model:
@@ -57,7 +69,13 @@ class _Model:
 
     def __init__(self, data: dict[str, Any]):
         self.objects: dict[str, dict] = data.get("CityObjects") or {}
-        self.crs: str | None = (data.get("metadata") or {}).get("referenceSystem") or None
+        if not isinstance(self.objects, dict) or not all(isinstance(obj, dict) for obj in self.objects.values()):
+            raise TwinImportError(_("“CityObjects” must be an object whose members are city objects."))
+        metadata = data.get("metadata") or {}
+        self.crs: str | None = metadata.get("referenceSystem") if isinstance(metadata, dict) else None
+        if not isinstance(self.crs, str | None):
+            raise TwinImportError(_("“metadata.referenceSystem” must name a coordinate reference system."))
+        self.crs = self.crs or None
         self.vertices = _vertices(data)
         self._parts: dict[str, tuple[BaseGeometry | None, str, np.ndarray]] = {}
 
@@ -175,7 +193,14 @@ def _vertices(data: dict[str, Any]) -> np.ndarray:
         raise TwinImportError(_("The vertices of the file are not triples of numbers.")) from None
     transform = data.get("transform")
     if transform:
-        vertices = vertices * np.asarray(transform["scale"], dtype=float) + np.asarray(transform["translate"])
+        try:
+            scale = np.asarray(transform["scale"], dtype=float).reshape(3)
+            translate = np.asarray(transform["translate"], dtype=float).reshape(3)
+        except (TypeError, KeyError, IndexError, ValueError):
+            raise TwinImportError(
+                _("The “transform” of the file needs a “scale” and a “translate” of three numbers each.")
+            ) from None
+        vertices = vertices * scale + translate
     return vertices
 
 

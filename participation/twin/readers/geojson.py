@@ -35,9 +35,25 @@ def read(path: Path) -> Iterator[TwinRecord | Skipped]:
     data = common.load_json(path)
     if not isinstance(data, dict) or "type" not in data:
         raise TwinImportError(_("The file is not GeoJSON (no “type” member)."))
-    crs = ((data.get("crs") or {}).get("properties") or {}).get("name") or DEFAULT_CRS
+    crs = _crs(data)
     for number, feature in enumerate(_features(data), start=1):
         yield _record(feature, number=number, crs=crs)
+
+
+def _crs(data: dict[str, Any]) -> str:
+    """The CRS the file names in its (pre-RFC 7946) ``crs`` member, or CRS84; a plain string is read as a name."""
+    member = data.get("crs") or {}
+    name = member if isinstance(member, str) else None
+    if isinstance(member, dict):
+        properties = member.get("properties") or {}
+        name = properties.get("name") if isinstance(properties, dict) else properties
+    if name is None or name == "":
+        return DEFAULT_CRS
+    if not isinstance(name, str):
+        raise TwinImportError(
+            _("The “crs” member of the file does not name a coordinate reference system (e.g. “EPSG:25832”).")
+        )
+    return name
 
 
 def _features(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -50,6 +66,8 @@ def _features(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _record(feature: dict[str, Any], *, number: int, crs: str) -> TwinRecord | Skipped:
     properties = feature.get("properties") or {}
+    if not isinstance(properties, dict):
+        raise TwinImportError(_("Feature %(number)d: its “properties” are not an object.") % {"number": number})
     geometry = feature.get("geometry")
     twin_id = _twin_id(feature, properties, geometry)
     if not isinstance(geometry, dict) or not (geometry.get("coordinates") or geometry.get("geometries")):
