@@ -463,10 +463,12 @@ def tile_origins(url: str) -> list[str]:
 
 
 # Content-Security-Policy (forum.security_headers; Django 6.0's format). Scripts only from the site's own files:
-# no page has an inline script or event handler (json_script's data blocks do not run). Styles may be inline:
-# Leaflet and leaflet.draw write style attributes into the markup they build, and the room's result bars carry
-# their width. The maps draw tiles and icons from data: and blob: addresses; the phones' and screens' sockets
-# are the site's own ('self' covers ws:/wss: of the same host). MapLibre's worker is a file of its own ('self').
+# no page has an inline script or event handler (json_script's data blocks do not run). Styles may be inline, not
+# for the maps (Leaflet and MapLibre style through the DOM, which CSP leaves alone) but for Wagtail's userbar,
+# which editors see on every page and which adds <style> elements, and for the room's result bars, whose width
+# is a style attribute (forum/live/results.html, kiosk.js). The maps draw tiles and icons from data: and blob:
+# addresses; the phones' and screens' sockets are the site's own ('self' covers ws:/wss: of the same host, in
+# chromium as in the tests). MapLibre's worker is a file of its own ('self').
 SECURE_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
