@@ -91,10 +91,11 @@ def test_every_page_outside_the_admin_gets_the_strict_policy(room_site, kind):
     assert_strict(response)
 
 
-def test_a_page_kept_for_visitors_without_a_session_gets_the_policy_too(room_site):
+def test_a_page_kept_for_visitors_without_a_session_gets_the_policy_too(room_site, django_assert_num_queries):
     path = room_site["consultation"].url
     Client().get(path)  # rendered and kept
-    kept = Client().get(path)
+    with django_assert_num_queries(1):  # served from the cache (participation.page_cache)
+        kept = Client().get(path)
 
     assert kept.status_code == 200
     assert_strict(kept)
