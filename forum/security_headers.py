@@ -5,7 +5,9 @@ uses (directive -> list of sources), so moving to 6.0's ``ContentSecurityPolicyM
 one line in MIDDLEWARE. The policy is the same for every visitor and has no nonce: no page of the site runs
 a script that is not a file of its own ('self'), so the pages kept for visitors without a session
 (participation.page_cache) stay valid whoever gets them. The Wagtail admin (under ``/admin/``) gets
-``SECURE_CSP_ADMIN``: Wagtail's editor still writes some scripts into its pages.
+``SECURE_CSP_ADMIN``: Wagtail's editor still writes some scripts into its pages. So does a page the editor
+previews: Wagtail renders it through the middleware as a request for the page's public address (``is_dummy``),
+and the editor frames it.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ class SecurityHeaders:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        csp = self.csp_admin if request.path_info.startswith(ADMIN_PREFIX) else self.csp
+        in_admin = request.path_info.startswith(ADMIN_PREFIX) or getattr(request, "is_dummy", False)
+        csp = self.csp_admin if in_admin else self.csp
         response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault("Permissions-Policy", self.permissions)
         return response

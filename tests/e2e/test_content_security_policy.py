@@ -13,6 +13,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from forum import services as forum_services
@@ -96,6 +97,16 @@ def test_every_page_outside_the_admin_works_under_the_strict_policy(context, dem
     expect(page.locator("#consultation-map canvas, #consultation-map img").first).to_be_attached()
     visit(page, f"/consultations/{demo.consultation.pk}/3d/")
     expect(page.locator("#scene-map")).to_have_attribute("data-state", "ready", timeout=WEBGL_READY)
+
+
+def test_the_editors_preview_of_a_page_is_framed_under_the_admins_policy(context, log_in, demo):
+    log_in(get_user_model().objects.get(username="admin"))
+    page = context.new_page()
+    visit(page, f"/admin/pages/{demo.consultation.pk}/edit/")
+    page.get_by_role("button", name="Toggle preview").click()
+
+    preview = page.frame_locator("iframe#w-preview-iframe")
+    expect(preview.get_by_role("heading", level=1)).to_have_text(demo.consultation.title)  # drawn, not refused
 
 
 def test_a_phones_answer_reaches_the_kiosk_live_under_the_policy(context, demo):

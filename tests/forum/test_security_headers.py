@@ -137,6 +137,16 @@ def test_the_tile_server_reaches_the_header(settings):
     assert policy["script-src"] == ["'self'"]
 
 
+def test_a_page_previewed_in_the_editor_gets_the_admins_policy():
+    """Wagtail renders a preview as a request for the page's own address, marked ``is_dummy``; the editor frames it."""
+    request = RequestFactory().get("/")
+    request.is_dummy = True
+
+    response = SecurityHeaders(lambda request: HttpResponse())(request)
+
+    assert directives(response)["frame-ancestors"] == ["'self'"]
+
+
 def test_a_view_that_sets_its_own_policy_keeps_it():
     def view(request):
         response = HttpResponse()
