@@ -483,7 +483,8 @@ SECURE_CSP = {
     # Nothing of the site is framed (X_FRAME_OPTIONS): kiosks show the page itself.
     "frame-ancestors": ["'none'"],
 }
-# The Wagtail admin writes scripts into its pages (date pickers, inline panels), and frames its own preview.
+# The Wagtail admin writes scripts into its pages (date pickers, inline panels), and frames its previews of pages
+# (which get this policy too, forum.security_headers).
 SECURE_CSP_ADMIN = {**SECURE_CSP, "script-src": ["'self'", "'unsafe-inline'"], "frame-ancestors": ["'self'"]}
 # Browser features no page uses, refused to the site and anything it might frame. The comment map places pins by
 # pointing, never by the device's position: no geolocation.
