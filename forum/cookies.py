@@ -9,7 +9,7 @@ cookie scoped to their own page and socket.
 
 from __future__ import annotations
 
-from http.cookies import SimpleCookie
+from http.cookies import CookieError, SimpleCookie
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -20,8 +20,8 @@ from participation.services import new_participant_key
 DEVICE_COOKIE = settings.ROOM_DEVICE_COOKIE_NAME
 DEVICE_SALT = "forum.device"
 DEVICE_MAX_AGE = settings.ROOM_DEVICE_COOKIE_AGE
-TOKEN_COOKIE = "bf_token"
-SOCKET_TOKEN_COOKIE = "bf_socket_token"
+TOKEN_COOKIE = "bf_token"  # nosec B105 # a cookie's name, not a secret
+SOCKET_TOKEN_COOKIE = "bf_socket_token"  # nosec B105 # a cookie's name, not a secret
 TOKEN_MAX_AGE = 400 * 24 * 3600  # a kiosk runs for months; browsers cap cookies at 400 days
 
 
@@ -69,7 +69,7 @@ def _scope_request(scope: dict) -> HttpRequest:
             cookies = SimpleCookie()
             try:
                 cookies.load(value.decode("latin-1"))
-            except Exception:  # a malformed header: as if there were no cookie
+            except CookieError:  # a malformed header: as if there were no cookie
                 continue
             request.COOKIES.update({name: morsel.value for name, morsel in cookies.items()})
         elif header == b"accept-language":

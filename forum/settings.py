@@ -8,9 +8,11 @@ The README lists every variable.
 
 import ipaddress
 import os
+import re
 import secrets
 import zoneinfo
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -91,6 +93,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy (SECURE_CSP below); above the page cache, so kept pages get them.
+    "forum.security_headers.SecurityHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -277,6 +281,35 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "buergerforum@localhos
 SITE_NAME = os.environ.get("SITE_NAME", "Bürgerforum")
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+
+def public_hosts(hosts: list[str]) -> list[str]:
+    """Those of ``hosts`` that may be reached from the internet: a wildcard, a name with a public suffix, an
+    address that is not loopback, private or link-local. Local names (localhost, *.local, *.internal, *.test,
+    names without a dot such as a container's) and the unspecified address 0.0.0.0 are not."""
+    public = []
+    for host in hosts:
+        name = host.strip().lstrip(".").lower().strip("[]")
+        try:
+            reachable = ipaddress.ip_address(name).is_global
+        except ValueError:
+            reachable = name == "*" or ("." in name and not name.endswith(LOCAL_NAME_SUFFIXES))
+        if reachable:
+            public.append(host)
+    return public
+
+
+LOCAL_NAME_SUFFIXES = (".localhost", ".local", ".internal", ".test", ".lan", ".home.arpa")
+if DEBUG and (
+    exposed := public_hosts(
+        [*ALLOWED_HOSTS, *(urlsplit(url).hostname or "" for url in [BASE_URL, *CSRF_TRUSTED_ORIGINS])]
+    )
+):
+    # DEBUG shows every visitor the settings, tracebacks and SQL of a failing page, and serves files unhashed.
+    raise ImproperlyConfigured(
+        f"DEBUG is on, but ALLOWED_HOSTS, BASE_URL or CSRF_TRUSTED_ORIGINS name a public host ({', '.join(exposed)}). "
+        "DEBUG is for a laptop or a local network: set DEBUG=0 for a public site (deploy/env.example)."
+    )
+
 # --- Language and time -------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
@@ -441,6 +474,70 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Nothing of the site is framed; Wagtail's admin preview sets SAMEORIGIN on its own views.
 X_FRAME_OPTIONS = "DENY"
+
+
+def tile_origins(url: str) -> list[str]:
+    """The origin of an external tile server (MAP_TILE_URL) as a CSP source: ``https://{s}.tiles.example.org/..``
+    gives ``https://*.tiles.example.org``. A tile URL of the site itself (a path) needs none."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return []
+    host = re.sub(r"\{[^}]*\}", "*", parts.netloc)
+    return [f"{parts.scheme}://{host}"]
+
+
+# Content-Security-Policy (forum.security_headers; Django 6.0's format). Scripts only from the site's own files:
+# no page has an inline script or event handler (json_script's data blocks do not run). Styles may be inline, not
+# for the maps (Leaflet and MapLibre style through the DOM, which CSP leaves alone) but for Wagtail's userbar,
+# which editors see on every page and which adds <style> elements, and for the room's result bars, whose width
+# is a style attribute (forum/live/results.html, kiosk.js). The maps draw tiles and icons from data: and blob:
+# addresses; the phones' and screens' sockets are the site's own ('self' covers ws:/wss: of the same host, in
+# chromium as in the tests). MapLibre's worker is a file of its own ('self').
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", *tile_origins(MAP_TILE_URL)],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'", *tile_origins(MAP_TILE_URL)],
+    "worker-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    # Nothing of the site is framed (X_FRAME_OPTIONS): kiosks show the page itself.
+    "frame-ancestors": ["'none'"],
+}
+# The Wagtail admin writes scripts into its pages (date pickers, inline panels), and frames its previews of pages
+# (which get this policy too, forum.security_headers).
+SECURE_CSP_ADMIN = {**SECURE_CSP, "script-src": ["'self'", "'unsafe-inline'"], "frame-ancestors": ["'self'"]}
+# Browser features no page uses, refused to the site and anything it might frame. The comment map places pins by
+# pointing, never by the device's position: no geolocation.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "clipboard-read",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,

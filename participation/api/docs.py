@@ -11,7 +11,7 @@ from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -79,7 +79,7 @@ def type_html(node: dict) -> SafeString:
     for combinator, word in (("allOf", " & "), ("oneOf", _(" or ")), ("anyOf", _(" or "))):
         if combinator in node:
             parts = [type_html(part) for part in node[combinator]]
-            return _nullable(mark_safe(word.join(parts)), node)
+            return _nullable(format_html_join(word, "{}", ((part,) for part in parts)), node)
     kind = node.get("type", "object")
     if kind == "array":
         text = format_html(_("array of {items}"), items=type_html(node.get("items", {})))

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from xml.etree import ElementTree as ET
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element  # nosec B405 # the type only; files are parsed by defusedxml (elements)
+
+from defusedxml.ElementTree import ParseError
 
 from participation.twin.readers import common, detect
-from participation.twin.readers.citygml import MEMBERS, NOT_OBJECTS, object_id
+from participation.twin.readers.citygml import MEMBERS, NOT_OBJECTS, elements, object_id
 from participation.twin.readers.gml import PART_CONTAINERS, local
 from participation.twin.records import TwinImportError
 
@@ -29,7 +30,8 @@ def count_objects(path: str | Path) -> int | None:
             return _count_citygml(path)
         with path.open("rb") as handle:
             data = json.load(handle)
-    except (TwinImportError, OSError, ValueError, ET.ParseError):
+    # A refused document type (defusedxml) is a ValueError: the import then says what is wrong.
+    except (TwinImportError, OSError, ValueError, ParseError):
         return None
     if not isinstance(data, dict):
         return None
@@ -43,7 +45,7 @@ def count_objects(path: str | Path) -> int | None:
 
 def _count_citygml(path: Path) -> int:
     count = 0
-    for _event, element in ET.iterparse(path, events=("end",)):
+    for _event, element in elements(path):
         name = local(element.tag)
         if name in MEMBERS:
             count += sum(_citygml_items(city_object) for city_object in element)

@@ -303,6 +303,18 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+# In every document, before its scripts: each securitypolicyviolation event goes to the test (open_session).
+REPORT_POLICY_VIOLATIONS_JS = """document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportPolicyViolation({
+    page: document.location.href,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+  });
+});"""
+
+
 @dataclass
 class BrowserSession:
     context: BrowserContext
@@ -340,8 +352,17 @@ def open_session(browser: Browser, base_url: str, *, language: str = "en", **opt
         if response.status >= 400 and response.request.resource_type != "document":
             session.errors.append(f"{response.request.resource_type} {response.url} answered {response.status}")
 
+    def policy_violation(source, violation: dict) -> None:
+        session.errors.append(
+            f"Content-Security-Policy violated on {violation['page']}: {violation['directive']} refused "
+            f"{violation['blocked'] or 'an inline script or style'} ({violation['source']}:{violation['line']})"
+        )
+
     context.on("console", console)
     context.on("response", response)
+    # Every refusal of the site's Content-Security-Policy fails the test, also one the console would not name.
+    context.expose_binding("reportPolicyViolation", policy_violation)
+    context.add_init_script(REPORT_POLICY_VIOLATIONS_JS)
     return session
 
 

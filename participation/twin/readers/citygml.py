@@ -3,7 +3,9 @@
 A Bavarian LoD2 tile is 10-150 MB with thousands of buildings. The file is
 read with ElementTree.iterparse; every city object is turned into records
 when its closing tag is read and then cleared, so memory holds one object
-at a time.
+at a time. The parser is defusedxml's: a file with a document type (entity
+declarations, the "billion laughs", references to other files or hosts) is
+refused before anything in it is expanded or fetched.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree as ET
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element  # nosec B405 # the type only; files are parsed by defusedxml (elements)
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, iterparse
 from django.utils.translation import gettext as _
 from shapely.geometry import LineString, MultiLineString, MultiPoint, Point
 from shapely.geometry.base import BaseGeometry
@@ -48,12 +51,18 @@ _IDS = (GML_ID, "{http://www.opengis.net/gml/3.2}id", "id")
 _STRUCTURED = {"address", "externalReference", *PART_CONTAINERS}
 
 
+def elements(path: Path) -> Iterator[tuple[str, Element]]:
+    """The file's elements as their closing tags are read. CityGML never has a document type: one (with
+    entities or not) raises a DefusedXmlException at once, before an entity is expanded or a reference fetched."""
+    return iterparse(path, events=("end",), forbid_dtd=True)
+
+
 def read(path: Path) -> Iterator[TwinRecord | Skipped]:
     """Every city object of the file as records, in file order (parts before their building)."""
     default_srs: str | None = None
     last_id = ""
     try:
-        for _event, element in ET.iterparse(path, events=("end",)):
+        for _event, element in elements(path):
             name = local(element.tag)
             if name == "Envelope" and default_srs is None:
                 default_srs = element.get("srsName")
@@ -65,7 +74,14 @@ def read(path: Path) -> Iterator[TwinRecord | Skipped]:
                 element.clear()  # what was read is not needed again: keep memory flat
             elif name in NOT_OBJECTS:
                 element.clear()
-    except ET.ParseError as exc:
+    except DefusedXmlException as exc:
+        raise TwinImportError(
+            _(
+                "The file declares a document type (<!DOCTYPE …>), which CityGML files never do: it may define "
+                "entities that expand without end or load other files. It is refused; nothing of it was imported."
+            )
+        ) from exc
+    except ParseError as exc:
         where = {"line": exc.position[0], "column": exc.position[1], "id": last_id}
         message = (
             _("The file is not well-formed XML: line %(line)d, column %(column)d (after object “%(id)s”).")

@@ -7,6 +7,7 @@ import pytest
 from participation.models import TwinFeature
 from participation.services.twin_features import BATCH_SIZE, import_twin_file
 from participation.twin.records import TwinImportError
+from participation.twin.scan import count_objects
 from tests.support import twin_files as files
 from tests.support.twin_files import RECTANGLE
 
@@ -33,6 +34,37 @@ def test_broken_xml_after_good_objects_names_the_last_good_one(tmp_path):
     text = files.citygml(files.building("B1"), files.building("B2"))
     path = files.write(tmp_path, "broken.gml", text.replace("</core:CityModel>", "<core:cityObjectMember><bldg:Bu"))
     assert "“B2”" in refused(path)
+
+
+def with_doctype(doctype: str, name: str) -> str:
+    """A CityGML file whose one building is named by an entity its document type declares."""
+    text = files.citygml(files.building("B1", f"<gml:name>{name}</gml:name>{files.ground_surface(RECTANGLE)}"))
+    return text.replace("\n<core:CityModel", f"\n{doctype}\n<core:CityModel", 1)
+
+
+BILLION_LAUGHS = (
+    '<!DOCTYPE core:CityModel [\n<!ENTITY lol0 "lol">\n'
+    + "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">\n' for n in range(1, 10))
+    + "]>"
+)
+
+
+def test_entities_that_expand_without_end_are_refused_before_any_is_expanded(tmp_path):
+    path = files.write(tmp_path, "laughs.gml", with_doctype(BILLION_LAUGHS, "&lol9;"))
+
+    message = refused(path)
+    assert "document type" in message and "refused" in message
+    assert count_objects(path) is None  # the progress count does not expand them either
+
+
+def test_an_entity_naming_a_file_or_a_host_is_refused_and_never_read(tmp_path):
+    secret = files.write(tmp_path, "secret.txt", "the server's secret")
+    for target in (secret.as_uri(), "http://calls-out.invalid/twin.dtd"):
+        doctype = f'<!DOCTYPE core:CityModel [\n<!ENTITY outside SYSTEM "{target}">\n]>'
+        path = files.write(tmp_path, "outside.gml", with_doctype(doctype, "&outside;"))
+
+        message = refused(path)
+        assert "document type" in message and "secret" not in message
 
 
 def test_broken_json(tmp_path):
