@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -112,12 +113,22 @@ def accounts() -> dict:
     }
 
 
-def browser(role: str, world: World, users: dict) -> Client:
-    """The browser of ``role``: its account's session, a phone's device cookie, or a device's token cookies
-    (and, at a terminal, a walk-in's terminal session)."""
+def sessions(users: dict) -> dict[str, str]:
+    """A logged-in session of each account, made once with the accounts (a login per row writes twice)."""
+    made = {}
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        made[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return made
+
+
+def browser(role: str, world: World, logged_in: dict[str, str]) -> Client:
+    """The browser of ``role``: its account's session (``sessions``), a phone's device cookie, or a device's
+    token cookies (and, at a terminal, a walk-in's terminal session)."""
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    if role in users:
-        client.force_login(users[role])
+    if role in logged_in:
+        client.cookies[settings.SESSION_COOKIE_NAME] = logged_in[role]
     elif role == "room device":
         page = HttpResponse()
         remember_device(page, f"matrix-phone-{world.phase}")  # as the room's page set it on the first visit
@@ -181,6 +192,18 @@ def read_api(client: Client, world: World) -> Observed:
 
 def read_ogc(client: Client, world: World) -> Observed:
     return _read(client.get(f"/api/ogc/collections/contributions/items/{world.comment.pk}"))
+
+
+def join_page(client: Client, world: World) -> Observed:
+    return _read(client.get(f"/live/{world.room.code}/"))
+
+
+def join_api(client: Client, world: World) -> Observed:
+    return _read(client.get(f"/api/v1/rooms/{world.room.code}/"))
+
+
+def kiosk_page(client: Client, world: World) -> Observed:
+    return _read(client.get(f"/kiosk/{world.screen.slug}/"))
 
 
 def _comments(world: World):
@@ -344,7 +367,7 @@ def _vote_answer(text: str) -> Observed | None:
     return Observed(COUNTED if answer["type"] == "counted" else answer["status"], None, answer.get("detail", ""))
 
 
-def read_socket(client: Client, world: World) -> Observed:
+def join_socket(client: Client, world: World) -> Observed:
     return _socket(f"/ws/live/{world.room.code}/", client)
 
 
