@@ -30,7 +30,8 @@ page's form, the API, the phone's socket on the proposal the room shows); answer
 the rooms API, the phone's socket); write at the terminal: terminal comment, terminal vote, terminal poll (its
 pages' forms; its socket brings it the room's poll); enter paper (a sheet of counts in the admin); moderate
 (hide a comment in the admin); present (show a slide in the room from the presenter's console); show on screen
-(the kiosk page and its socket); import twin (upload a file in the admin); open admin (/admin/).
+(the kiosk page and its socket); import twin (upload a file in the admin); delete account (one's own, in the
+account area); open admin (/admin/).
 
 Expected outcome: the status (HTTP, or for sockets 101 admitted / a close code 4000 + the HTTP status / the
 status of a socket's answer to a vote), then for writes "+" (in the database) or "-" (nothing written), then
@@ -64,6 +65,8 @@ TOLD = {
     "no feature": "There is no feature",
     "admin login": "/admin/login/?next=",
     "no permission": "Sorry, you do not have permission to access this area.",
+    "login": "/accounts/login/?next=",
+    "staff stay": "Staff accounts cannot be deleted here; please ask an administrator.",
 }
 
 # fmt: off
@@ -1265,6 +1268,52 @@ TABLE = [
     ("admin",        "vote",         "import twin",       "site",   "302 +"),
     ("admin",        "evaluate",     "import twin",       "site",   "302 +"),
     ("admin",        "draft",        "import twin",       "site",   "302 +"),
+    # delete account, site
+    ("visitor",      "inform",       "delete account",    "site",   "302 - login"),
+    ("visitor",      "participate",  "delete account",    "site",   "302 - login"),
+    ("visitor",      "vote",         "delete account",    "site",   "302 - login"),
+    ("visitor",      "evaluate",     "delete account",    "site",   "302 - login"),
+    ("visitor",      "draft",        "delete account",    "site",   "302 - login"),
+    ("unverified",   "inform",       "delete account",    "site",   "302 +"),
+    ("unverified",   "participate",  "delete account",    "site",   "302 +"),
+    ("unverified",   "vote",         "delete account",    "site",   "302 +"),
+    ("unverified",   "evaluate",     "delete account",    "site",   "302 +"),
+    ("unverified",   "draft",        "delete account",    "site",   "302 +"),
+    ("citizen",      "inform",       "delete account",    "site",   "302 +"),
+    ("citizen",      "participate",  "delete account",    "site",   "302 +"),
+    ("citizen",      "vote",         "delete account",    "site",   "302 +"),
+    ("citizen",      "evaluate",     "delete account",    "site",   "302 +"),
+    ("citizen",      "draft",        "delete account",    "site",   "302 +"),
+    ("room device",  "inform",       "delete account",    "site",   "302 - login"),
+    ("room device",  "participate",  "delete account",    "site",   "302 - login"),
+    ("room device",  "vote",         "delete account",    "site",   "302 - login"),
+    ("room device",  "evaluate",     "delete account",    "site",   "302 - login"),
+    ("room device",  "draft",        "delete account",    "site",   "302 - login"),
+    ("terminal",     "inform",       "delete account",    "site",   "302 - login"),
+    ("terminal",     "participate",  "delete account",    "site",   "302 - login"),
+    ("terminal",     "vote",         "delete account",    "site",   "302 - login"),
+    ("terminal",     "evaluate",     "delete account",    "site",   "302 - login"),
+    ("terminal",     "draft",        "delete account",    "site",   "302 - login"),
+    ("screen",       "inform",       "delete account",    "site",   "302 - login"),
+    ("screen",       "participate",  "delete account",    "site",   "302 - login"),
+    ("screen",       "vote",         "delete account",    "site",   "302 - login"),
+    ("screen",       "evaluate",     "delete account",    "site",   "302 - login"),
+    ("screen",       "draft",        "delete account",    "site",   "302 - login"),
+    ("moderator",    "inform",       "delete account",    "site",   "403 - staff stay"),
+    ("moderator",    "participate",  "delete account",    "site",   "403 - staff stay"),
+    ("moderator",    "vote",         "delete account",    "site",   "403 - staff stay"),
+    ("moderator",    "evaluate",     "delete account",    "site",   "403 - staff stay"),
+    ("moderator",    "draft",        "delete account",    "site",   "403 - staff stay"),
+    ("editor",       "inform",       "delete account",    "site",   "403 - staff stay"),
+    ("editor",       "participate",  "delete account",    "site",   "403 - staff stay"),
+    ("editor",       "vote",         "delete account",    "site",   "403 - staff stay"),
+    ("editor",       "evaluate",     "delete account",    "site",   "403 - staff stay"),
+    ("editor",       "draft",        "delete account",    "site",   "403 - staff stay"),
+    ("admin",        "inform",       "delete account",    "site",   "403 - staff stay"),
+    ("admin",        "participate",  "delete account",    "site",   "403 - staff stay"),
+    ("admin",        "vote",         "delete account",    "site",   "403 - staff stay"),
+    ("admin",        "evaluate",     "delete account",    "site",   "403 - staff stay"),
+    ("admin",        "draft",        "delete account",    "site",   "403 - staff stay"),
     # open admin, site
     ("visitor",      "inform",       "open admin",        "site",   "302 admin login"),
     ("visitor",      "participate",  "open admin",        "site",   "302 admin login"),
@@ -1343,6 +1392,7 @@ ENTRY_POINTS = {
     ("show on screen", "site"): matrix.kiosk_page,
     ("show on screen", "socket"): matrix.kiosk_socket,
     ("import twin", "site"): matrix.import_twin,
+    ("delete account", "site"): matrix.delete_account,
     ("open admin", "site"): matrix.open_admin,
 }
 

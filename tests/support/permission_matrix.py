@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.contrib.auth import get_user, get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -47,6 +48,7 @@ EDITORS_GROUP = "Editors"  # made by Wagtail's migrations, as "Moderators" is
 ORIGIN = (b"origin", b"http://127.0.0.1")
 OPEN = 101  # a socket that was admitted and answers (the status of a WebSocket handshake)
 COUNTED = 200  # a vote sent over a socket and counted
+PASSWORD = "a-long-test-password"  # the factories'
 
 
 @dataclass
@@ -312,6 +314,20 @@ TWIN_FILE = json.dumps(
 def import_twin(client: Client, world: World) -> Observed:
     upload = SimpleUploadedFile("matrix.geojson", TWIN_FILE, content_type="application/geo+json")
     return _write(lambda: client.post("/admin/twin-import/", {"file": upload}), counted(TwinImportJob))
+
+
+def delete_account(client: Client, world: World) -> Observed:
+    """A person deletes their own account (the factories' password), keeping their comments anonymised."""
+    user = get_user(client)
+    accounts = lambda: 0  # noqa: E731 (nobody's account to delete)
+    if user.is_authenticated:
+        # Hashed again with the test run's hasher (tests/conftest.py): the accounts were made before it was set.
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+        client.force_login(user)  # a new password ends the sessions made with the old one
+        accounts = counted(get_user_model(), pk=user.pk)
+    body = {"password": PASSWORD, "contributions": "keep"}
+    return _write(lambda: client.post("/accounts/delete/", body), accounts)
 
 
 def open_admin(client: Client, world: World) -> Observed:
