@@ -8,11 +8,15 @@ test module imports another test module or a conftest (tests/test_layout.py)."""
 import os
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.core.cache import cache
 from hypothesis import HealthCheck, settings
 
+from participation.live import publisher
 from tests.support import factories
 from tests.support.properties import CASES
+from tests.support.server import new_channel_prefix
 
 # Property-based tests: a bounded number of examples, the same ones on every run (derandomized, no example
 # database), no deadline (a database round trip varies), and fixtures shared by the examples of a test
@@ -121,3 +125,23 @@ def participating_consultation(db):
 @pytest.fixture
 def proposal(voting_consultation):
     return factories.proposal(voting_consultation)
+
+
+@pytest.fixture
+def live_layer(settings):
+    """A fresh layer per test (each test runs its own event loop), under a
+    prefix of its own when Redis is shared with other runs."""
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [redis_url], "prefix": new_channel_prefix()},
+            }
+        }
+    else:
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.LIVE_FRAME_INTERVAL = 0.2
+    yield
+    async_to_sync(get_channel_layer().flush)()
+    publisher.close()  # its reading thread's database connection, before the test database goes

@@ -13,7 +13,7 @@ from forum.selectors.site import public_url
 NO_TOKEN = 403
 UNKNOWN = 404
 RETIRED = 410
-NOTHING_TO_SHOW = 409  # a screen of a consultation that is not published: its page, snapshot and socket show nothing
+NOTHING_TO_SHOW = 409  # a device of a consultation that is not published: its pages and socket show nothing
 
 
 @dataclass(frozen=True)
@@ -39,21 +39,29 @@ def _access(model: type[RegisteredDevice], slug: str, token: str | None) -> Devi
     return DeviceAccess(device, None)
 
 
-def screen_access(*, slug: str, token: str | None) -> DeviceAccess:
-    """A screen shows its consultation only while that is published: before (or after), not its title, proposals
-    or totals, but a neutral page that looks again now and then (``NOTHING_TO_SHOW``)."""
-    access = _access(Screen, slug, token)
+def _while_published(access: DeviceAccess) -> DeviceAccess:
+    """A device shows its consultation only while that is published: before (or after), not its title,
+    proposals, totals or room, but a neutral page that looks again now and then (``NOTHING_TO_SHOW``)."""
     if access.granted and not access.device.consultation.live:
         return DeviceAccess(access.device, NOTHING_TO_SHOW)
     return access
 
 
-def active_screens(*, consultation_id: int) -> list[Screen]:
-    return list(Screen.objects.filter(consultation_id=consultation_id, is_active=True))
+def screen_access(*, slug: str, token: str | None) -> DeviceAccess:
+    return _while_published(_access(Screen, slug, token))
+
+
+def active_devices(*, consultation_id: int) -> list[RegisteredDevice]:
+    """The consultation's screens and terminals in service."""
+    return [
+        *Screen.objects.filter(consultation_id=consultation_id, is_active=True),
+        *Terminal.objects.filter(consultation_id=consultation_id, is_active=True),
+    ]
 
 
 def terminal_access(*, slug: str, token: str | None) -> DeviceAccess:
-    return _access(Terminal, slug, token)
+    """As a screen's: a walk-in neither reads nor writes anything of a consultation that is not published."""
+    return _while_published(_access(Terminal, slug, token))
 
 
 def screen_rotation(*, screen: Screen) -> list[dict]:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from forum.models import RegisteredDevice, Screen, Terminal, token_digest
 from forum.rules import require
-from forum.selectors import NO_TOKEN, NOTHING_TO_SHOW, RETIRED, active_screens
+from forum.selectors import NO_TOKEN, NOTHING_TO_SHOW, RETIRED, active_devices
 from participation.models import ConsultationPage
 
 DEVICE_MESSAGE = "device.event"
@@ -78,10 +78,11 @@ def device_changed(*, device: RegisteredDevice) -> None:
 
 
 def consultation_unpublished(*, consultation: ConsultationPage) -> None:
-    """Its screens close their sockets at once with "nothing to show" (4409): a screen showing it keeps none of
-    its title, proposals or totals, and looks again now and then (it starts by itself once it is published)."""
-    for screen in active_screens(consultation_id=consultation.pk):
-        _tell_sockets(screen, code=4000 + NOTHING_TO_SHOW)
+    """Its screens and terminals close their sockets at once with "nothing to show" (4409): a device showing it
+    keeps none of its title, proposals, totals or poll, and looks again now and then (it starts by itself once
+    it is published)."""
+    for device in active_devices(consultation_id=consultation.pk):
+        _tell_sockets(device, code=4000 + NOTHING_TO_SHOW)
 
 
 def device_removed(*, device: RegisteredDevice) -> None:

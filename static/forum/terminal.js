@@ -170,7 +170,8 @@
     });
     socket.addEventListener("close", (event) => {
       clearInterval(pinger);
-      if (event.code === 4403 || event.code === 4404 || event.code === 4410) {
+      // 4409: its consultation is not published (any more); the server's page says so and looks again itself.
+      if (event.code === 4403 || event.code === 4404 || event.code === 4409 || event.code === 4410) {
         window.location.replace(window.location.href); // the server's page says why; no more retries
         return;
       }

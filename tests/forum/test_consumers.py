@@ -130,11 +130,15 @@ def test_a_refused_screen_is_told_why_with_a_close_code(screen, case, code):
     run(scenario)
 
 
-def test_sockets_of_a_screen_close_when_its_consultation_is_unpublished(screen, voting_consultation):
+def test_sockets_of_a_screen_and_a_terminal_close_when_their_consultation_is_unpublished(screen, voting_consultation):
     from wagtail import hooks
+
+    terminal = factories.terminal(voting_consultation, slug="eingang")
 
     async def scenario():
         communicator = await connected(screen)
+        at_terminal = WebsocketCommunicator(application, "/ws/terminal/eingang/", headers=headers_of(terminal))
+        assert (await at_terminal.connect(timeout=5))[0]
 
         def unpublish():
             voting_consultation.unpublish()
@@ -143,6 +147,8 @@ def test_sockets_of_a_screen_close_when_its_consultation_is_unpublished(screen, 
 
         await database_sync_to_async(unpublish)()
         assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4409}
+        # A walk-in reads and writes nothing of it either (forum.selectors.terminal_access).
+        assert await at_terminal.receive_output(timeout=5) == {"type": "websocket.close", "code": 4409}
 
     run(scenario)
 

@@ -99,6 +99,20 @@ def test_a_refused_terminal_gets_a_page_that_says_why(terminal, case, status):
     assert "<h1>" in response.content.decode()
 
 
+def test_a_terminal_of_an_unpublished_consultation_shows_nothing_of_it_and_takes_no_writes(
+    client_at, terminal, proposal, voting_consultation
+):
+    voting_consultation.unpublish()
+
+    page = client_at.get("/terminal/eingang/")
+    assert page.status_code == 409
+    assert "Nothing to show yet" in page.content.decode() and voting_consultation.title not in page.content.decode()
+    assert vote(client_at, terminal, proposal, "support").status_code == 409
+    assert client_at.post("/terminal/eingang/comment/", {"text": "Noch nicht"}).status_code == 409
+    assert client_at.get("/terminal/eingang/state/").json() == {"type": "refused", "status": 409}
+    assert not Vote.objects.exists() and not Contribution.objects.exists()
+
+
 def test_writes_without_the_terminals_token_are_refused_and_nothing_lands(terminal, proposal):
     stranger = Client(HTTP_ACCEPT_LANGUAGE="en")
     assert stranger.post("/terminal/eingang/start/").status_code == 403
