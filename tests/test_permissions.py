@@ -30,7 +30,8 @@ page's form, the API, the phone's socket on the proposal the room shows); answer
 the rooms API, the phone's socket); write at the terminal: terminal comment, terminal vote, terminal poll (its
 pages' forms; its socket brings it the room's poll); enter paper (a sheet of counts in the admin); moderate
 (hide a comment in the admin); present (show a slide in the room from the presenter's console); show on screen
-(the kiosk page and its socket); import twin (upload a file in the admin); delete account (one's own, in the
+(the kiosk page and its socket); import twin (upload a file in the admin); export (a consultation's
+contributions and results, in the admin); delete account (one's own, in the
 account area); open admin (/admin/).
 
 Expected outcome: the status (HTTP, or for sockets 101 admitted / a close code 4000 + the HTTP status / the
@@ -1222,6 +1223,52 @@ TABLE = [
     ("admin",        "vote",         "show on screen",    "socket", "4403"),
     ("admin",        "evaluate",     "show on screen",    "socket", "4403"),
     ("admin",        "draft",        "show on screen",    "socket", "4403"),
+    # export, site (the admin's exports of a consultation: whoever moderates it or may edit its page)
+    ("visitor",      "inform",       "export",            "site",   "302 - admin login"),
+    ("visitor",      "participate",  "export",            "site",   "302 - admin login"),
+    ("visitor",      "vote",         "export",            "site",   "302 - admin login"),
+    ("visitor",      "evaluate",     "export",            "site",   "302 - admin login"),
+    ("visitor",      "draft",        "export",            "site",   "302 - admin login"),
+    ("unverified",   "inform",       "export",            "site",   "302 - admin login"),
+    ("unverified",   "participate",  "export",            "site",   "302 - admin login"),
+    ("unverified",   "vote",         "export",            "site",   "302 - admin login"),
+    ("unverified",   "evaluate",     "export",            "site",   "302 - admin login"),
+    ("unverified",   "draft",        "export",            "site",   "302 - admin login"),
+    ("citizen",      "inform",       "export",            "site",   "302 - admin login"),
+    ("citizen",      "participate",  "export",            "site",   "302 - admin login"),
+    ("citizen",      "vote",         "export",            "site",   "302 - admin login"),
+    ("citizen",      "evaluate",     "export",            "site",   "302 - admin login"),
+    ("citizen",      "draft",        "export",            "site",   "302 - admin login"),
+    ("room device",  "inform",       "export",            "site",   "302 - admin login"),
+    ("room device",  "participate",  "export",            "site",   "302 - admin login"),
+    ("room device",  "vote",         "export",            "site",   "302 - admin login"),
+    ("room device",  "evaluate",     "export",            "site",   "302 - admin login"),
+    ("room device",  "draft",        "export",            "site",   "302 - admin login"),
+    ("terminal",     "inform",       "export",            "site",   "302 - admin login"),
+    ("terminal",     "participate",  "export",            "site",   "302 - admin login"),
+    ("terminal",     "vote",         "export",            "site",   "302 - admin login"),
+    ("terminal",     "evaluate",     "export",            "site",   "302 - admin login"),
+    ("terminal",     "draft",        "export",            "site",   "302 - admin login"),
+    ("screen",       "inform",       "export",            "site",   "302 - admin login"),
+    ("screen",       "participate",  "export",            "site",   "302 - admin login"),
+    ("screen",       "vote",         "export",            "site",   "302 - admin login"),
+    ("screen",       "evaluate",     "export",            "site",   "302 - admin login"),
+    ("screen",       "draft",        "export",            "site",   "302 - admin login"),
+    ("moderator",    "inform",       "export",            "site",   "302 +"),
+    ("moderator",    "participate",  "export",            "site",   "302 +"),
+    ("moderator",    "vote",         "export",            "site",   "302 +"),
+    ("moderator",    "evaluate",     "export",            "site",   "302 +"),
+    ("moderator",    "draft",        "export",            "site",   "302 +"),
+    ("editor",       "inform",       "export",            "site",   "302 +"),
+    ("editor",       "participate",  "export",            "site",   "302 +"),
+    ("editor",       "vote",         "export",            "site",   "302 +"),
+    ("editor",       "evaluate",     "export",            "site",   "302 +"),
+    ("editor",       "draft",        "export",            "site",   "302 +"),
+    ("admin",        "inform",       "export",            "site",   "302 +"),
+    ("admin",        "participate",  "export",            "site",   "302 +"),
+    ("admin",        "vote",         "export",            "site",   "302 +"),
+    ("admin",        "evaluate",     "export",            "site",   "302 +"),
+    ("admin",        "draft",        "export",            "site",   "302 +"),
     # import twin, site
     ("visitor",      "inform",       "import twin",       "site",   "302 - admin login"),
     ("visitor",      "participate",  "import twin",       "site",   "302 - admin login"),
@@ -1392,6 +1439,7 @@ ENTRY_POINTS = {
     ("show on screen", "site"): matrix.kiosk_page,
     ("show on screen", "socket"): matrix.kiosk_socket,
     ("import twin", "site"): matrix.import_twin,
+    ("export", "site"): matrix.export,
     ("delete account", "site"): matrix.delete_account,
     ("open admin", "site"): matrix.open_admin,
 }

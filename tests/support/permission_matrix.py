@@ -33,6 +33,7 @@ from participation import services
 from participation.models import (
     AnalogEntry,
     Contribution,
+    ExportJob,
     ModerationState,
     PollAnswer,
     PollState,
@@ -314,6 +315,11 @@ TWIN_FILE = json.dumps(
 def import_twin(client: Client, world: World) -> Observed:
     upload = SimpleUploadedFile("matrix.geojson", TWIN_FILE, content_type="application/geo+json")
     return _write(lambda: client.post("/admin/twin-import/", {"file": upload}), counted(TwinImportJob))
+
+
+def export(client: Client, world: World) -> Observed:
+    url = f"/admin/exports/{world.consultation.pk}/"
+    return _write(lambda: client.post(url, {"format": "csv"}), counted(ExportJob, consultation=world.consultation))
 
 
 def delete_account(client: Client, world: World) -> Observed:
