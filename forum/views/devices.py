@@ -13,8 +13,9 @@ from forum.selectors.devices import DeviceAccess
 
 def refused(request, access: DeviceAccess) -> HttpResponse:
     """A clear page for a device that is unknown, retired or not set up, with its status (403/404/410), or a
-    neutral one for a screen with nothing to show (409: its consultation is not published)."""
-    return render(request, "forum/device_refused.html", {"access": access}, status=access.refused)
+    neutral one for a screen or terminal with nothing to show (409: its consultation is not published)."""
+    terminal = access.device is not None and access.device._meta.model_name == "terminal"
+    return render(request, "forum/device_refused.html", {"access": access, "terminal": terminal}, status=access.refused)
 
 
 def device_access(

@@ -107,6 +107,7 @@ def test_a_terminal_of_an_unpublished_consultation_shows_nothing_of_it_and_takes
     page = client_at.get("/terminal/eingang/")
     assert page.status_code == 409
     assert "Nothing to show yet" in page.content.decode() and voting_consultation.title not in page.content.decode()
+    assert "This terminal has nothing to offer at the moment." in page.content.decode()
     assert vote(client_at, terminal, proposal, "support").status_code == 409
     assert client_at.post("/terminal/eingang/comment/", {"text": "Noch nicht"}).status_code == 409
     assert client_at.get("/terminal/eingang/state/").json() == {"type": "refused", "status": 409}
