@@ -136,6 +136,17 @@ def tiled_server(chromium_path, django_db_setup, tmp_path_factory) -> Iterator[L
 
 
 @pytest.fixture(scope="module")
+def embedded_server(chromium_path, django_db_setup, tmp_path_factory) -> Iterator[LiveServer]:
+    """The site as the embedded default runs it (no Redis: a job runs on a thread of the server), with a media
+    folder of its own: an export started in the browser is written by the server itself."""
+    mail_dir = tmp_path_factory.mktemp("e2e-export-mail")
+    env = {**SERVER_ENV, "REDIS_URL": "", "MEDIA_ROOT": str(tmp_path_factory.mktemp("e2e-export-media"))}
+    process = ServerProcess(mail_dir=mail_dir, channel_prefix=new_channel_prefix(), extra_env=env)
+    yield LiveServer(process=process, mail_dir=mail_dir)
+    process.stop()
+
+
+@pytest.fixture(scope="module")
 def _orm_beside_playwright() -> Iterator[None]:
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -9,27 +9,15 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
 
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SERVER_ENV, LiveServer
 from tests.support import factories
 from tests.support.browser import PageAudit, close_session, open_session, outside_event_loop, screenshot
-from tests.support.server import ServerProcess, new_channel_prefix
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture(scope="module")
-def embedded_server(chromium_path, django_db_setup, tmp_path_factory) -> Iterator[LiveServer]:
-    mail_dir = tmp_path_factory.mktemp("e2e-export-mail")
-    env = {**SERVER_ENV, "REDIS_URL": "", "MEDIA_ROOT": str(tmp_path_factory.mktemp("e2e-export-media"))}
-    process = ServerProcess(mail_dir=mail_dir, channel_prefix=new_channel_prefix(), extra_env=env)
-    yield LiveServer(process=process, mail_dir=mail_dir)
-    process.stop()
 
 
 def test_a_moderator_exports_with_the_keyboard_and_downloads_the_file(request, browser, embedded_server, demo):

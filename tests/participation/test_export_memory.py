@@ -3,8 +3,9 @@
 Each export runs in a process of its own (the real task's service, as a worker runs it) that reports its
 peak RSS during the export (the peak of Django's set-up reset before it) over what Django and the site's
 modules take once loaded. The figures are printed (``-s``) beside
-the floor they are held to. EXPORT_MEMORY_FORMATS=xlsx,csv,geojson measures every format (default: XLSX,
-the heaviest writer; the others write one row at a time to a file as well).
+the floor they are held to. EXPORT_MEMORY_FORMATS=xlsx,csv,geojson measures every format. By default
+PostgreSQL measures XLSX (the heaviest writer), SQLite CSV: the writer's memory does not depend on the
+database, and what does (reading the rows in chunks) CSV measures as well there, in a tenth of the time.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from participation.models import Contribution, ExportJob, JobStatus
@@ -95,7 +97,8 @@ def measured_export(consultation, format: str, media: Path) -> dict:
 @pytest.mark.timeout(900)
 @pytest.mark.django_db(transaction=True)
 def test_a_big_export_takes_the_memory_of_a_small_one(tmp_path):
-    formats = os.environ.get("EXPORT_MEMORY_FORMATS", "xlsx").split(",")
+    default = "xlsx" if connection.vendor == "postgresql" else "csv"
+    formats = os.environ.get("EXPORT_MEMORY_FORMATS", default).split(",")
     small, big = factories.consultation("vote", slug="klein"), factories.consultation("vote", slug="gross")
     contributions(small, SMALL)
     contributions(big, BIG)

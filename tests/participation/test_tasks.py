@@ -495,7 +495,7 @@ def test_a_worker_killed_mid_import_hands_the_job_to_the_next_which_finishes_it_
         EMAIL_FILE_PATH=str(mail_dir),
     )
     big = tmp_path / "tile.gml"
-    buildings = write_synthetic_citygml(big, target_bytes=6 * 1024 * 1024)
+    buildings = write_synthetic_citygml(big, target_bytes=24 * 1024 * 1024)  # an import of some seconds
     conf = celery_app.conf
     before = (conf.task_always_eager, conf.broker_url, conf.task_default_queue)
     logs = [tmp_path / "first.log", tmp_path / "second.log"]
