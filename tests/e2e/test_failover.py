@@ -3,9 +3,9 @@ whose sockets were on it, reconnect through nginx to the survivor and show the e
 during and after the kill included.
 
 Two uvicorns share the test database and Redis (one channel layer prefix), nginx with the shipped locations
-in front. The pages open while nginx knows only the first server, so every socket is on it; then the second
-joins by a graceful reload (as an operator adds one), and the first is killed. The clients that reconnect
-are the site's own scripts (static/forum/kiosk.js, live.js), not a test client.
+in front. The second is nginx's backup server, taken only while the first is down, so every socket and
+every request is on the first until it is killed. The clients that reconnect are the site's own scripts
+(static/forum/kiosk.js, live.js), not a test client.
 """
 
 from __future__ import annotations
@@ -127,8 +127,14 @@ def test_when_one_of_two_servers_dies_its_screens_and_phones_come_back_on_the_ot
     collect_static({**os.environ, "DEBUG": "1", **env})
     pool = ServerPool(tmp_path, DJANGO_ALLOW_ASYNC_UNSAFE="", **env)
     prefix = new_channel_prefix()
-    first = pool.start(prefix=prefix, redis=True)
-    proxy = Proxy(tmp_path, upstream_ports=[first.port], static_root=static_root, media_root=tmp_path / "media")
+    first, second = pool.start(prefix=prefix, redis=True), pool.start(prefix=prefix, redis=True)
+    proxy = Proxy(
+        tmp_path,
+        upstream_ports=[first.port],
+        backup_ports=(second.port,),
+        static_root=static_root,
+        media_root=tmp_path / "media",
+    )
     session = open_session(browser, proxy.url)
     try:
         kiosk, phone = session.context.new_page(), session.context.new_page()
@@ -139,10 +145,8 @@ def test_when_one_of_two_servers_dies_its_screens_and_phones_come_back_on_the_ot
         kiosk.evaluate(WATCH_STATE, "#kiosk-status")
         phone.evaluate(WATCH_STATE, "#room-status")
 
-        second = pool.start(prefix=prefix, redis=True)
-        proxy.route_to([first.port, second.port])
         with Voters(proxy, demo.room.code, proposal) as voters:
-            time.sleep(1)  # votes before the kill, on both servers
+            time.sleep(1)  # votes before the kill, on the first server
             killed_at = kiosk.evaluate("() => Date.now()")
             first.process.send_signal(signal.SIGKILL)
             first.process.wait(10)
