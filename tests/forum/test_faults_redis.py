@@ -12,7 +12,6 @@ The server runs on a redis-server of the test's own (stopped and started again),
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import time
 from http.cookiejar import CookieJar
@@ -52,11 +51,6 @@ pytestmark = [
 
 HEARTBEAT = 1.0
 PASSWORD = "a-long-test-password"
-# What a server may log while its Redis is gone: the channel layer's receiving task, and the cache's warnings.
-OUTAGE_ERRORS = re.compile(
-    r"^(redis\.exceptions\.ConnectionError|ConnectionRefusedError|ConnectionResetError|OSError):"
-)
-EXCEPTION_LINE = re.compile(r"^[\w.]+(Error|Exception)\b.*:")
 
 
 class NoRedirects(HTTPErrorProcessor):

@@ -27,7 +27,7 @@ from participation.models import Contribution, Vote
 from tests.support import factories
 from tests.support.dump import database_dump
 from tests.support.needs import require
-from tests.support.server import RedisProcess, ServerProcess, new_channel_prefix, session_cookie
+from tests.support.server import RedisProcess, ServerProcess, new_channel_prefix, post_json, session_cookie
 
 pytestmark = [
     pytest.mark.server,
@@ -190,24 +190,5 @@ def _cookie(name: str, value: str):
 
 
 def _post_forwarded(server: ServerProcess, path: str, body: dict, cookies: dict[str, str]) -> int:
-    """A JSON POST as the site's scripts send it, through the proxy."""
-    import json
-    from urllib.request import urlopen
-
-    request = Request(
-        f"{server.url}{path}",
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={
-            **FORWARDED,
-            "Content-Type": "application/json",
-            "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
-            "X-CSRFToken": cookies[settings.CSRF_COOKIE_NAME],
-            "Origin": server.url,
-        },
-    )
-    try:
-        with urlopen(request, timeout=30) as response:
-            return response.status
-    except HTTPError as error:
-        return error.code
+    """A JSON POST as the site's scripts send it, through the proxy: its status."""
+    return post_json(f"{server.url}{path}", body, cookies=cookies, origin=server.url, headers=FORWARDED).status

@@ -324,8 +324,11 @@ class VoteResult:
         self.answered_at = answered_at
 
 
-def post_json(url: str, body: dict, *, cookies: dict[str, str], origin: str) -> VoteResult:
-    """A JSON POST as the site's scripts send it (cookies, CSRF token, origin), timed."""
+def post_json(
+    url: str, body: dict, *, cookies: dict[str, str], origin: str, headers: dict[str, str] | None = None
+) -> VoteResult:
+    """A JSON POST as the site's scripts send it (cookies, CSRF token, origin), timed; ``headers`` adds more
+    (e.g. a proxy's X-Forwarded-For)."""
     request = Request(
         url,
         data=json.dumps(body).encode(),
@@ -336,6 +339,7 @@ def post_json(url: str, body: dict, *, cookies: dict[str, str], origin: str) -> 
             "X-CSRFToken": cookies[settings.CSRF_COOKIE_NAME],
             "Origin": origin,
             "Referer": f"{origin}/",
+            **(headers or {}),
         },
     )
     sent_at = time.monotonic()
