@@ -1,5 +1,13 @@
-from django.conf import settings
+from django.utils.functional import SimpleLazyObject, lazy
+
+from participation.selectors import site_profile_for_request
 
 
 def site(request) -> dict:
-    return {"CITY_NAME": settings.CITY_NAME, "SITE_NAME": settings.SITE_NAME}
+    """How the site presents itself (``CityProfile``), read only by a page that shows it."""
+    profile = SimpleLazyObject(lambda: site_profile_for_request(request))
+    return {
+        "site_profile": profile,
+        "SITE_NAME": lazy(lambda: profile.site_name, str)(),
+        "CITY_NAME": lazy(lambda: profile.city_name, str)(),
+    }

@@ -8,7 +8,6 @@ The README lists every variable.
 
 import ipaddress
 import os
-import re
 import secrets
 import zoneinfo
 from pathlib import Path
@@ -17,6 +16,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from forum.csp_sources import tile_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -474,16 +475,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Nothing of the site is framed; Wagtail's admin preview sets SAMEORIGIN on its own views.
 X_FRAME_OPTIONS = "DENY"
-
-
-def tile_origins(url: str) -> list[str]:
-    """The origin of an external tile server (MAP_TILE_URL) as a CSP source: ``https://{s}.tiles.example.org/..``
-    gives ``https://*.tiles.example.org``. A tile URL of the site itself (a path) needs none."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        return []
-    host = re.sub(r"\{[^}]*\}", "*", parts.netloc)
-    return [f"{parts.scheme}://{host}"]
 
 
 # Content-Security-Policy (forum.security_headers; Django 6.0's format). Scripts only from the site's own files:

@@ -103,6 +103,13 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploads (the twin files of an import, images) go to the test's folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def home(db):
     return factories.home_page()
 

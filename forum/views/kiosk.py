@@ -23,6 +23,7 @@ from forum.selectors import public_host, screen_access
 from forum.views.devices import device_access
 from forum.views.script_labels import plural_forms
 from participation.models import ConsultationPage
+from participation.selectors import SiteProfile, site_profile_for_request
 from participation.views.maps import map_context
 from participation.views.scene import MAPLIBRE_STYLESHEET, maplibre_installed, scene3d_config
 
@@ -74,7 +75,7 @@ def _labels() -> dict:
     }
 
 
-def _scene3d_config(consultation: ConsultationPage) -> dict | None:
+def _scene3d_config(consultation: ConsultationPage, profile: SiteProfile) -> dict | None:
     """What ``participation/scene3d.js`` needs to draw the twin on a screen, with a screen's words."""
     if not maplibre_installed():
         return None
@@ -87,7 +88,7 @@ def _scene3d_config(consultation: ConsultationPage) -> dict | None:
         ),
         "failed": _("The 3D twin could not be loaded. The other scenes are not affected."),
     }
-    return scene3d_config(consultation, texts=texts, title=_("3D view of the consultation area"))
+    return scene3d_config(consultation, profile, texts=texts, title=_("3D view of the consultation area"))
 
 
 def _config(screen: Screen) -> dict:
@@ -113,7 +114,8 @@ def kiosk(request, slug: str):
     screen = access.device
     snapshot = screen_snapshot(screen)
     consultation = screen.consultation
-    scene3d = _scene3d_config(consultation)
+    profile = site_profile_for_request(request)
+    scene3d = _scene3d_config(consultation, profile)
     context = {
         "screen": screen,
         "snapshot": snapshot,
@@ -122,7 +124,7 @@ def kiosk(request, slug: str):
         "join_host": public_host(),
         "scene3d_config": scene3d,
         "maplibre_stylesheet": MAPLIBRE_STYLESHEET if scene3d else None,
-        **map_context(consultation, []),
+        **map_context(consultation, [], profile),
     }
     return render(request, "forum/kiosk.html", context)
 

@@ -32,6 +32,7 @@ from participation.models.polls import (
     Question,
     Upvote,
 )
+from participation.models.sites import CityProfile
 from participation.models.twin import (
     BUILDING_KINDS,
     KIND_SEARCH_WORDS,
@@ -53,6 +54,7 @@ __all__ = [
     "AnalogCount",
     "AnalogEntry",
     "Channel",
+    "CityProfile",
     "ConsultationPage",
     "ConsultationTwinFeature",
     "Contribution",

@@ -85,6 +85,7 @@ from participation.selectors.scene import (
     scene_feature_collection,
     twin_buildings_in_area,
 )
+from participation.selectors.sites import SiteProfile, forget_site_profile, site_profile, site_profile_for_request
 from participation.selectors.twin import (
     TWIN_HEAVY_FIELDS,
     linked_twin_features,
@@ -120,6 +121,7 @@ __all__ = [
     "BBox",
     "ChannelTotals",
     "Scene",
+    "SiteProfile",
     "Totals",
     "account_contributions",
     "answered",
@@ -142,6 +144,7 @@ __all__ = [
     "export_tables",
     "exportable_consultation",
     "exports_to_expire",
+    "forget_site_profile",
     "forget_twin_revision",
     "job_status",
     "known_participant",
@@ -185,6 +188,8 @@ __all__ = [
     "scene_feature_collection",
     "search_twin_features",
     "shown_questions",
+    "site_profile",
+    "site_profile_for_request",
     "site_revision",
     "summary_table",
     "summed",

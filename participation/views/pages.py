@@ -110,7 +110,7 @@ def _empty_comment_form(request, proposals=()) -> CommentForm:
 
 def _place_context(request, consultation: ConsultationPage, page, comment_form: CommentForm) -> dict:
     linked = selectors.linked_twin_features(page)
-    context = {"twin_links": linked, **map_context(consultation, linked)}
+    context = {"twin_links": linked, **map_context(consultation, linked, selectors.site_profile_for_request(request))}
     if allows("participation.pin_to_map", request.user, consultation):
         context.update(twin_picker(comment_form, consultation, linked))
     return context
