@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
 from django.utils import timezone
 
 from participation import selectors as participation_selectors
@@ -29,7 +30,10 @@ def account_data(*, user) -> dict:
         # The city's login: the provider's id for the person and what it said about them at the last login.
         "logins": [
             {
-                "provider": account.get_provider().name,
+                # By the name set now (a login no longer configured still shows, by its id).
+                "provider": str(settings.OIDC_NAME)
+                if account.provider == settings.OIDC_PROVIDER_ID
+                else account.provider,
                 "uid": account.uid,
                 "date_joined": account.date_joined.isoformat(),
                 "last_login": account.last_login.isoformat(),

@@ -167,7 +167,11 @@ def test_without_local_accounts_only_the_city_login_is_offered(open_page, city_l
     refused = page.request.post(
         "/accounts/login/",
         form={"login": "someone@example.org", "password": "a-password-1234"},
-        headers={"X-CSRFToken": csrf, "Referer": city_login.city_only.url + "/accounts/login/"},
+        headers={
+            "X-CSRFToken": csrf,
+            "Referer": city_login.city_only.url + "/accounts/login/",
+            "Accept-Language": "en",
+        },
     )
     assert refused.status == 403
     assert "please log in with Kempten-Konto" in refused.text()
