@@ -189,3 +189,20 @@ def test_the_city_login_is_offered_only_where_it_is_configured(open_page, city_l
     for path in ("/accounts/oidc/city/login/", "/accounts/oidc/city/login/callback/?code=x&state=y"):
         assert page.request.get(path).status == 404, path
     assert CLIENT_ID not in page.content()
+
+
+def test_a_verified_address_of_the_city_login_logs_in_to_the_account_that_has_it(open_page, city_login, demo):
+    """Someone who signed up with e-mail and password before logs in with the city's login to the same account."""
+    from allauth.socialaccount.models import SocialAccount
+
+    from tests.support.factories import CitizenFactory
+
+    user = outside_event_loop(lambda: CitizenFactory(username="BertAmUfer", email=f"bert@{EMAIL_DOMAIN}"))
+    page = open_page(city_login.site)
+    page.goto("/accounts/login/")
+    page.get_by_role("main").get_by_role("button", name=BUTTON).click()
+    log_in_at_the_provider(page, city_login.provider, "bert")
+
+    expect(page.get_by_role("navigation", name="Main navigation").get_by_role("button", name="Log out")).to_be_visible()
+    linked = outside_event_loop(lambda: list(SocialAccount.objects.values_list("user_id", "uid")))
+    assert linked == [(user.pk, "bert")]
