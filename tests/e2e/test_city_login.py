@@ -180,6 +180,17 @@ def test_without_local_accounts_only_the_city_login_is_offered(open_page, city_l
         expect(page.get_by_role("alert")).to_contain_text("please log in with Kempten-Konto")
         expect(page.get_by_role("heading", level=1)).to_have_text("Only the city's login")
 
+    # The city's login works here as on the other server; "My account" has no addresses or password to manage.
+    page.get_by_role("link", name="To the login").click()
+    page.get_by_role("main").get_by_role("button", name=BUTTON).click()
+    log_in_at_the_provider(page, city_login.provider, "carla")
+    page.get_by_role("textbox", name=re.compile("public name", re.I)).fill("CarlaCity")
+    page.get_by_role("main").get_by_role("button", name="Sign Up").click()
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="My account").click()
+    expect(page).to_have_url(re.compile(r"/accounts/data/$"))
+    account_nav = page.get_by_role("navigation", name="My account")
+    expect(account_nav.get_by_role("link")).to_have_text(["Download my data", "Delete account"])
+
 
 def test_the_city_login_is_offered_only_where_it_is_configured(open_page, city_login, live_server_process, demo):
     page = open_page(live_server_process)  # the e2e suite's server: no OIDC_ISSUER

@@ -15,7 +15,7 @@ from urllib.error import URLError
 from urllib.request import urlopen
 
 from tests.support.needs import require
-from tests.support.server import ROOT, free_port
+from tests.support.server import ROOT, free_port, stop_process
 
 SCRIPT = Path(__file__).with_name("oidc_provider.mjs")
 CLIENT_ID = "buergerforum"
@@ -86,14 +86,5 @@ class ProviderProcess:
         }
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        if not self._log_file.closed:
-            self._log_file.close()
+        if self.process is not None:
+            stop_process(self.process, self._log_file)
