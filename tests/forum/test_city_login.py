@@ -16,6 +16,7 @@ from participation import services
 from tests.forum.test_settings import manage, production_env
 from tests.support import factories
 from tests.support.dump import database_dump
+from tests.support.german import informal_words, page_text
 
 SUB = "c1t1zen-0815"
 TOKEN = "an-access-token-of-the-city"  # the site keeps none (SOCIALACCOUNT_STORE_TOKENS); one left by an older setup
@@ -47,6 +48,23 @@ def test_without_an_issuer_there_is_no_city_login(client, db):
     for path in ("/accounts/oidc/city/login/", "/accounts/oidc/city/login/callback/?code=x&state=y"):
         assert client.get(path).status_code == 404, path
         assert client.post(path).status_code == 404, path
+
+
+def test_the_pages_of_the_city_login_say_sie(city_citizen):
+    """allauth's pages of social accounts that can show (the connections, a cancelled login, a failed one), German."""
+    client = _client(city_citizen, "de")
+    pages = {
+        "/accounts/3rdparty/": 200,
+        "/accounts/3rdparty/login/cancelled/": 200,
+        "/accounts/3rdparty/login/error/": 401,
+    }
+    for path, status in pages.items():
+        response = client.get(path)
+        assert response.status_code == status, path
+        text = page_text(response.content.decode())
+        assert informal_words(text) == [], (path, text)
+    cancelled = Client(HTTP_ACCEPT_LANGUAGE="de").get("/accounts/3rdparty/login/cancelled/").content.decode()
+    assert "Sie haben die Anmeldung abgebrochen" in cancelled
 
 
 def test_a_citizen_of_the_city_login_may_vote_at_once(city_citizen):
