@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "channels",
     "leaflet",
     "rules.apps.AutodiscoverRulesConfig",
@@ -253,6 +255,53 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 # Mails in the site's name, with links to its public address (SITE_NAME, BASE_URL), never the request's host.
 ACCOUNT_ADAPTER = "forum.account_adapter.AccountAdapter"
+
+# --- The city's own login (OpenID Connect, allauth.socialaccount) -----------
+# One provider, the city's, configured by its issuer (the address its /.well-known/openid-configuration is under)
+# and the client the city registered for the site; its callback is BASE_URL + /accounts/oidc/city/login/callback/.
+# Without OIDC_ISSUER there is no such login: no button, and its addresses answer 404.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_PROVIDER_ID = "city"
+# The login's name on its button ("Log in with <OIDC_NAME>") and wherever the site names it.
+OIDC_NAME = os.environ.get("OIDC_NAME", "").strip() or _("City login")
+OIDC_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(OIDC_ISSUER)) if OIDC_ISSUER else ""
+if OIDC_ISSUER and not (OIDC_ISSUER.startswith(("https://", "http://")) and OIDC_CLIENT_ID):
+    raise ImproperlyConfigured("OIDC_ISSUER needs OIDC_CLIENT_ID (and OIDC_CLIENT_SECRET) and must be an http(s) URL.")
+# Citizens sign up and log in with an e-mail address and a password as well, unless LOCAL_ACCOUNTS is off: then
+# only the city's login is offered (allauth's SOCIALACCOUNT_ONLY; password login and sign-up are refused).
+LOCAL_ACCOUNTS = env_bool("LOCAL_ACCOUNTS", True)
+if not LOCAL_ACCOUNTS and not OIDC_ISSUER:
+    raise ImproperlyConfigured("LOCAL_ACCOUNTS is off but OIDC_ISSUER is not set: nobody could log in.")
+SOCIALACCOUNT_ONLY = not LOCAL_ACCOUNTS
+if SOCIALACCOUNT_ONLY:
+    # allauth's condition for it: no e-mail verification of its own. Whether an address counts as verified (and so
+    # may vote, participation.rules) is what the city's login says of it (the email_verified claim).
+    ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_FORMS = {"signup": "forum.forms.SocialSignupForm"}
+# The citizen chooses the public name shown with their comments (never the provider's name for them).
+SOCIALACCOUNT_AUTO_SIGNUP = False
+# An address the city's login says is verified logs in to the local account that has it (verified there too).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False  # the site asks the provider nothing after the login
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": OIDC_PROVIDER_ID,
+                "name": OIDC_NAME,
+                "client_id": OIDC_CLIENT_ID,
+                "secret": OIDC_CLIENT_SECRET,
+                "settings": {"server_url": OIDC_ISSUER, "scope": ["openid", "email", "profile"]},
+            }
+        ]
+        if OIDC_ISSUER
+        else [],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -494,7 +543,9 @@ SECURE_CSP = {
     "worker-src": ["'self'"],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
-    "form-action": ["'self'"],
+    # A login with the city's account posts to the site, which redirects to the provider: browsers check that
+    # redirect against form-action too.
+    "form-action": ["'self'", *([OIDC_ORIGIN] if OIDC_ORIGIN else [])],
     # Nothing of the site is framed (X_FRAME_OPTIONS): kiosks show the page itself.
     "frame-ancestors": ["'none'"],
 }

@@ -16,6 +16,14 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/data/", views.account_data, name="account-data"),
     path("accounts/delete/", views.account_delete, name="account-delete"),
+    *(
+        []
+        if settings.LOCAL_ACCOUNTS
+        else [
+            path("accounts/login/", views.login, name="account_login"),
+            *(path(f"accounts/{p}", views.local_accounts_closed) for p in ("signup/", "password/reset/", "email/")),
+        ]
+    ),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

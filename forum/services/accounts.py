@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -32,10 +33,12 @@ def ensure_verified_account(
 
 @transaction.atomic
 def delete_account(*, user, withdraw_contributions: bool) -> None:
-    """A citizen deletes their account: the account, its e-mail addresses and its sessions' link go; what it did
-    stays counted without it (participation.services.forget_account), its contributions anonymised ("Deleted
-    account") or, with ``withdraw_contributions``, withdrawn from public view as well."""
+    """A citizen deletes their account: the account, its e-mail addresses, its link to the city's login (the
+    provider's id for the person, the claims it sent, any token) and its sessions' link go; what it did stays counted
+    without it (participation.services.forget_account), its contributions anonymised ("Deleted account") or, with
+    ``withdraw_contributions``, withdrawn from public view as well."""
     require("forum.delete_own_account", user)
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     participation_services.forget_account(user=user, withdraw_contributions=withdraw_contributions)
+    SocialAccount.objects.filter(user=user).delete()  # cascades: its tokens
     user.delete()  # cascades: e-mail addresses, their confirmations

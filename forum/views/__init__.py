@@ -1,6 +1,6 @@
 """Views of the forum room and of the site as a whole, one module per topic."""
 
-from forum.views.account import account_data, account_delete
+from forum.views.account import account_data, account_delete, local_accounts_closed, login
 from forum.views.kiosk import kiosk, kiosk_snapshot
 from forum.views.live import live_answer, live_join, live_question, live_room, live_state, live_upvote
 from forum.views.site import bad_request, favicon, healthz, page_not_found, rate_limited, server_error
@@ -29,6 +29,8 @@ __all__ = [
     "live_room",
     "live_state",
     "live_upvote",
+    "local_accounts_closed",
+    "login",
     "page_not_found",
     "rate_limited",
     "server_error",

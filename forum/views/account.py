@@ -1,9 +1,12 @@
-"""The account area's own pages: a citizen downloads everything the site holds about them, or deletes the account."""
+"""The account area's own pages: a citizen downloads everything the site holds about them, or deletes the account;
+and the login page when only the city's login is offered (LOCAL_ACCOUNTS off)."""
 
 from __future__ import annotations
 
 import json
 
+from allauth.account import views as allauth_views
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -60,3 +63,17 @@ def account_delete(request):
             messages.success(request, _("Your account has been deleted."))
             return redirect("/")
     return render(request, "forum/account_delete.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def local_accounts_closed(request):
+    """With LOCAL_ACCOUNTS off: sign-up, password login and password reset say that only the city's login is
+    offered, and link to it (403, for any method)."""
+    return render(request, "forum/local_accounts_closed.html", {"provider_name": settings.OIDC_NAME}, status=403)
+
+
+def login(request):
+    """allauth's login page, which then shows only the city's login; a password posted to it is refused here with a
+    page that says why (allauth itself answers a bare 403)."""
+    if request.method == "POST":
+        return local_accounts_closed(request)
+    return allauth_views.login(request)
