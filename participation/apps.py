@@ -22,8 +22,9 @@ class ParticipationConfig(AppConfig):
         register_form_field_override(models.JSONField, override={"form_class": JSONField})
         # The pages' requests are answered by views; the models only name them here (no import upwards).
         from participation import tasks  # noqa: F401  registers the Celery tasks that services queue by name
-        from participation.models import ConsultationPage, ProposalPage
-        from participation.views.pages import consultation_page, proposal_page
+        from participation.models import ConsultationPage, NewsPage, ProposalPage
+        from participation.views.pages import consultation_page, news_page, proposal_page
 
         ConsultationPage.serve_with(consultation_page)
         ProposalPage.serve_with(proposal_page)
+        NewsPage.serve_with(news_page)
