@@ -87,7 +87,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
-    key = models.CharField(_("event"), max_length=200)
+    key = models.CharField(_("what happened"), max_length=200)
     contribution = models.ForeignKey(
         Contribution, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("contribution")
     )
