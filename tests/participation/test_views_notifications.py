@@ -143,3 +143,19 @@ def test_the_settings_page_refuses_what_it_does_not_offer(db):
 def test_the_settings_page_needs_a_login(db):
     response = browser().get("/accounts/notifications/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_account_download_holds_follows_and_settings_and_deleting_the_account_removes_them(consultation):
+    from forum import services as forum_services
+    from participation import selectors
+
+    citizen = factories.CitizenFactory()
+    services.follow_consultation(user=citizen, consultation=consultation)
+    services.save_notification_settings(user=citizen, kinds=["news"], delivery="daily", language="en")
+    data = selectors.account_contributions(user=citizen)
+    assert data["follows"] == [{"consultation": "Neuer Marktplatz", "since": data["follows"][0]["since"]}]
+    assert data["notification_settings"] == {"kinds": ["news"], "delivery": "daily", "language": "en"}
+    assert selectors.account_contributions(user=factories.CitizenFactory())["notification_settings"] is None
+
+    forum_services.delete_account(user=citizen, withdraw_contributions=False)
+    assert not Follow.objects.exists() and not NotificationSettings.objects.exists()
