@@ -158,15 +158,23 @@ def notify_reply(*, contribution_id: int) -> int:
         )
         .first()
     )
-    if reply is None or reply.parent.author_id is None or reply.parent.author_id == reply.author_id:
+    if reply is None or reply.parent.author_id == reply.author_id:
         return 0
-    recipients = selectors.subscribers(kind=NotificationKind.REPLY, user_ids=[reply.parent.author_id])
+    return _tell(reply.parent.author_id, NotificationKind.REPLY, key=f"reply:{reply.pk}", contribution=reply)
+
+
+def _tell(user_id: int | None, kind: str, *, key: str, contribution: Contribution, detail: str = "") -> int:
+    """Queue ``kind`` about ``contribution`` for the account ``user_id``, if it asked for that kind."""
+    if user_id is None:
+        return 0
+    recipients = selectors.subscribers(kind=kind, user_ids=[user_id])
     return _queue(
-        kind=NotificationKind.REPLY,
+        kind=kind,
         recipients=recipients,
-        key=f"reply:{reply.pk}",
-        contribution=reply,
-        consultation_id=reply.consultation_id,
+        key=key,
+        contribution=contribution,
+        consultation_id=contribution.consultation_id,
+        detail=detail,
     )
 
 
@@ -185,15 +193,11 @@ def notify_moderation_decision(
         raise InvalidInput(_("Unknown moderation state."), field="decision")
     if decision == ModerationState.APPROVED and contribution.parent_id is not None:
         notify_reply(contribution_id=contribution.pk)
-    if contribution.author_id is None:
-        return 0
-    recipients = selectors.subscribers(kind=NotificationKind.MODERATION, user_ids=[contribution.author_id])
-    return _queue(
-        kind=NotificationKind.MODERATION,
-        recipients=recipients,
+    return _tell(
+        contribution.author_id,
+        NotificationKind.MODERATION,
         key=f"moderation:{contribution.pk}:{decision_id if decision_id is not None else decision}",
         contribution=contribution,
-        consultation_id=contribution.consultation_id,
         detail=decision,
     )
 
@@ -202,15 +206,13 @@ def notify_moderation_decision(
 def notify_official_answer(*, contribution_id: int, answer_id: int | None = None) -> int:
     """Tell a comment's author that it received an official answer (``answer_id`` tells several apart)."""
     contribution = Contribution.objects.filter(pk=contribution_id, deleted_at__isnull=True).first()
-    if contribution is None or contribution.author_id is None:
+    if contribution is None:
         return 0
-    recipients = selectors.subscribers(kind=NotificationKind.OFFICIAL_ANSWER, user_ids=[contribution.author_id])
-    return _queue(
-        kind=NotificationKind.OFFICIAL_ANSWER,
-        recipients=recipients,
+    return _tell(
+        contribution.author_id,
+        NotificationKind.OFFICIAL_ANSWER,
         key=f"official_answer:{contribution.pk}:{answer_id if answer_id is not None else ''}",
         contribution=contribution,
-        consultation_id=contribution.consultation_id,
     )
 
 
