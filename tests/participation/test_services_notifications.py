@@ -319,3 +319,64 @@ def test_a_kind_switched_off_before_sending_is_not_sent(consultation, mailoutbox
     wants(reader, delivery="daily")  # everything off
     services.queue_daily_digests()
     assert mailoutbox == []
+
+
+def test_news_published_in_the_admin_is_mailed_to_followers(
+    consultation, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    from participation.models import NewsPage
+
+    follower = factories.CitizenFactory()
+    services.follow_consultation(user=follower, consultation=consultation)
+    wants(follower, NotificationKind.NEWS, language="en")
+    client.force_login(factories.UserFactory(username="editor", is_staff=True, is_superuser=True))
+    form = nested_form_data(
+        {
+            "title": "Der Markt zieht um",
+            "slug": "markt-zieht-um",
+            "date": "2026-03-01 10:00",
+            "intro": "Ab April.",
+            "body": streamfield([]),
+            "action-publish": "1",
+        }
+    )
+    add = f"/admin/pages/add/participation/newspage/{consultation.pk}/"
+    assert client.get(add).status_code == 200  # a news page may be added under a consultation
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(add, form)
+    assert response.status_code == 302
+    news = NewsPage.objects.get(slug="markt-zieht-um")
+    assert news.live and news.get_parent().pk == consultation.pk
+    (mail,) = mailoutbox
+    assert mail.subject == "Bürgerforum Delft: Der Markt zieht um"
+    assert "Ab April." in mail.body
+
+
+def test_the_tasks_mail_once_however_often_delivered(thread, mailoutbox):
+    from participation.tasks import send_digest_task, send_notification_task
+
+    alice, bob, comment = thread
+    wants(alice, NotificationKind.REPLY)
+    wants(bob, NotificationKind.REPLY, delivery="daily")
+    reply_to(comment, bob)  # the test's transaction does not commit: the tasks are run by hand
+    reply_to(factories.comment(comment.consultation, author=bob), alice)
+    mine, digest = Notification.objects.get(recipient=alice), Notification.objects.get(recipient=bob)
+    for _delivery in range(3):
+        send_notification_task.apply(args=[mine.pk])
+        send_digest_task.apply(args=[bob.pk])
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted([alice.email, bob.email])
+    assert Notification.objects.filter(pk__in=[mine.pk, digest.pk], sent_at__isnull=False).count() == 2
+
+
+def test_beat_builds_the_digests_daily():
+    from django.conf import settings
+
+    from forum.celery import app
+    from participation.services.notifications import QUEUE_DAILY_DIGESTS
+
+    (entry,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == QUEUE_DAILY_DIGESTS]
+    assert entry["schedule"].hour == {settings.NOTIFICATION_DIGEST_HOUR}
+    assert entry["schedule"].minute == {0}
+    assert QUEUE_DAILY_DIGESTS in app.tasks
