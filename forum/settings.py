@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -229,9 +230,18 @@ CELERY_RESULT_BACKEND = None
 TASKS_IN_BACKGROUND_WITHOUT_WORKER = env_bool("TASKS_IN_BACKGROUND_WITHOUT_WORKER", True)
 # What beat (deploy/bin/beat) queues: expired sessions deleted daily, as the privacy page says (forum.tasks);
 # export files older than EXPORT_RETENTION_DAYS deleted hourly (participation.tasks; each new export does it too).
+# Notifications waiting for a daily digest go out once a day at NOTIFICATION_DIGEST_HOUR (TIME_ZONE), one mail per
+# citizen (participation.tasks).
+NOTIFICATION_DIGEST_HOUR = int(os.environ.get("NOTIFICATION_DIGEST_HOUR", "7"))
+if not 0 <= NOTIFICATION_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("NOTIFICATION_DIGEST_HOUR must be an hour from 0 to 23.")
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "forum.clear_expired_sessions", "schedule": 24 * 3600},
     "delete-expired-exports": {"task": "participation.tasks.delete_expired_exports", "schedule": 3600},
+    "send-daily-digests": {
+        "task": "participation.tasks.queue_daily_digests",
+        "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=0),
+    },
 }
 
 # --- Accounts (django-allauth) ----------------------------------------------
@@ -365,6 +375,7 @@ LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
+CELERY_TIMEZONE = TIME_ZONE  # beat's daily hours (the digest) are the site's
 USE_I18N = True
 USE_TZ = True
 

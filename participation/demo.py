@@ -132,6 +132,13 @@ CONSULTATIONS = [
     {
         "slug": "platz-am-wasser",
         "title": "Ein neuer Platz am Wasser",
+        "news": [
+            (
+                "buergerforum-im-rathaus",
+                "Bürgerforum im Rathaus",
+                "Am Donnerstag um 18 Uhr stellen wir die Vorschläge im Bürgerforum vor. Kommen Sie vorbei!",
+            ),
+        ],
         "intro": (
             "An der Gracht, gleich neben der Fußgängerzone, liegt ein gepflasterter Platz. "
             "Wie soll er künftig aussehen? Sagen Sie uns, was Ihnen wichtig ist."
@@ -270,6 +277,8 @@ def _consultation(home: Page, spec: dict, citizens: list, report: Seeded) -> Con
             latitude=lat,
             longitude=lon,
         )
+    for slug, title, intro in spec.get("news", ()):
+        services.add_news(consultation=consultation, title=title, slug=slug, intro=intro)
     if spec["voting_open"]:
         for proposal, choices in zip(proposals.values(), DEMO_VOTES, strict=False):
             for citizen, choice in zip(citizens, choices, strict=False):

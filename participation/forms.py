@@ -7,7 +7,7 @@ from django.forms.fields import InvalidJSONInput
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from participation.models import VoteChoice
+from participation.models import Delivery, NotificationKind, VoteChoice
 
 
 def _interpolate(message, **values) -> str:
@@ -78,3 +78,22 @@ class CommentForm(forms.Form):
 
 class VoteForm(forms.Form):
     choice = forms.ChoiceField(label=_("Your vote"), choices=VoteChoice.choices, widget=forms.RadioSelect)
+
+
+class NotificationSettingsForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=_("Send me an e-mail when"),
+        choices=NotificationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    delivery = forms.ChoiceField(label=_("How often"), choices=Delivery.choices, widget=forms.RadioSelect)
+    language = forms.ChoiceField(label=_("Language of the e-mails"), choices=settings.LANGUAGES)
+
+    @classmethod
+    def of(cls, chosen, *, language: str):
+        """The form filled in with ``chosen`` (a citizen's settings, or None: nothing on yet)."""
+        if chosen is None:
+            return cls(initial={"kinds": [], "delivery": Delivery.EACH, "language": language})
+        kinds = [kind for kind in NotificationKind.values if chosen.wants(kind)]
+        return cls(initial={"kinds": kinds, "delivery": chosen.delivery, "language": chosen.language})

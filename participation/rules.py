@@ -171,6 +171,15 @@ PARTICIPATION_OPEN = Requirement(
     _("Comments are possible only while the participation phase is open."),
 )
 
+# Following is for accounts only (mails go to a confirmed address): a phone or a terminal in the room cannot.
+ACCOUNT_LOGGED_IN = Requirement("logged_in", is_logged_in, NotAllowed, _("Please log in to follow a consultation."))
+ACCOUNT_CONFIRMED = Requirement(
+    "confirmed_email",
+    has_confirmed_email,
+    NotAllowed,
+    _("Please confirm your email address to follow a consultation. We have sent you a link."),
+)
+
 REQUIREMENTS: dict[str, list[Requirement]] = {
     "participation.comment": [
         PUBLISHED,
@@ -206,6 +215,7 @@ REQUIREMENTS: dict[str, list[Requirement]] = {
         LOGGED_IN,
         CONFIRMED,
     ],
+    "participation.follow": [PUBLISHED, ACCOUNT_LOGGED_IN, ACCOUNT_CONFIRMED],
     "participation.enter_paper": [
         Requirement(
             "paper_clerk", may_enter_paper, NotAllowed, _("Only staff who may enter paper results can do this.")

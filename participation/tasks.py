@@ -9,6 +9,13 @@ from participation.services.exports import (
     run_export_job,
 )
 from participation.services.jobs import Busy
+from participation.services.notification_mail import Sent, send_digest, send_notification
+from participation.services.notifications import (
+    QUEUE_DAILY_DIGESTS,
+    SEND_DIGEST,
+    SEND_NOTIFICATION,
+    queue_daily_digests,
+)
 from participation.services.twin_imports import RUN_TWIN_IMPORT, run_twin_import_job
 from participation.services.twin_tiles import WARM_TWIN_TILES, warm_twin_tiles
 
@@ -46,3 +53,32 @@ def run_export(self, job_id: int) -> bool:
 def delete_expired_exports_task() -> int:
     """Delete export files older than EXPORT_RETENTION_DAYS (beat, hourly); idempotent."""
     return delete_expired_exports()
+
+
+# A mail server that refused is asked again a few times, minutes apart; the rows say what went out already.
+MAIL_RETRY_SECONDS = 300
+MAIL_RETRIES = 5
+
+
+def _again_if_failed(task, outcome: Sent) -> bool:
+    if outcome is Sent.FAILED and not task.request.is_eager:
+        raise task.retry(countdown=MAIL_RETRY_SECONDS)
+    return outcome is Sent.SENT
+
+
+@shared_task(name=SEND_NOTIFICATION, ignore_result=True, bind=True, max_retries=MAIL_RETRIES)
+def send_notification_task(self, notification_id: int) -> bool:
+    """Mail one notification, unless it went out already; idempotent."""
+    return _again_if_failed(self, send_notification(notification_id=notification_id))
+
+
+@shared_task(name=SEND_DIGEST, ignore_result=True, bind=True, max_retries=MAIL_RETRIES)
+def send_digest_task(self, user_id: int) -> bool:
+    """Mail a citizen's waiting notifications as one digest, at most one a day; idempotent."""
+    return _again_if_failed(self, send_digest(user_id=user_id))
+
+
+@shared_task(name=QUEUE_DAILY_DIGESTS, ignore_result=True)
+def queue_daily_digests_task() -> int:
+    """Queue one digest task per citizen with notifications waiting (beat, daily); idempotent."""
+    return queue_daily_digests()

@@ -5,12 +5,13 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import Column
+from wagtail.signals import page_published
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from participation import page_cache, selectors, services
 from participation.admin_views import exports, moderation, paper, twin_import, twin_objects
-from participation.models import ConsultationPage, ProposalPage, TwinFeature
+from participation.models import ConsultationPage, NewsPage, ProposalPage, TwinFeature
 from participation.rules import allows
 
 
@@ -142,6 +143,17 @@ def export_listing_button(page, user, next_url=None):
 def live_state_follows_pages(request, page):
     # Screens and phones show proposal titles and lists: a published change reaches them at once.
     services.page_changed(page=page)
+
+
+def news_published(sender, instance, **kwargs):
+    """A consultation's news page published: its followers who asked for news are told (once per page).
+
+    Wagtail's ``after_publish_page`` hook runs only for the editor's own "Publish"; an approval in the
+    moderators' workflow and scheduled publishing send this signal instead, as the editor's publish does."""
+    services.notify_news(news_page_id=instance.pk)
+
+
+page_published.connect(news_published, sender=NewsPage, dispatch_uid="participation.news_published")
 
 
 @hooks.register("on_serve_page")

@@ -32,7 +32,7 @@ pages' forms; its socket brings it the room's poll); enter paper (a sheet of cou
 (hide a comment in the admin); present (show a slide in the room from the presenter's console); show on screen
 (the kiosk page and its socket); import twin (upload a file in the admin); export (a consultation's
 contributions and results, in the admin); delete account (one's own, in the
-account area); open admin (/admin/).
+account area); follow (the button on a consultation's page); open admin (/admin/).
 
 Expected outcome: the status (HTTP, or for sockets 101 admitted / a close code 4000 + the HTTP status / the
 status of a socket's answer to a vote), then for writes "+" (in the database) or "-" (nothing written), then
@@ -47,7 +47,14 @@ import pytest
 from django.db import transaction
 from django.utils import translation
 
-from participation.rules import CONFIRMED, LOGGED_IN, PARTICIPATION_OPEN, REQUIREMENTS
+from participation.rules import (
+    ACCOUNT_CONFIRMED,
+    ACCOUNT_LOGGED_IN,
+    CONFIRMED,
+    LOGGED_IN,
+    PARTICIPATION_OPEN,
+    REQUIREMENTS,
+)
 from tests.support import permission_matrix as matrix
 
 # What people are told (in English: the browsers ask for it), by the keys the table uses.
@@ -68,6 +75,8 @@ TOLD = {
     "no permission": "Sorry, you do not have permission to access this area.",
     "login": "/accounts/login/?next=",
     "staff stay": "Staff accounts cannot be deleted here; please ask an administrator.",
+    "follow log in": ACCOUNT_LOGGED_IN.message,
+    "follow confirm": ACCOUNT_CONFIRMED.message,
 }
 
 # fmt: off
@@ -1361,6 +1370,52 @@ TABLE = [
     ("admin",        "vote",         "delete account",    "site",   "403 - staff stay"),
     ("admin",        "evaluate",     "delete account",    "site",   "403 - staff stay"),
     ("admin",        "draft",        "delete account",    "site",   "403 - staff stay"),
+    # follow a consultation, site (accounts with a confirmed address, in every phase; unpublished: no page)
+    ("visitor",      "inform",       "follow",            "site",   "403 - follow log in"),
+    ("visitor",      "participate",  "follow",            "site",   "403 - follow log in"),
+    ("visitor",      "vote",         "follow",            "site",   "403 - follow log in"),
+    ("visitor",      "evaluate",     "follow",            "site",   "403 - follow log in"),
+    ("visitor",      "draft",        "follow",            "site",   "404 -"),
+    ("unverified",   "inform",       "follow",            "site",   "403 - follow confirm"),
+    ("unverified",   "participate",  "follow",            "site",   "403 - follow confirm"),
+    ("unverified",   "vote",         "follow",            "site",   "403 - follow confirm"),
+    ("unverified",   "evaluate",     "follow",            "site",   "403 - follow confirm"),
+    ("unverified",   "draft",        "follow",            "site",   "404 -"),
+    ("citizen",      "inform",       "follow",            "site",   "302 +"),
+    ("citizen",      "participate",  "follow",            "site",   "302 +"),
+    ("citizen",      "vote",         "follow",            "site",   "302 +"),
+    ("citizen",      "evaluate",     "follow",            "site",   "302 +"),
+    ("citizen",      "draft",        "follow",            "site",   "404 -"),
+    ("room device",  "inform",       "follow",            "site",   "403 - follow log in"),
+    ("room device",  "participate",  "follow",            "site",   "403 - follow log in"),
+    ("room device",  "vote",         "follow",            "site",   "403 - follow log in"),
+    ("room device",  "evaluate",     "follow",            "site",   "403 - follow log in"),
+    ("room device",  "draft",        "follow",            "site",   "404 -"),
+    ("terminal",     "inform",       "follow",            "site",   "403 - follow log in"),
+    ("terminal",     "participate",  "follow",            "site",   "403 - follow log in"),
+    ("terminal",     "vote",         "follow",            "site",   "403 - follow log in"),
+    ("terminal",     "evaluate",     "follow",            "site",   "403 - follow log in"),
+    ("terminal",     "draft",        "follow",            "site",   "404 -"),
+    ("screen",       "inform",       "follow",            "site",   "403 - follow log in"),
+    ("screen",       "participate",  "follow",            "site",   "403 - follow log in"),
+    ("screen",       "vote",         "follow",            "site",   "403 - follow log in"),
+    ("screen",       "evaluate",     "follow",            "site",   "403 - follow log in"),
+    ("screen",       "draft",        "follow",            "site",   "404 -"),
+    ("moderator",    "inform",       "follow",            "site",   "302 +"),
+    ("moderator",    "participate",  "follow",            "site",   "302 +"),
+    ("moderator",    "vote",         "follow",            "site",   "302 +"),
+    ("moderator",    "evaluate",     "follow",            "site",   "302 +"),
+    ("moderator",    "draft",        "follow",            "site",   "404 -"),
+    ("editor",       "inform",       "follow",            "site",   "302 +"),
+    ("editor",       "participate",  "follow",            "site",   "302 +"),
+    ("editor",       "vote",         "follow",            "site",   "302 +"),
+    ("editor",       "evaluate",     "follow",            "site",   "302 +"),
+    ("editor",       "draft",        "follow",            "site",   "404 -"),
+    ("admin",        "inform",       "follow",            "site",   "302 +"),
+    ("admin",        "participate",  "follow",            "site",   "302 +"),
+    ("admin",        "vote",         "follow",            "site",   "302 +"),
+    ("admin",        "evaluate",     "follow",            "site",   "302 +"),
+    ("admin",        "draft",        "follow",            "site",   "404 -"),
     # open admin, site
     ("visitor",      "inform",       "open admin",        "site",   "302 admin login"),
     ("visitor",      "participate",  "open admin",        "site",   "302 admin login"),
@@ -1441,6 +1496,7 @@ ENTRY_POINTS = {
     ("import twin", "site"): matrix.import_twin,
     ("export", "site"): matrix.export,
     ("delete account", "site"): matrix.delete_account,
+    ("follow", "site"): matrix.follow,
     ("open admin", "site"): matrix.open_admin,
 }
 

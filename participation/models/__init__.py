@@ -1,5 +1,5 @@
 """The domain's data: consultations and proposals, participants, contributions, votes, polls, paper
-entries, the twin and its imports, exports.
+entries, news, follows and notifications, the twin and its imports, exports.
 
 Models hold data and the invariants the database can keep (constraints,
 field validation). Who may do what lives in ``participation.rules``, every
@@ -11,6 +11,14 @@ from participation.models.analog import AnalogCount, AnalogEntry
 from participation.models.contributions import Channel, Contribution, ModerationState
 from participation.models.exports import ExportFormat, ExportJob
 from participation.models.jobs import JobStatus
+from participation.models.news import NewsPage
+from participation.models.notifications import (
+    Delivery,
+    Follow,
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+)
 from participation.models.pages import (
     ConsultationPage,
     ModerationMode,
@@ -58,11 +66,17 @@ __all__ = [
     "ConsultationPage",
     "ConsultationTwinFeature",
     "Contribution",
+    "Delivery",
     "ExportFormat",
     "ExportJob",
+    "Follow",
     "JobStatus",
     "ModerationMode",
     "ModerationState",
+    "NewsPage",
+    "Notification",
+    "NotificationKind",
+    "NotificationSettings",
     "Participant",
     "ParticipantKind",
     "Phase",

@@ -124,7 +124,7 @@ class ConsultationPage(ServedByView, Page):
         ),
         InlinePanel("twin_feature_links", heading=_("Twin objects under discussion"), label=_("Twin object")),
     ]
-    subpage_types = ["participation.ProposalPage"]
+    subpage_types = ["participation.ProposalPage", "participation.NewsPage"]
     template = "participation/consultation_page.html"
 
     class Meta:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q
 
-from participation.models import Contribution, PollAnswer, PollChoice, Question, Upvote, Vote
+from participation.models import (
+    Contribution,
+    Follow,
+    NotificationKind,
+    NotificationSettings,
+    PollAnswer,
+    PollChoice,
+    Question,
+    Upvote,
+    Vote,
+)
 
 
 def account_contributions(*, user) -> dict:
@@ -59,6 +69,23 @@ def account_contributions(*, user) -> dict:
             for q in questions
         ],
         "upvoted_questions": [{"text": u.question.text, "created_at": u.created_at.isoformat()} for u in upvotes],
+        **_following(user),
+    }
+
+
+def _following(user) -> dict:
+    """The consultations ``user`` follows and the notifications they asked for."""
+    follows = Follow.objects.filter(user=user).select_related("consultation").order_by("created_at", "pk")
+    chosen = NotificationSettings.objects.filter(user=user).first()
+    return {
+        "follows": [{"consultation": f.consultation.title, "since": f.created_at.isoformat()} for f in follows],
+        "notification_settings": {
+            "kinds": [kind for kind in NotificationKind.values if chosen.wants(kind)],
+            "delivery": chosen.delivery,
+            "language": chosen.language,
+        }
+        if chosen
+        else None,
     }
 
 

@@ -9,7 +9,21 @@ from participation.services.accounts import forget_account
 from participation.services.analog import enter_paper_counts, transcribe_postcard
 from participation.services.contributions import moderate_contribution, post_contribution, tie_to_twin_feature
 from participation.services.exports import delete_expired_exports, download_name, run_export_job, start_export
-from participation.services.pages import add_consultation, add_proposal, tie_twin_features
+from participation.services.follows import follow_consultation, unfollow_consultation
+from participation.services.notification_mail import Sent, send_digest, send_notification
+from participation.services.notifications import (
+    notify_moderation_decision,
+    notify_news,
+    notify_official_answer,
+    notify_phase_changed,
+    notify_reply,
+    queue_daily_digests,
+    read_unsubscribe_token,
+    save_notification_settings,
+    unsubscribe,
+    unsubscribe_token,
+)
+from participation.services.pages import add_consultation, add_news, add_proposal, tie_twin_features
 from participation.services.participants import (
     device_participant,
     device_participants,
@@ -37,7 +51,9 @@ from participation.services.votes import Ballot, cast_vote, cast_votes
 
 __all__ = [
     "Ballot",
+    "Sent",
     "add_consultation",
+    "add_news",
     "add_poll",
     "add_proposal",
     "answer_poll",
@@ -50,19 +66,30 @@ __all__ = [
     "device_participants",
     "download_name",
     "enter_paper_counts",
+    "follow_consultation",
     "forget_account",
     "import_twin_file",
     "moderate_contribution",
     "moderate_question",
     "new_participant_key",
+    "notify_moderation_decision",
+    "notify_news",
+    "notify_official_answer",
+    "notify_phase_changed",
+    "notify_reply",
     "page_changed",
     "participant_of",
     "post_contribution",
     "publish_after_commit",
+    "queue_daily_digests",
+    "read_unsubscribe_token",
     "reset_poll",
     "reveal_poll",
     "run_export_job",
     "run_twin_import_job",
+    "save_notification_settings",
+    "send_digest",
+    "send_notification",
     "set_poll_state",
     "start_export",
     "start_terminal_session",
@@ -72,6 +99,9 @@ __all__ = [
     "tie_twin_features",
     "transcribe_postcard",
     "twin_changed",
+    "unfollow_consultation",
+    "unsubscribe",
+    "unsubscribe_token",
     "upvote_question",
     "warm_twin_tiles",
 ]

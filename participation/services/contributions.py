@@ -16,6 +16,7 @@ from participation.models import (
     TwinFeature,
 )
 from participation.rules import account_of, require
+from participation.services.notifications import notify_reply
 from participation.services.participants import participant_of
 from participation.services.places import check_twin_feature, clean_place
 from participation.services.results import publish_after_commit
@@ -81,6 +82,8 @@ def post_contribution(
     )
     if state == ModerationState.APPROVED:
         publish_after_commit(consultation.pk)
+        if parent is not None:
+            notify_reply(contribution_id=contribution.pk)  # queued with this write, mailed after its commit
     return contribution
 
 

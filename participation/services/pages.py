@@ -11,6 +11,7 @@ from wagtail.models import Page
 from participation.models import (
     ConsultationPage,
     ConsultationTwinFeature,
+    NewsPage,
     ProposalPage,
     ProposalTwinFeature,
     TwinFeature,
@@ -27,6 +28,15 @@ def add_consultation(*, parent: Page, **fields) -> ConsultationPage:
 @transaction.atomic
 def add_proposal(*, consultation: ConsultationPage, **fields) -> ProposalPage:
     return consultation.add_child(instance=ProposalPage(**fields))
+
+
+@transaction.atomic
+def add_news(*, consultation: ConsultationPage, **fields) -> NewsPage:
+    """A news item of ``consultation``, published as staff publish it (a revision): its followers are told."""
+    news = consultation.add_child(instance=NewsPage(live=False, **fields))
+    news.save_revision().publish()
+    news.refresh_from_db()
+    return news
 
 
 @transaction.atomic

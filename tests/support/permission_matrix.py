@@ -34,6 +34,7 @@ from participation.models import (
     AnalogEntry,
     Contribution,
     ExportJob,
+    Follow,
     ModerationState,
     PollAnswer,
     PollState,
@@ -334,6 +335,12 @@ def delete_account(client: Client, world: World) -> Observed:
         accounts = counted(get_user_model(), pk=user.pk)
     body = {"password": PASSWORD, "contributions": "keep"}
     return _write(lambda: client.post("/accounts/delete/", body), accounts)
+
+
+def follow(client: Client, world: World) -> Observed:
+    """Follow the consultation with the button on its page."""
+    url = f"/consultations/{world.consultation.pk}/follow/"
+    return _write(lambda: client.post(url, {"action": "follow"}), counted(Follow, consultation=world.consultation))
 
 
 def open_admin(client: Client, world: World) -> Observed:
