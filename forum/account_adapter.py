@@ -7,13 +7,11 @@ internal name, or whatever Host header a stranger sent along with a password res
 
 from __future__ import annotations
 
-from email.utils import formataddr, parseaddr
-
 from allauth.account.adapter import DefaultAccountAdapter
-from django.conf import settings
 
 from forum.selectors import public_site, public_url, site_name
 from participation.inputs import client_key
+from participation.selectors import mail_sender
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,8 +25,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_from_email(self) -> str:
         """DEFAULT_FROM_EMAIL, with the site's name shown as the sender unless it names one itself."""
-        name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-        return settings.DEFAULT_FROM_EMAIL if name else formataddr((site_name(), address))
+        return mail_sender()
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # allauth builds its links (activate_url, password_reset_url, signup_url) on the request's host.

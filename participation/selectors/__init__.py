@@ -94,7 +94,13 @@ from participation.selectors.scene import (
     scene_feature_collection,
     twin_buildings_in_area,
 )
-from participation.selectors.sites import SiteProfile, forget_site_profile, site_profile, site_profile_for_request
+from participation.selectors.sites import (
+    SiteProfile,
+    forget_site_profile,
+    mail_sender,
+    site_profile,
+    site_profile_for_request,
+)
 from participation.selectors.twin import (
     TWIN_HEAVY_FIELDS,
     linked_twin_features,
@@ -165,6 +171,7 @@ __all__ = [
     "linked_twin_features",
     "located",
     "located_contribution_count",
+    "mail_sender",
     "map_contribution_rows",
     "map_contributions",
     "map_contributions_extent",

@@ -7,6 +7,7 @@ profile (``forget_site_profile``, connected in ``ParticipationConfig.ready``): n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.cache import cache
@@ -81,6 +82,13 @@ def site_profile_for_request(request) -> SiteProfile:
                 cache.set(_by_host_key(), {**by_host, host: profile}, CACHE_SECONDS)
         request._site_profile = profile
     return profile
+
+
+def mail_sender(profile: SiteProfile | None = None) -> str:
+    """DEFAULT_FROM_EMAIL, with the site's name (of ``profile``, else the default site's) shown as the sender
+    unless it names one itself."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return settings.DEFAULT_FROM_EMAIL if name else formataddr(((profile or site_profile()).full_name, address))
 
 
 def forget_site_profile(sender=None, instance=None, **kwargs) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from email.utils import formataddr, parseaddr
 from enum import Enum
 from urllib.parse import urlsplit
 
@@ -35,6 +34,7 @@ from participation.models import (
     NotificationSettings,
     Phase,
 )
+from participation.selectors import mail_sender, site_profile
 from participation.services.notifications import ALL_KINDS, unsubscribe_token
 
 logger = logging.getLogger(__name__)
@@ -57,17 +57,6 @@ class Item:
     text: str
     link: str
     link_text: str
-
-
-def site_name() -> str:
-    """The name the site goes by, as in its header (forum.selectors.site_name, which the domain cannot import)."""
-    return f"{settings.SITE_NAME} {settings.CITY_NAME}".strip()
-
-
-def sender() -> str:
-    """DEFAULT_FROM_EMAIL, with the site's name shown as the sender unless it names one itself."""
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return settings.DEFAULT_FROM_EMAIL if name else formataddr((site_name(), address))
 
 
 def public_link(address: str, fragment: str = "") -> str:
@@ -167,7 +156,7 @@ def _message(chosen: NotificationSettings, items: list[Item], *, subject: str, k
         reverse("participation:notifications-unsubscribe", args=[unsubscribe_token(user_id=chosen.user_id, kind=kind)])
     )
     context = {
-        "site_name": site_name(),
+        "site_name": site_profile().full_name,
         "items": items,
         "subject": subject,
         "digest": len(items) > 1 or kind == ALL_KINDS,
@@ -179,7 +168,7 @@ def _message(chosen: NotificationSettings, items: list[Item], *, subject: str, k
     mail = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("participation/mail/notification.txt", context),
-        from_email=sender(),
+        from_email=mail_sender(),
         to=[chosen.user.email],
         headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
@@ -215,7 +204,9 @@ def send_notification(*, notification_id: int) -> Sent:
                 with translation.override(chosen.language):
                     item = _item(notification)
                     if item is not None:
-                        mail = _message(chosen, [item], subject=f"{site_name()}: {item.title}", kind=notification.kind)
+                        mail = _message(
+                            chosen, [item], subject=f"{site_profile().full_name}: {item.title}", kind=notification.kind
+                        )
             if item is None:
                 notification.delete()
                 return Sent.NOTHING
@@ -251,7 +242,7 @@ def send_digest(*, user_id: int) -> Sent:
                         "%(site)s: %(count)s new notification today",
                         "%(site)s: %(count)s new notifications today",
                         len(items),
-                    ) % {"site": site_name(), "count": len(items)}
+                    ) % {"site": site_profile().full_name, "count": len(items)}
                     mail = _message(chosen, items, subject=subject, kind=ALL_KINDS)
             Notification.objects.filter(pk__in=dropped).delete()
             if not items:

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from participation.models import TwinImportJob, TwinImportStatus
-from participation.selectors import site_profile
+from participation.selectors import mail_sender, site_profile
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def mail_twin_import_finished(*, job_id: int) -> bool:
             with translation.override(job.language or settings.LANGUAGE_CODE):
                 subject, body = _message(job)
             TwinImportJob.objects.filter(pk=job_id).update(mail_sent_at=timezone.now())
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [job.started_by.email])
+            send_mail(subject, body, mail_sender(), [job.started_by.email])
     except Exception:
         logger.exception("twin import %s: the mail to its starter was not sent", job_id)
         return False
