@@ -8,7 +8,13 @@ One module per topic; every model is importable from here.
 """
 
 from participation.models.analog import AnalogCount, AnalogEntry
-from participation.models.contributions import Channel, Contribution, ModerationState
+from participation.models.contributions import (
+    Channel,
+    Contribution,
+    ContributionRevision,
+    ModerationState,
+    OfficialAnswer,
+)
 from participation.models.exports import ExportFormat, ExportJob
 from participation.models.jobs import JobStatus
 from participation.models.pages import (
@@ -56,11 +62,13 @@ __all__ = [
     "ConsultationPage",
     "ConsultationTwinFeature",
     "Contribution",
+    "ContributionRevision",
     "ExportFormat",
     "ExportJob",
     "JobStatus",
     "ModerationMode",
     "ModerationState",
+    "OfficialAnswer",
     "Participant",
     "ParticipantKind",
     "Phase",

@@ -9,6 +9,8 @@ from participation.services.accounts import forget_account
 from participation.services.analog import enter_paper_counts, transcribe_postcard
 from participation.services.contributions import moderate_contribution, post_contribution, tie_to_twin_feature
 from participation.services.exports import delete_expired_exports, download_name, run_export_job, start_export
+from participation.services.official_answers import answer_contribution
+from participation.services.own_contributions import edit_contribution, withdraw_contribution
 from participation.services.pages import add_consultation, add_proposal, tie_twin_features
 from participation.services.participants import (
     device_participant,
@@ -40,6 +42,7 @@ __all__ = [
     "add_consultation",
     "add_poll",
     "add_proposal",
+    "answer_contribution",
     "answer_poll",
     "answer_question_now",
     "ask_question",
@@ -49,6 +52,7 @@ __all__ = [
     "device_participant",
     "device_participants",
     "download_name",
+    "edit_contribution",
     "enter_paper_counts",
     "forget_account",
     "import_twin_file",
@@ -74,4 +78,5 @@ __all__ = [
     "twin_changed",
     "upvote_question",
     "warm_twin_tiles",
+    "withdraw_contribution",
 ]

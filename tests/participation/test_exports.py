@@ -178,13 +178,15 @@ def test_the_workbook_has_a_sheet_per_kind_with_the_contributions_votes_polls_an
         "Latitude",
         "Longitude",
         "Geometry type",
+        "Edited",
+        "Official answer",
     ]
     by_id = {row[0]: row for row in contributions[1:]}
     located = by_id[scene["located"].pk]
     assert located[1:5] == [scene["consultation"].pk, scene["trees"].pk, "Mehr Bäume", None]
     assert located[5] == "Hier fehlt Schatten, Grüße"
     assert located[7:9] == ["online", "published"]
-    assert located[12:] == [52.012, 4.364, "Point"]
+    assert located[12:] == [52.012, 4.364, "Point", None, None]
     created = timezone.localtime(scene["located"].created_at).replace(tzinfo=None, microsecond=0)
     assert located[6] == created
     assert by_id[scene["reply"].pk][4] == scene["located"].pk
