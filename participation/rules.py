@@ -266,6 +266,7 @@ REQUIREMENTS: dict[str, list[Requirement]] = {
     ],
     "participation.edit_contribution": [
         LOGGED_IN,
+        CONFIRMED,
         OWN_CONTRIBUTION,
         Requirement("not_withdrawn", is_not_withdrawn, NotAllowed, _("This contribution has been withdrawn.")),
         Requirement(
