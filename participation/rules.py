@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from participation.errors import NotAllowed, PhaseClosed, ServiceError
-from participation.models import Participant, PollState, VotingMethod
+from participation.models import ModerationState, Participant, PollState, VotingMethod
 
 MODERATORS_GROUP = "Moderators"
 
@@ -171,6 +171,11 @@ def is_not_withdrawn(actor, contribution) -> bool:
 
 
 @rules.predicate
+def is_not_hidden(actor, contribution) -> bool:
+    return contribution.moderation_state != ModerationState.HIDDEN
+
+
+@rules.predicate
 def contribution_consultation_is_published(actor, contribution) -> bool:
     return contribution.consultation.live
 
@@ -269,6 +274,7 @@ REQUIREMENTS: dict[str, list[Requirement]] = {
         CONFIRMED,
         OWN_CONTRIBUTION,
         Requirement("not_withdrawn", is_not_withdrawn, NotAllowed, _("This contribution has been withdrawn.")),
+        Requirement("not_hidden", is_not_hidden, NotAllowed, _("This contribution has been hidden by the moderation.")),
         Requirement(
             "published", contribution_consultation_is_published, NotAllowed, _("This consultation is not published.")
         ),

@@ -44,7 +44,8 @@ def _own(request, pk: int):
 
 
 def _refused(request, requirement):
-    return render(request, "forum/own_contribution_refused.html", {"refused": requirement.message}, status=403)
+    status = requirement.error.status
+    return render(request, "forum/own_contribution_refused.html", {"refused": requirement.message}, status=status)
 
 
 @login_required

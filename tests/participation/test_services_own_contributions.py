@@ -209,3 +209,11 @@ def test_a_withdrawn_contribution_and_its_replies_leave_every_public_read(withdr
     gone = Contribution.objects.get(pk=withdrawn_world["gone"].pk)
     assert gone.text == "Wird zurückgezogen" and gone.deleted_at is not None
     assert Contribution.objects.get(pk=withdrawn_world["reply"].pk).deleted_at is None
+
+
+def test_a_hidden_contribution_is_not_changed(citizen, comment, moderator, english):
+    services.moderate_contribution(moderator=moderator, contribution=comment, state=ModerationState.HIDDEN)
+    with pytest.raises(NotAllowed, match="hidden by the moderation"):
+        services.edit_contribution(author=citizen, contribution=comment, text="Umgeschrieben")
+    services.withdraw_contribution(author=citizen, contribution=comment)  # withdrawing it still works
+    assert Contribution.objects.get(pk=comment.pk).deleted_at is not None
