@@ -61,7 +61,7 @@ def test_changing_the_answer_keeps_who_wrote_it_first(moderator, editor, comment
 
 def test_only_staff_who_answer_for_the_city_may(comment, citizen, english):
     for nobody in (citizen, factories.CitizenFactory(is_staff=True)):
-        with pytest.raises(NotAllowed, match="Only moderators and editors can answer for the city."):
+        with pytest.raises(NotAllowed, match=r"^Only moderators and editors can answer for the city\.$"):
             services.answer_contribution(staff=nobody, contribution=comment, text="Ich antworte für die Stadt")
     assert not OfficialAnswer.objects.exists()
 

@@ -86,11 +86,12 @@ def test_the_refusal_is_german_too(citizen, comment, clock):
     assert "Zurückziehen können Sie ihn weiterhin" in str(refused.value)
 
 
-def test_the_text_is_checked_as_a_new_comments(citizen, comment, settings):
-    for text, message in (("   ", "Please write something"), ("x" * (settings.CONTRIBUTION_MAX_LENGTH + 1), "2000")):
+def test_the_text_is_checked_as_a_new_comments(citizen, comment, settings, english):
+    too_long = "x" * (settings.CONTRIBUTION_MAX_LENGTH + 1)
+    for text, message in (("   ", "Please write something."), (too_long, "Please keep it to 2000 characters")):
         with pytest.raises(InvalidInput) as refused:
             services.edit_contribution(author=citizen, contribution=comment, text=text)
-        assert refused.value.field == "text"
+        assert refused.value.field == "text" and message in refused.value.message
     assert Contribution.objects.get(pk=comment.pk).text == "Mehr Bänke am Ufer"
 
 
