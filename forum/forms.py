@@ -76,8 +76,8 @@ class PublicNameForm(forms.Form):
         label=_("Public name"),
         max_length=150,
         help_text=_(
-            "Shown with your comments on the pages and in the open data. A pseudonym is fine; letters, digits and "
-            ". + - _ only. Your e-mail address is never shown."
+            "Shown with your comments on the pages. A pseudonym is fine; letters, digits and . + - _ only. Your "
+            "e-mail address is never shown."
         ),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )

@@ -74,14 +74,11 @@ class OfficialAnswerSerializer(serializers.Serializer):
 
 
 class ContributionSerializer(serializers.ModelSerializer):
-    """A published comment, with the public name it is shown under on the pages (a pseudonym its author chose;
-    never an e-mail address or an account id) and the city's official answer, if any."""
+    """A published comment, with the city's official answer, if any. The author is left out, their public name
+    too: the open API carries no personal data (the pages show the public name; open data is reused anywhere)."""
 
     location = serializers.SerializerMethodField()
     geometry = serializers.JSONField(help_text="GeoJSON Point, LineString or Polygon in WGS84, or null.")
-    author_name = serializers.SerializerMethodField(
-        help_text="The public name shown with it, or null (a deleted account, the forum room, paper)."
-    )
     official_answer = serializers.SerializerMethodField(help_text="The city's official answer, or null.")
 
     class Meta:
@@ -95,15 +92,11 @@ class ContributionSerializer(serializers.ModelSerializer):
             "channel",
             "created_at",
             "edited_at",
-            "author_name",
             "location",
             "geometry",
             "twin_feature",
             "official_answer",
         ]
-
-    def get_author_name(self, contribution) -> str | None:
-        return contribution.author.username if contribution.author_id else None
 
     @extend_schema_field(OfficialAnswerSerializer(allow_null=True))
     def get_official_answer(self, contribution) -> dict | None:

@@ -84,10 +84,9 @@ def own_pending_comments(*, user, consultation: ConsultationPage, proposal: Prop
 
 
 def public_contribution_list(*, consultation_id: int | None = None, proposal_id: int | None = None) -> QuerySet:
-    """Public contributions in the order they were written, with their public name and official answer: the open
-    API's list."""
+    """Public contributions in the order they were written, with their official answer: the open API's list."""
     contributions = public_contributions(consultation_id=consultation_id, proposal_id=proposal_id)
-    return contributions.select_related("author", "official_answer").order_by("created_at", "id")
+    return contributions.select_related("official_answer").order_by("created_at", "id")
 
 
 def comment_wall(*, consultation_id: int, limit: int = WALL_SIZE) -> list[dict]:
