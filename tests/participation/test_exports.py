@@ -253,6 +253,9 @@ def test_headings_and_labels_are_in_the_language_of_who_asked(scene):
 
 
 def test_the_zip_has_a_csv_per_kind_in_utf8_with_a_bom_and_semicolons(scene):
+    services.answer_contribution(
+        staff=scene["moderator"], contribution=scene["located"], text="Wir pflanzen im Herbst."
+    )
     job = exported(scene, ExportFormat.CSV)
 
     assert job.status == JobStatus.DONE, job.error
@@ -264,7 +267,7 @@ def test_the_zip_has_a_csv_per_kind_in_utf8_with_a_bom_and_semicolons(scene):
     assert "Grüße".encode() in data and b"\r\n" in data
     assert len(rows) == 1 + 5 + len(EVIL)
     by_id = {row[0]: row for row in rows[1:]}
-    assert by_id[str(scene["located"].pk)][12:] == ["52.012", "4.364", "Point"]
+    assert by_id[str(scene["located"].pk)][12:] == ["52.012", "4.364", "Point", "", "Wir pflanzen im Herbst."]
     assert by_id[str(scene["on_building"].pk)][10:12] == ["DEBY_123", "Rathaus"]
 
     _data, votes = csv_rows(path, "votes.csv")
