@@ -54,7 +54,7 @@ def edit_own_contribution(request, pk: int):
     """Changing one's contribution within CONTRIBUTION_EDIT_MINUTES of posting; after that, a clear refusal."""
     contribution = _own(request, pk)
     refused = refusal("participation.edit_contribution", request.user, contribution)
-    if refused is not None and request.method == "GET":
+    if refused is not None:
         return _refused(request, refused)
     form = ContributionTextForm(request.POST or None, initial={"text": contribution.text})
     status = 200
@@ -66,8 +66,8 @@ def edit_own_contribution(request, pk: int):
                 services.edit_contribution(
                     author=request.user, contribution=contribution, text=form.cleaned_data["text"]
                 )
-            except ServiceError as error:
-                if error.status == 403 or error.field != "text":
+            except ServiceError as error:  # the text refused, or the minutes ran out since the check above
+                if error.field != "text":
                     return render(
                         request, "forum/own_contribution_refused.html", {"refused": error.message}, status=error.status
                     )

@@ -84,6 +84,7 @@ def test_a_citizen_comments_edits_within_the_minutes_and_withdraws(context, demo
     expect(page.get_by_role("status")).to_contain_text("Your contribution has been withdrawn.")
     expect(page.locator(".own-contributions li", has_text="Mehr Bänke und Bäume")).to_contain_text("Withdrawn")
     audit.check(page, "my contributions and votes, one withdrawn")
+    page.screenshot(path="/tmp/own-contributions.png", full_page=True)
     page.goto(demo.consultation.url)
     expect(page.locator("#comments")).not_to_contain_text("Mehr Bänke und Bäume am Wasser")
 
