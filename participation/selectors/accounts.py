@@ -13,8 +13,8 @@ def account_contribution_list(*, user) -> QuerySet:
     its page and the city's answer: the account area's list (a page of it in a fixed number of queries)."""
     return (
         Contribution.objects.filter(author=user)
-        .select_related("consultation", "proposal", "official_answer")
-        .defer("consultation__body", "geometry")
+        .select_related("consultation__locale", "proposal", "official_answer")
+        .defer("consultation__body", "proposal__body", "geometry")
         .order_by("-created_at", "-id")
     )
 
@@ -29,7 +29,12 @@ def account_counts(*, user) -> dict[str, int]:
 
 def account_votes(*, user) -> QuerySet:
     """The account's votes, one per proposal, with the proposal, newest first."""
-    return Vote.objects.filter(participant__user=user).select_related("proposal").order_by("-updated_at", "-id")
+    return (
+        Vote.objects.filter(participant__user=user)
+        .select_related("proposal__locale")
+        .defer("proposal__body")
+        .order_by("-updated_at", "-id")
+    )
 
 
 def account_contributions(*, user) -> dict:
