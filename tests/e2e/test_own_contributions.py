@@ -9,8 +9,10 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from playwright.sync_api import expect
 
-from tests.support.browser import PageAudit, wait_for_map
-from tests.support.factories import CitizenFactory
+from participation import services
+from participation.models import Contribution
+from tests.support.browser import PageAudit, ready, wait_for_map
+from tests.support.factories import CitizenFactory, moderator
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -46,6 +48,16 @@ def test_a_citizen_comments_edits_within_the_minutes_and_withdraws(context, demo
     expect(page.get_by_role("status")).to_contain_text("Your comment is published")
     mine = page.locator("#comments li.comment", has_text="Mehr Bänke am Wasser")
     expect(mine).to_contain_text("Uferfreundin")
+
+    # The city answers it: a block under the comment, with a heading that says what it is; axe finds nothing.
+    comment = Contribution.objects.get(text="Mehr Bänke am Wasser, bitte.")
+    services.answer_contribution(staff=moderator(), contribution=comment, text="Im Mai kommen zwei Bänke.")
+    page.reload()
+    ready(page)
+    answer = mine.locator(".official-answer")
+    expect(answer.get_by_role("heading", name="Official answer of the city")).to_be_visible()
+    expect(answer).to_contain_text("Im Mai kommen zwei Bänke.")
+    audit.check(page, "consultation with an official answer")
 
     # "My account": every section, the public name in its field; axe finds nothing; a picture for the record.
     nav.get_by_role("link", name="My account").click()

@@ -78,9 +78,9 @@ def test_the_answer_is_on_the_page_and_in_the_api(moderator, comment):
 
     http = Client(HTTP_ACCEPT_LANGUAGE="de")
     page = http.get(comment.consultation.url).content.decode()
-    assert 'aria-label="Stellungnahme der Stadt"' in page
-    block = page.split('class="official-answer"', 1)[1].split("</aside>", 1)[0]
-    assert "Stellungnahme der Stadt" in block and "Die Bänke kommen im Mai." in block
+    block = page.split('class="official-answer"', 1)[1].split("</div>", 1)[0]
+    assert '<h3 class="official-answer__label">Stellungnahme der Stadt</h3>' in block
+    assert "Die Bänke kommen im Mai." in block
 
     (item,) = http.get(f"/api/v1/contributions/?consultation={comment.consultation_id}").json()["results"]
     assert item["official_answer"]["text"] == "Die Bänke kommen im Mai."
