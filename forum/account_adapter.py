@@ -8,6 +8,8 @@ internal name, or whatever Host header a stranger sent along with a password res
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from forum.selectors import public_site, public_url, site_name
 from participation.inputs import client_key
@@ -19,6 +21,12 @@ class AccountAdapter(DefaultAccountAdapter):
         """What allauth's per-address limits count against: the daily hash of the address every limit uses
         (participation.inputs.client_key), never the address, which allauth would put in its cache keys."""
         return client_key(request)
+
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        """The account name is the public name shown with contributions: never an e-mail address."""
+        if "@" in username:
+            raise ValidationError(_("Please do not use an e-mail address as your public name."))
+        return super().clean_username(username, shallow=shallow)
 
     def format_email_subject(self, subject: str) -> str:
         return f"[{site_name()}] {subject}"

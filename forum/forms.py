@@ -2,6 +2,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
@@ -99,3 +100,28 @@ class DeleteAccountForm(forms.Form):
     @property
     def withdraw(self) -> bool:
         return self.cleaned_data["contributions"] == self.WITHDRAW
+
+
+class PublicNameForm(forms.Form):
+    """The name shown with one's contributions (the account name), on the account page."""
+
+    public_name = forms.CharField(
+        label=_("Public name"),
+        max_length=150,
+        help_text=_(
+            "Shown with your comments on the pages. A pseudonym is fine; letters, digits and . + - _ only. Your "
+            "e-mail address is never shown."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+
+class ContributionTextForm(forms.Form):
+    """A new text for one's own contribution (within the minutes it may still be changed)."""
+
+    text = forms.CharField(
+        label=_("Your text"),
+        max_length=settings.CONTRIBUTION_MAX_LENGTH,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )

@@ -498,6 +498,10 @@ SPECTACULAR_SETTINGS = {
 # --- Limits for what the public can write --------------------------------------------
 CONTRIBUTION_MAX_LENGTH = 2000
 RATELIMIT_CONTRIBUTIONS = os.environ.get("RATELIMIT_CONTRIBUTIONS", "10/m")
+# Minutes in which citizens may change what they posted (the earlier text is kept); withdrawing is always possible.
+CONTRIBUTION_EDIT_MINUTES = int(os.environ.get("CONTRIBUTION_EDIT_MINUTES", "15"))
+# Edits and withdrawals of one's own contributions, per account.
+RATELIMIT_OWN_CONTRIBUTIONS = os.environ.get("RATELIMIT_OWN_CONTRIBUTIONS", "20/m")
 RATELIMIT_VOTES = os.environ.get("RATELIMIT_VOTES", "60/m")
 # In the room, per phone (or terminal, or account) and per room session; never per address: a whole room
 # shares one public address behind the venue's Wi-Fi.

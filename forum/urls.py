@@ -14,6 +14,10 @@ handler500 = views.server_error
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("accounts/", views.account_overview, name="account"),
+    path("accounts/contributions/", views.own_contributions, name="own-contributions"),
+    path("accounts/contributions/<id:pk>/edit/", views.edit_own_contribution, name="own-contribution-edit"),
+    path("accounts/contributions/<id:pk>/withdraw/", views.withdraw_own_contribution, name="own-contribution-withdraw"),
     path("accounts/data/", views.account_data, name="account-data"),
     path("accounts/delete/", views.account_delete, name="account-delete"),
     *(

@@ -10,7 +10,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from participation import page_cache, selectors, services
-from participation.admin_views import exports, moderation, paper, twin_import, twin_objects
+from participation.admin_views import exports, moderation, official_answers, paper, twin_import, twin_objects
 from participation.models import ConsultationPage, NewsPage, ProposalPage, TwinFeature
 from participation.rules import allows
 
@@ -20,6 +20,11 @@ def moderation_urls():
     return [
         path("moderation/", moderation.ModerationQueue.as_view(), name="participation_moderation"),
         path("moderation/<id:pk>/", moderation.moderate, name="participation_moderate"),
+        path(
+            "participation/contributions/<id:pk>/answer/",
+            official_answers.OfficialAnswerView.as_view(),
+            name="participation_answer",
+        ),
     ]
 
 

@@ -68,11 +68,18 @@ class LocationSerializer(serializers.Serializer):
     longitude = serializers.FloatField(min_value=-180, max_value=180)
 
 
+class OfficialAnswerSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    answered_at = serializers.DateTimeField(source="updated_at", help_text="When it was written or last changed.")
+
+
 class ContributionSerializer(serializers.ModelSerializer):
-    """A published comment. The author is left out: the open API carries no personal data."""
+    """A published comment, with the city's official answer, if any. The author is left out, their public name
+    too: the open API carries no personal data (the pages show the public name; open data is reused anywhere)."""
 
     location = serializers.SerializerMethodField()
     geometry = serializers.JSONField(help_text="GeoJSON Point, LineString or Polygon in WGS84, or null.")
+    official_answer = serializers.SerializerMethodField(help_text="The city's official answer, or null.")
 
     class Meta:
         model = Contribution
@@ -84,10 +91,17 @@ class ContributionSerializer(serializers.ModelSerializer):
             "text",
             "channel",
             "created_at",
+            "edited_at",
             "location",
             "geometry",
             "twin_feature",
+            "official_answer",
         ]
+
+    @extend_schema_field(OfficialAnswerSerializer(allow_null=True))
+    def get_official_answer(self, contribution) -> dict | None:
+        answer = getattr(contribution, "official_answer", None)
+        return OfficialAnswerSerializer(answer).data if answer is not None else None
 
     @extend_schema_field(LocationSerializer(allow_null=True))
     def get_location(self, contribution) -> dict | None:

@@ -8,7 +8,13 @@ One module per topic; every model is importable from here.
 """
 
 from participation.models.analog import AnalogCount, AnalogEntry
-from participation.models.contributions import Channel, Contribution, ModerationState
+from participation.models.contributions import (
+    Channel,
+    Contribution,
+    ContributionRevision,
+    ModerationState,
+    OfficialAnswer,
+)
 from participation.models.exports import ExportFormat, ExportJob
 from participation.models.jobs import JobStatus
 from participation.models.news import NewsPage
@@ -66,6 +72,7 @@ __all__ = [
     "ConsultationPage",
     "ConsultationTwinFeature",
     "Contribution",
+    "ContributionRevision",
     "Delivery",
     "ExportFormat",
     "ExportJob",
@@ -77,6 +84,7 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "NotificationSettings",
+    "OfficialAnswer",
     "Participant",
     "ParticipantKind",
     "Phase",

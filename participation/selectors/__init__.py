@@ -4,7 +4,12 @@ Each selector runs a fixed number of queries, whatever the number of rows.
 One module per topic; the names are re-exported here.
 """
 
-from participation.selectors.accounts import account_contributions
+from participation.selectors.accounts import (
+    account_contribution_list,
+    account_contributions,
+    account_counts,
+    account_votes,
+)
 from participation.selectors.analog import current_paper_entries, paper_entries, paper_entry, paper_postcards
 from participation.selectors.boxes import BBox, area_box, box_meets, point_in
 from participation.selectors.contributions import (
@@ -14,6 +19,7 @@ from participation.selectors.contributions import (
     contribution_by_id,
     contributions_for_moderation,
     located,
+    official_answer_of,
     own_pending_comments,
     public_contribution_list,
     public_contributions,
@@ -138,7 +144,10 @@ __all__ = [
     "Scene",
     "SiteProfile",
     "Totals",
+    "account_contribution_list",
     "account_contributions",
+    "account_counts",
+    "account_votes",
     "answered",
     "area_box",
     "box_meets",
@@ -177,6 +186,7 @@ __all__ = [
     "map_contributions_extent",
     "next_phase_date",
     "notification_settings",
+    "official_answer_of",
     "open_consultations",
     "own_pending_comments",
     "own_vote",

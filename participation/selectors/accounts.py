@@ -1,8 +1,9 @@
-"""What the domain holds about one account, for its own download ("Meine Daten herunterladen")."""
+"""What the domain holds about one account: for its own download ("Meine Daten herunterladen") and for "My
+contributions and votes" in the account area."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from participation.models import (
     Contribution,
@@ -17,12 +18,42 @@ from participation.models import (
 )
 
 
+def account_contribution_list(*, user) -> QuerySet:
+    """Everything ``user`` wrote, newest first, whatever its state (published, waiting, hidden, withdrawn), with
+    its page and the city's answer: the account area's list (a page of it in a fixed number of queries)."""
+    return (
+        Contribution.objects.filter(author=user)
+        .select_related("consultation__locale", "proposal", "official_answer")
+        .defer("consultation__body", "proposal__body", "geometry")
+        .order_by("-created_at", "-id")
+    )
+
+
+def account_counts(*, user) -> dict[str, int]:
+    """How many contributions and votes the account has: the account overview's summary (two queries)."""
+    return {
+        "contributions": Contribution.objects.filter(author=user).count(),
+        "votes": Vote.objects.filter(participant__user=user).count(),
+    }
+
+
+def account_votes(*, user) -> QuerySet:
+    """The account's votes, one per proposal, with the proposal, newest first."""
+    return (
+        Vote.objects.filter(participant__user=user)
+        .select_related("proposal__locale")
+        .defer("proposal__body")
+        .order_by("-updated_at", "-id")
+    )
+
+
 def account_contributions(*, user) -> dict:
     """Everything ``user`` wrote, voted and answered, as plain JSON-ready data: their own data only."""
     own = Q(participant__user=user)
     contributions = (
         Contribution.objects.filter(Q(author=user) | own)
-        .select_related("consultation", "proposal", "twin_feature")
+        .select_related("consultation", "proposal", "twin_feature", "official_answer")
+        .prefetch_related("revisions")
         .order_by("created_at", "pk")
     )
     votes = Vote.objects.filter(own).select_related("proposal").order_by("created_at", "pk")
@@ -106,4 +137,17 @@ def _contribution(contribution: Contribution) -> dict:
             else None
         ),
         "twin_object": contribution.twin_feature.name if contribution.twin_feature else None,
+        "edited_at": contribution.edited_at.isoformat() if contribution.edited_at else None,
+        "earlier_texts": [
+            {"text": revision.text, "written_at": revision.written_at.isoformat()}
+            for revision in contribution.revisions.all()
+        ],
+        "official_answer": _answer(contribution),
     }
+
+
+def _answer(contribution: Contribution) -> dict | None:
+    answer = getattr(contribution, "official_answer", None)
+    if answer is None:
+        return None
+    return {"text": answer.text, "answered_at": answer.updated_at.isoformat()}

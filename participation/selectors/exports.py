@@ -59,6 +59,8 @@ _CONTRIBUTION_FIELDS = (
     "twin_feature__latitude",
     "twin_feature__longitude",
     *_TWIN,
+    "edited_at",
+    "official_answer__text",
 )
 
 
@@ -79,7 +81,7 @@ def _contributions(contributions: QuerySet) -> Iterator[dict]:
     for values in rows.iterator(chunk_size=CHUNK_SIZE):
         row = dict(zip(_CONTRIBUTION_FIELDS, values, strict=True))
         if row["deleted_at"] is not None:
-            row["state"], row["text"] = DELETED, ""  # deleted: what it said is not handed on
+            row["state"], row["text"] = DELETED, ""  # withdrawn: what it said is not handed on
         else:
             row["state"] = row["moderation_state"]
         if row["twin_feature_id"] is not None:
@@ -115,6 +117,8 @@ def contributions_table(*, consultation_id: int) -> Table:
         _("Latitude"),
         _("Longitude"),
         _("Geometry type"),
+        _("Edited"),
+        _("Official answer"),
     ]
 
     def rows() -> Iterator[list]:
@@ -136,6 +140,8 @@ def contributions_table(*, consultation_id: int) -> Table:
                 row["latitude"],
                 row["longitude"],
                 (row["geometry"] or {}).get("type", "") if isinstance(row["geometry"], dict) else "",
+                local(row["edited_at"]),
+                row["official_answer__text"] or "",
             ]
 
     count = _contribution_rows(consultation_id).count()

@@ -23,6 +23,8 @@ from participation.services.notifications import (
     unsubscribe,
     unsubscribe_token,
 )
+from participation.services.official_answers import answer_contribution
+from participation.services.own_contributions import edit_contribution, withdraw_contribution
 from participation.services.pages import add_consultation, add_news, add_proposal, tie_twin_features
 from participation.services.participants import (
     device_participant,
@@ -56,6 +58,7 @@ __all__ = [
     "add_news",
     "add_poll",
     "add_proposal",
+    "answer_contribution",
     "answer_poll",
     "answer_question_now",
     "ask_question",
@@ -65,6 +68,7 @@ __all__ = [
     "device_participant",
     "device_participants",
     "download_name",
+    "edit_contribution",
     "enter_paper_counts",
     "follow_consultation",
     "forget_account",
@@ -104,4 +108,5 @@ __all__ = [
     "unsubscribe_token",
     "upvote_question",
     "warm_twin_tiles",
+    "withdraw_contribution",
 ]

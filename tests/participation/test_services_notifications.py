@@ -380,3 +380,20 @@ def test_beat_builds_the_digests_daily():
     assert entry["schedule"].hour == {settings.NOTIFICATION_DIGEST_HOUR}
     assert entry["schedule"].minute == {0}
     assert QUEUE_DAILY_DIGESTS in app.tasks
+
+
+def test_answering_a_comment_for_the_city_mails_its_author_once_not_for_each_correction(
+    thread, mailoutbox, django_capture_on_commit_callbacks
+):
+    alice, _bob, comment = thread
+    wants(alice, NotificationKind.OFFICIAL_ANSWER, language="en")
+    clerk = factories.moderator()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer_contribution(staff=clerk, contribution=comment, text="Wir prüfen das bis zum Sommer.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer_contribution(staff=clerk, contribution=comment, text="Wir prüfen das bis Ende Juni.")
+
+    (mail,) = mailoutbox
+    assert mail.to == ["alice@example.org"]
+    assert mail.subject == "Bürgerforum Delft: Your comment has received an official answer"

@@ -36,6 +36,7 @@ from participation.models import (
     ExportJob,
     Follow,
     ModerationState,
+    OfficialAnswer,
     PollAnswer,
     PollState,
     TwinImportJob,
@@ -341,6 +342,34 @@ def follow(client: Client, world: World) -> Observed:
     """Follow the consultation with the button on its page."""
     url = f"/consultations/{world.consultation.pk}/follow/"
     return _write(lambda: client.post(url, {"action": "follow"}), counted(Follow, consultation=world.consultation))
+
+
+def _own_comment(client: Client, world: World) -> Contribution:
+    """A comment the browser's account wrote a moment ago (written straight, whatever the phase); without an
+    account, somebody else's."""
+    user = get_user(client)
+    if not user.is_authenticated:
+        return world.comment
+    return factories.comment(world.consultation, author=user, text="Mein Kommentar")
+
+
+def edit_own(client: Client, world: World) -> Observed:
+    comment = _own_comment(client, world)
+    url = f"/accounts/contributions/{comment.pk}/edit/"
+    changed = counted(Contribution, pk=comment.pk, text="Mein geänderter Kommentar")
+    return _write(lambda: client.post(url, {"text": "Mein geänderter Kommentar"}), changed)
+
+
+def withdraw_own(client: Client, world: World) -> Observed:
+    comment = _own_comment(client, world)
+    url = f"/accounts/contributions/{comment.pk}/withdraw/"
+    return _write(lambda: client.post(url), counted(Contribution, pk=comment.pk, deleted_at__isnull=False))
+
+
+def answer_officially(client: Client, world: World) -> Observed:
+    url = f"/admin/participation/contributions/{world.comment.pk}/answer/"
+    answers = counted(OfficialAnswer, contribution=world.comment)
+    return _write(lambda: client.post(url, {"text": "Die Stadt prüft das."}), answers)
 
 
 def open_admin(client: Client, world: World) -> Observed:
