@@ -229,6 +229,9 @@ TASKS_IN_BACKGROUND_WITHOUT_WORKER = env_bool("TASKS_IN_BACKGROUND_WITHOUT_WORKE
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "forum.clear_expired_sessions", "schedule": 24 * 3600},
     "delete-expired-exports": {"task": "participation.tasks.delete_expired_exports", "schedule": 3600},
+    # Open data downloads follow changes made after their results were published (a comment hidden, a paper
+    # count corrected) within the hour; unchanged ones are left as they are.
+    "refresh-open-data": {"task": "participation.tasks.refresh_open_data", "schedule": 3600},
 }
 
 # --- Accounts (django-allauth) ----------------------------------------------

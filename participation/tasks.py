@@ -9,6 +9,7 @@ from participation.services.exports import (
     run_export_job,
 )
 from participation.services.jobs import Busy
+from participation.services.open_data import BUILD_OPEN_DATA, REFRESH_OPEN_DATA, build_open_data, refresh_open_data
 from participation.services.twin_imports import RUN_TWIN_IMPORT, run_twin_import_job
 from participation.services.twin_tiles import WARM_TWIN_TILES, warm_twin_tiles
 
@@ -46,3 +47,15 @@ def run_export(self, job_id: int) -> bool:
 def delete_expired_exports_task() -> int:
     """Delete export files older than EXPORT_RETENTION_DAYS (beat, hourly); idempotent."""
     return delete_expired_exports()
+
+
+@shared_task(name=BUILD_OPEN_DATA, ignore_result=True)
+def build_open_data_task(consultation_id: int) -> bool:
+    """Make or delete a consultation's open data download as its results' publication says; idempotent."""
+    return build_open_data(consultation_id=consultation_id)
+
+
+@shared_task(name=REFRESH_OPEN_DATA, ignore_result=True)
+def refresh_open_data_task() -> int:
+    """Bring the open data downloads up to date with their consultations (beat, hourly); idempotent."""
+    return refresh_open_data()

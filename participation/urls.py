@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from participation.views import open_data, scene, twin
+from participation.views import open_data, results, scene, twin
 
 app_name = "participation"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("twin/<id:pk>/", twin.twin_feature, name="twin-feature"),
     path("consultations/<id:page_pk>/3d/", scene.consultation_3d, name="consultation-3d"),
     path("consultations/<id:page_pk>/3d/scene.geojson", scene.consultation_3d_scene, name="consultation-3d-scene"),
+    path("consultations/<id:page_pk>/results/", results.consultation_results, name="consultation-results"),
+    path("consultations/<id:page_pk>/open-data.zip", results.consultation_open_data, name="consultation-open-data"),
 ]

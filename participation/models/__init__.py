@@ -11,6 +11,7 @@ from participation.models.analog import AnalogCount, AnalogEntry
 from participation.models.contributions import Channel, Contribution, ModerationState
 from participation.models.exports import ExportFormat, ExportJob
 from participation.models.jobs import JobStatus
+from participation.models.open_data import OpenDataDump
 from participation.models.pages import (
     ConsultationPage,
     ModerationMode,
@@ -61,6 +62,7 @@ __all__ = [
     "JobStatus",
     "ModerationMode",
     "ModerationState",
+    "OpenDataDump",
     "Participant",
     "ParticipantKind",
     "Phase",

@@ -9,6 +9,7 @@ from participation.services.accounts import forget_account
 from participation.services.analog import enter_paper_counts, transcribe_postcard
 from participation.services.contributions import moderate_contribution, post_contribution, tie_to_twin_feature
 from participation.services.exports import delete_expired_exports, download_name, run_export_job, start_export
+from participation.services.open_data import build_open_data, open_data_changed, refresh_open_data
 from participation.services.pages import add_consultation, add_proposal, tie_twin_features
 from participation.services.participants import (
     device_participant,
@@ -43,6 +44,7 @@ __all__ = [
     "answer_poll",
     "answer_question_now",
     "ask_question",
+    "build_open_data",
     "cast_vote",
     "cast_votes",
     "delete_expired_exports",
@@ -55,10 +57,12 @@ __all__ = [
     "moderate_contribution",
     "moderate_question",
     "new_participant_key",
+    "open_data_changed",
     "page_changed",
     "participant_of",
     "post_contribution",
     "publish_after_commit",
+    "refresh_open_data",
     "reset_poll",
     "reveal_poll",
     "run_export_job",

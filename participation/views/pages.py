@@ -125,6 +125,7 @@ def consultation_context(request, consultation: ConsultationPage, *, comment_for
         "threads": selectors.comment_threads(consultation=consultation),
         "own_pending": selectors.own_pending_comments(user=request.user, consultation=consultation),
         "comment_form": comment_form,
+        "open_data": selectors.public_open_data(consultation=consultation),  # no query unless results are public
         **_permissions(request, consultation),
         **_place_context(request, consultation, consultation, comment_form),
     }
