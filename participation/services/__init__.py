@@ -10,7 +10,13 @@ from participation.services.analog import enter_paper_counts, transcribe_postcar
 from participation.services.contributions import moderate_contribution, post_contribution, tie_to_twin_feature
 from participation.services.exports import delete_expired_exports, download_name, run_export_job, start_export
 from participation.services.open_data import build_open_data, open_data_changed, refresh_open_data
-from participation.services.pages import add_consultation, add_proposal, tie_twin_features
+from participation.services.pages import (
+    add_consultation,
+    add_proposal,
+    end_consultation,
+    spread_over_days,
+    tie_twin_features,
+)
 from participation.services.participants import (
     device_participant,
     device_participants,
@@ -51,6 +57,7 @@ __all__ = [
     "device_participant",
     "device_participants",
     "download_name",
+    "end_consultation",
     "enter_paper_counts",
     "forget_account",
     "import_twin_file",
@@ -68,6 +75,7 @@ __all__ = [
     "run_export_job",
     "run_twin_import_job",
     "set_poll_state",
+    "spread_over_days",
     "start_export",
     "start_terminal_session",
     "start_twin_import",
