@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 WIDTH = 720
 LABEL_WIDTH = 230  # the labels' column; longer labels are shortened in the chart (the table has them whole)
-LABEL_CHARACTERS = 32
+LABEL_CHARACTERS = 27
 NUMBER_WIDTH = 56  # room for the number after the longest bar
 BAR_HEIGHT = 18
 ROW_GAP = 12
