@@ -271,3 +271,20 @@ def test_nothing_is_linked_or_served_before_the_results_are_published(scene, cli
     assert download not in client.get(consultation.url).content.decode()
     assert download not in client.get(reverse("participation:open-data")).content.decode()
     assert client.get(download).status_code == 404
+
+
+def test_the_admins_publish_hook_makes_and_withdraws_the_download(scene, django_capture_on_commit_callbacks):
+    """What Wagtail calls after staff publish (or unpublish) a page in the admin."""
+    from wagtail import hooks
+
+    consultation = finish(scene["consultation"])
+    with django_capture_on_commit_callbacks(execute=True):
+        for hook in hooks.get_hooks("after_publish_page"):
+            hook(None, consultation)
+    assert OpenDataDump.objects.filter(consultation=consultation).exists()
+
+    consultation = finish(consultation, publish_results=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        for hook in hooks.get_hooks("after_publish_page"):
+            hook(None, consultation)
+    assert not OpenDataDump.objects.exists()
