@@ -242,6 +242,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "participation.tasks.queue_daily_digests",
         "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=0),
     },
+    # Open data downloads follow changes made after their results were published (a comment hidden, a paper
+    # count corrected) within the hour; unchanged ones are left as they are.
+    "refresh-open-data": {"task": "participation.tasks.refresh_open_data", "schedule": 3600},
 }
 
 # --- Accounts (django-allauth) ----------------------------------------------

@@ -16,6 +16,7 @@ from participation.services.notifications import (
     SEND_NOTIFICATION,
     queue_daily_digests,
 )
+from participation.services.open_data import BUILD_OPEN_DATA, REFRESH_OPEN_DATA, build_open_data, refresh_open_data
 from participation.services.twin_imports import RUN_TWIN_IMPORT, run_twin_import_job
 from participation.services.twin_tiles import WARM_TWIN_TILES, warm_twin_tiles
 
@@ -82,3 +83,15 @@ def send_digest_task(self, user_id: int) -> bool:
 def queue_daily_digests_task() -> int:
     """Queue one digest task per citizen with notifications waiting (beat, daily); idempotent."""
     return queue_daily_digests()
+
+
+@shared_task(name=BUILD_OPEN_DATA, ignore_result=True)
+def build_open_data_task(consultation_id: int) -> bool:
+    """Make or delete a consultation's open data download as its results' publication says; idempotent."""
+    return build_open_data(consultation_id=consultation_id)
+
+
+@shared_task(name=REFRESH_OPEN_DATA, ignore_result=True)
+def refresh_open_data_task() -> int:
+    """Bring the open data downloads up to date with their consultations (beat, hourly); idempotent."""
+    return refresh_open_data()

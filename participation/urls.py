@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from participation.views import notifications, open_data, scene, twin
+from participation.views import notifications, open_data, results, scene, twin
 
 app_name = "participation"
 urlpatterns = [
@@ -18,4 +18,6 @@ urlpatterns = [
         "accounts/notifications/unsubscribe/<str:token>/", notifications.unsubscribe, name="notifications-unsubscribe"
     ),
     path("consultations/<id:page_pk>/3d/scene.geojson", scene.consultation_3d_scene, name="consultation-3d-scene"),
+    path("consultations/<id:page_pk>/results/", results.consultation_results, name="consultation-results"),
+    path("consultations/<id:page_pk>/open-data.zip", results.consultation_open_data, name="consultation-open-data"),
 ]

@@ -10,7 +10,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from participation import page_cache, selectors, services
-from participation.admin_views import exports, moderation, official_answers, paper, twin_import, twin_objects
+from participation.admin_views import exports, moderation, official_answers, paper, results, twin_import, twin_objects
 from participation.models import ConsultationPage, NewsPage, ProposalPage, TwinFeature
 from participation.rules import allows
 
@@ -143,11 +143,37 @@ def export_listing_button(page, user, next_url=None):
     yield ExportButton(page=page)
 
 
+@hooks.register("register_admin_urls")
+def results_urls():
+    return [path("results/<id:consultation>/", results.ResultsView.as_view(), name="participation_results")]
+
+
+class ResultsButton(ExportButton):
+    """ "Results" (the dashboard) in a consultation's menus, for who may export it."""
+
+    label = _("Results")
+    icon_name = "table"
+    url_name = "participation_results"
+    priority = 46
+
+
+@hooks.register("register_page_header_buttons")
+def results_header_button(page, user, view_name, next_url=None):
+    yield ResultsButton(page=page)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def results_listing_button(page, user, next_url=None):
+    yield ResultsButton(page=page)
+
+
 @hooks.register("after_publish_page")
 @hooks.register("after_unpublish_page")
 def live_state_follows_pages(request, page):
     # Screens and phones show proposal titles and lists: a published change reaches them at once.
     services.page_changed(page=page)
+    # A consultation's open data download follows the publication of its results.
+    services.open_data_changed(page=page)
 
 
 def news_published(sender, instance, **kwargs):

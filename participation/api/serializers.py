@@ -17,6 +17,10 @@ class ConsultationSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     phase = serializers.CharField(source="current_phase")
     area = serializers.JSONField(help_text="GeoJSON (Multi)Polygon in WGS84, or null.")
+    open_data_url = serializers.SerializerMethodField(
+        help_text="The anonymised open data download (a ZIP of CSV files, GeoJSON and a README), once the "
+        "consultation has ended and its results are published; null until then."
+    )
 
     class Meta:
         model = ConsultationPage
@@ -34,10 +38,20 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "allow_comments",
             "allow_map_pins",
             "area",
+            "open_data_url",
         ]
 
     def get_url(self, page) -> str:
         return page.get_full_url(self.context.get("request"))
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_open_data_url(self, page) -> str | None:
+        # ``open_data_ready`` is annotated by selectors.consultations_with_open_data.
+        if not (getattr(page, "open_data_ready", False) and page.results_are_public):
+            return None
+        path = reverse("participation:consultation-open-data", args=[page.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class ProposalSerializer(serializers.Serializer):

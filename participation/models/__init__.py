@@ -25,6 +25,7 @@ from participation.models.notifications import (
     NotificationKind,
     NotificationSettings,
 )
+from participation.models.open_data import OpenDataDump
 from participation.models.pages import (
     ConsultationPage,
     ModerationMode,
@@ -85,6 +86,7 @@ __all__ = [
     "NotificationKind",
     "NotificationSettings",
     "OfficialAnswer",
+    "OpenDataDump",
     "Participant",
     "ParticipantKind",
     "Phase",

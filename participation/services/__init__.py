@@ -24,8 +24,16 @@ from participation.services.notifications import (
     unsubscribe_token,
 )
 from participation.services.official_answers import answer_contribution
+from participation.services.open_data import build_open_data, open_data_changed, refresh_open_data
 from participation.services.own_contributions import edit_contribution, withdraw_contribution
-from participation.services.pages import add_consultation, add_news, add_proposal, tie_twin_features
+from participation.services.pages import (
+    add_consultation,
+    add_news,
+    add_proposal,
+    end_consultation,
+    spread_over_days,
+    tie_twin_features,
+)
 from participation.services.participants import (
     device_participant,
     device_participants,
@@ -62,6 +70,7 @@ __all__ = [
     "answer_poll",
     "answer_question_now",
     "ask_question",
+    "build_open_data",
     "cast_vote",
     "cast_votes",
     "delete_expired_exports",
@@ -69,6 +78,7 @@ __all__ = [
     "device_participants",
     "download_name",
     "edit_contribution",
+    "end_consultation",
     "enter_paper_counts",
     "follow_consultation",
     "forget_account",
@@ -81,12 +91,14 @@ __all__ = [
     "notify_official_answer",
     "notify_phase_changed",
     "notify_reply",
+    "open_data_changed",
     "page_changed",
     "participant_of",
     "post_contribution",
     "publish_after_commit",
     "queue_daily_digests",
     "read_unsubscribe_token",
+    "refresh_open_data",
     "reset_poll",
     "reveal_poll",
     "run_export_job",
@@ -95,6 +107,7 @@ __all__ = [
     "send_digest",
     "send_notification",
     "set_poll_state",
+    "spread_over_days",
     "start_export",
     "start_terminal_session",
     "start_twin_import",

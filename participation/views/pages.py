@@ -127,6 +127,7 @@ def consultation_context(request, consultation: ConsultationPage, *, comment_for
         "comment_form": comment_form,
         "news": selectors.consultation_news(consultation=consultation),
         **_follow_context(request, consultation),
+        "open_data": selectors.public_open_data(consultation=consultation),  # no query unless results are public
         **_permissions(request, consultation),
         **_place_context(request, consultation, consultation, comment_form),
     }
