@@ -226,9 +226,20 @@ CELERY_RESULT_BACKEND = None
 TASKS_IN_BACKGROUND_WITHOUT_WORKER = env_bool("TASKS_IN_BACKGROUND_WITHOUT_WORKER", True)
 # What beat (deploy/bin/beat) queues: expired sessions deleted daily, as the privacy page says (forum.tasks);
 # export files older than EXPORT_RETENTION_DAYS deleted hourly (participation.tasks; each new export does it too).
+# Every SCHEDULE_SECONDS: phases whose date passed are announced (screens, phones and cached pages follow) and
+# Wagtail's scheduled publishing ("go live at", "expire at") is done (participation.tasks.run_schedule). A run
+# not started within that time is dropped (the next one does its work). Without a worker (the embedded
+# default) the server process runs it itself, every SCHEDULE_SECONDS (SCHEDULE_IN_PROCESS).
+SCHEDULE_SECONDS = float(os.environ.get("SCHEDULE_SECONDS", "30"))
+SCHEDULE_IN_PROCESS = env_bool("SCHEDULE_IN_PROCESS", CELERY_TASK_ALWAYS_EAGER)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "forum.clear_expired_sessions", "schedule": 24 * 3600},
     "delete-expired-exports": {"task": "participation.tasks.delete_expired_exports", "schedule": 3600},
+    "run-schedule": {
+        "task": "participation.tasks.run_schedule",
+        "schedule": SCHEDULE_SECONDS,
+        "options": {"expires": SCHEDULE_SECONDS},
+    },
 }
 
 # --- Accounts (django-allauth) ----------------------------------------------

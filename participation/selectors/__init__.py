@@ -40,6 +40,7 @@ from participation.selectors.map import (
     twin_feature_map,
 )
 from participation.selectors.pages import (
+    announced_phases,
     consultation_by_slug,
     consultation_of,
     next_phase_date,
@@ -122,6 +123,7 @@ __all__ = [
     "Scene",
     "Totals",
     "account_contributions",
+    "announced_phases",
     "answered",
     "area_box",
     "box_meets",
