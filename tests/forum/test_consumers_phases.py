@@ -38,8 +38,7 @@ async def frame_of(socket: WebsocketCommunicator, kind: str) -> dict:
             return frame
 
 
-def test_phones_and_screens_are_sent_the_new_frame_when_voting_opens_and_closes(settings):
-    settings.SCHEDULE_IN_PROCESS = False  # the test runs the switch itself
+def test_phones_and_screens_are_sent_the_new_frame_when_voting_opens_and_closes():
     with time_machine.travel(T0, tick=False) as clock:
         consultation = factories.consultation(
             "participate", voting_starts=T0 + MINUTE, voting_ends=T0 + 60 * MINUTE, participation_ends=T0 + MINUTE

@@ -8,15 +8,17 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
 
 from forum import services as forum_services
+from forum.celery import app as celery_app
 from participation import services
 from participation.models import Phase, PhaseAnnouncement, Vote
 from participation.selectors import results_revision
 from participation.services import PhaseChange, switch_phases
-from participation.tasks import InProcessSchedule, run_schedule
+from participation.tasks import RUN_SCHEDULE, InProcessSchedule, run_schedule
 from tests.support import factories
 from tests.support.api import API, api_client, post_json
 
@@ -156,6 +158,13 @@ def test_two_runs_that_read_the_same_phase_announce_it_once(clock, consultation)
     stale = PhaseAnnouncement.objects.get(pk=consultation.pk)
     assert switch_phases(now=timezone.now()) != []
     assert services.phases._announce(consultation=consultation, announced=stale, phase=Phase.VOTE, now=T0) is None
+
+
+def test_beat_runs_it_every_schedule_seconds_and_drops_runs_it_could_not_start_in_time():
+    (entry,) = [e for e in django_settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == RUN_SCHEDULE]
+    assert entry["schedule"] == django_settings.SCHEDULE_SECONDS == 30
+    assert entry["options"]["expires"] == django_settings.SCHEDULE_SECONDS
+    assert RUN_SCHEDULE in celery_app.tasks
 
 
 def test_the_in_process_schedule_runs_only_where_no_beat_runs(settings):
