@@ -21,6 +21,7 @@ from participation.services import PhaseChange, switch_phases
 from participation.tasks import RUN_SCHEDULE, InProcessSchedule, run_schedule
 from tests.support import factories
 from tests.support.api import API, api_client, post_json
+from tests.support.concurrency import at_once
 
 T0 = dt.datetime(2031, 5, 6, 10, 0, tzinfo=dt.UTC)
 MINUTE = dt.timedelta(minutes=1)
@@ -183,3 +184,20 @@ def test_the_in_process_schedule_runs_only_where_no_beat_runs(settings):
         schedule.close()
         loop.run_until_complete(asyncio.sleep(0))
         loop.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_running_at_the_same_moment_announce_a_phase_once():
+    with time_machine.travel(T0, tick=False) as clock:
+        consultation = factories.consultation(
+            "participate", participation_ends=T0 + MINUTE, voting_starts=T0 + MINUTE, voting_ends=T0 + 60 * MINUTE
+        )
+        switch_phases(now=timezone.now())
+        revision = results_revision(consultation_id=consultation.pk)
+        clock.move_to(T0 + 2 * MINUTE)
+        changes: list = []
+        errors = at_once([lambda: changes.extend(switch_phases(now=timezone.now())) for _ in range(4)])
+
+        assert errors == []
+        assert changes == [PhaseChange(consultation.pk, Phase.PARTICIPATE, Phase.VOTE)]
+        assert results_revision(consultation_id=consultation.pk) == revision + 1
