@@ -58,13 +58,11 @@ def _announce(
         # that moment is what screens and phones show now.
         published_at = consultation.last_published_at or consultation.first_published_at
         if published_at is None:
-            # Added in code (the demo, a test) without a publication date: what is kept may be of any phase;
-            # published anew once, announced to nobody.
-            # (Two runs at this moment publish it twice: harmless.)
+            # Made without a publication date (pages added in code otherwise than by ``add_consultation``):
+            # the phase is taken as announced from now on.
             PhaseAnnouncement.objects.bulk_create(
                 [PhaseAnnouncement(consultation=consultation, phase=phase, announced_at=now)], ignore_conflicts=True
             )
-            publish_after_commit(consultation.pk)
             return None
         old = consultation.phase_at(published_at)
         PhaseAnnouncement.objects.bulk_create(
