@@ -235,6 +235,12 @@ TASKS_IN_BACKGROUND_WITHOUT_WORKER = env_bool("TASKS_IN_BACKGROUND_WITHOUT_WORKE
 NOTIFICATION_DIGEST_HOUR = int(os.environ.get("NOTIFICATION_DIGEST_HOUR", "7"))
 if not 0 <= NOTIFICATION_DIGEST_HOUR <= 23:
     raise ImproperlyConfigured("NOTIFICATION_DIGEST_HOUR must be an hour from 0 to 23.")
+# Every SCHEDULE_SECONDS: phases whose date passed are announced (screens, phones and cached pages follow) and
+# Wagtail's scheduled publishing ("go live at", "expire at") is done (participation.tasks.run_schedule). A run
+# not started within that time is dropped (the next one does its work). Without a worker (the embedded
+# default) the server process runs it itself, every SCHEDULE_SECONDS (SCHEDULE_IN_PROCESS).
+SCHEDULE_SECONDS = float(os.environ.get("SCHEDULE_SECONDS", "30"))
+SCHEDULE_IN_PROCESS = env_bool("SCHEDULE_IN_PROCESS", CELERY_TASK_ALWAYS_EAGER)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "forum.clear_expired_sessions", "schedule": 24 * 3600},
     "delete-expired-exports": {"task": "participation.tasks.delete_expired_exports", "schedule": 3600},
@@ -245,6 +251,11 @@ CELERY_BEAT_SCHEDULE = {
     # Open data downloads follow changes made after their results were published (a comment hidden, a paper
     # count corrected) within the hour; unchanged ones are left as they are.
     "refresh-open-data": {"task": "participation.tasks.refresh_open_data", "schedule": 3600},
+    "run-schedule": {
+        "task": "participation.tasks.run_schedule",
+        "schedule": SCHEDULE_SECONDS,
+        "options": {"expires": SCHEDULE_SECONDS},
+    },
 }
 
 # --- Accounts (django-allauth) ----------------------------------------------

@@ -1,6 +1,13 @@
 """Celery tasks of the participation app: thin, each over a service that does the work."""
 
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
 from celery import shared_task
+from django.conf import settings
+from django.db import connections
+from django.utils import timezone
 
 from participation.services.exports import (
     DELETE_EXPIRED_EXPORTS,
@@ -17,8 +24,14 @@ from participation.services.notifications import (
     queue_daily_digests,
 )
 from participation.services.open_data import BUILD_OPEN_DATA, REFRESH_OPEN_DATA, build_open_data, refresh_open_data
+from participation.services.phases import PhaseChange, switch_phases
+from participation.services.scheduled_pages import publish_scheduled_pages
 from participation.services.twin_imports import RUN_TWIN_IMPORT, run_twin_import_job
 from participation.services.twin_tiles import WARM_TWIN_TILES, warm_twin_tiles
+
+logger = logging.getLogger(__name__)
+
+RUN_SCHEDULE = "participation.tasks.run_schedule"
 
 
 def _later_if_busy(task, outcome: bool | Busy) -> bool:
@@ -95,3 +108,63 @@ def build_open_data_task(consultation_id: int) -> bool:
 def refresh_open_data_task() -> int:
     """Bring the open data downloads up to date with their consultations (beat, hourly); idempotent."""
     return refresh_open_data()
+
+
+@shared_task(name=RUN_SCHEDULE, ignore_result=True)
+def run_schedule() -> list[dict]:
+    """What is due by the clock (beat, every SCHEDULE_SECONDS; the server process in the embedded default):
+    Wagtail's scheduled publishing, then the phases whose date passed. Idempotent; two runs at once do the
+    work once. Returns the phase changes announced."""
+    now = timezone.now()
+    publish_scheduled_pages(now=now)
+    changes: list[PhaseChange] = switch_phases(now=now)  # each committed: its frame and mails on their way
+    for change in changes:
+        logger.info("consultation %s: phase %s -> %s", change.consultation_id, change.old, change.new)
+    return [{"consultation": c.consultation_id, "old": c.old.value, "new": c.new.value} for c in changes]
+
+
+class InProcessSchedule:
+    """``run_schedule`` every SCHEDULE_SECONDS inside the ASGI server process, where no Celery beat runs (the
+    embedded default, SCHEDULE_IN_PROCESS): ``make run`` switches phases and publishes scheduled pages as
+    production does. It runs on a thread of its own, so no request waits for it, and a failed run is logged
+    and tried again at the next interval. Started by ``forum.asgi`` with the server's loop."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task | None = None
+        self._executor: ThreadPoolExecutor | None = None
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        if not settings.SCHEDULE_IN_PROCESS or self._loop is loop:
+            return
+        self._loop = loop
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="schedule")
+        self._task = loop.create_task(self._every_interval(loop))
+
+    def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        self._loop, self._task = None, None
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False)  # a run under way finishes on its thread; the server does not wait
+
+    async def _every_interval(self, loop: asyncio.AbstractEventLoop) -> None:
+        while self._loop is loop:
+            await asyncio.sleep(settings.SCHEDULE_SECONDS)
+            if self._executor is None:
+                return
+            await loop.run_in_executor(self._executor, self.run_once)
+
+    @staticmethod
+    def run_once() -> None:
+        try:
+            run_schedule()
+        except Exception:
+            logger.exception("the periodic run (phases, scheduled pages) failed; trying again at the next interval")
+        finally:
+            connections.close_all()  # this thread's connections: not held open between runs
+
+
+in_process_schedule = InProcessSchedule()

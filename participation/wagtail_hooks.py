@@ -5,7 +5,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.signals import page_published
+from wagtail.models import Page
+from wagtail.signals import page_published, workflow_approved
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -185,6 +186,18 @@ def news_published(sender, instance, **kwargs):
 
 
 page_published.connect(news_published, sender=NewsPage, dispatch_uid="participation.news_published")
+
+
+def live_state_follows_approvals(sender, instance, **kwargs):
+    """A moderator's approval publishes the page at the end of its workflow, where the admin runs no
+    ``after_publish_page`` hook: the live state follows it as it follows publishing by hand. (Scheduled
+    publishing tells it itself: ``services.publish_scheduled_pages``.)"""
+    page = instance.content_object
+    if isinstance(page, Page):
+        services.page_changed(page=page)
+
+
+workflow_approved.connect(live_state_follows_approvals, dispatch_uid="participation-live-state-follows-approvals")
 
 
 @hooks.register("on_serve_page")

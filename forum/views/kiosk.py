@@ -22,7 +22,7 @@ from forum.models import Screen
 from forum.selectors import public_host, screen_access
 from forum.views.devices import device_access
 from forum.views.script_labels import plural_forms
-from participation.models import ConsultationPage
+from participation.models import ConsultationPage, Phase
 from participation.selectors import SiteProfile, site_profile_for_request
 from participation.views.maps import map_context
 from participation.views.scene import MAPLIBRE_STYLESHEET, maplibre_installed, scene3d_config
@@ -45,6 +45,7 @@ def _labels() -> dict:
             "analog": _("On paper"),
         },
         "choices": {"support": _("Support"), "oppose": _("Oppose"), "abstain": _("Abstain")},
+        "phases": {value: str(label) for value, label in Phase.choices},
         "channel": _("Where"),
         "total": _("Total"),
         "byChannel": _("Votes on “{title}” by channel"),
@@ -120,6 +121,7 @@ def kiosk(request, slug: str):
         "screen": screen,
         "snapshot": snapshot,
         "room": snapshot["room"]["room"],
+        "phase": Phase(snapshot["results"]["phase"]).label,
         "config": _config(screen),
         "join_host": public_host(),
         "scene3d_config": scene3d,

@@ -230,3 +230,21 @@ class ProposalPage(ServedByView, Page):
     class Meta:
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
+
+
+class PhaseAnnouncement(models.Model):
+    """The phase of a consultation last announced to screens, phones and followers (``services.switch_phases``).
+
+    The phase itself follows from the dates and the clock (``phase_at``); this row says which one the live
+    state was last published for, so the periodic run sees a date pass exactly once. Kept apart from the
+    page so that publishing a page revision never rewinds it.
+    """
+
+    consultation = models.OneToOneField(
+        ConsultationPage, on_delete=models.CASCADE, primary_key=True, related_name="phase_announcement"
+    )
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    announced_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.phase}"

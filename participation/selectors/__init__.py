@@ -64,6 +64,7 @@ from participation.selectors.notifications import (
     subscribers,
 )
 from participation.selectors.pages import (
+    announced_phases,
     consultation_by_slug,
     consultation_of,
     next_phase_date,
@@ -158,6 +159,7 @@ __all__ = [
     "account_contributions",
     "account_counts",
     "account_votes",
+    "announced_phases",
     "answered",
     "area_box",
     "box_meets",

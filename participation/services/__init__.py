@@ -42,6 +42,7 @@ from participation.services.participants import (
     start_terminal_session,
     terminal_participant,
 )
+from participation.services.phases import PhaseChange, switch_phases
 from participation.services.polls import (
     add_poll,
     answer_poll,
@@ -54,6 +55,7 @@ from participation.services.polls import (
     upvote_question,
 )
 from participation.services.results import page_changed, publish_after_commit
+from participation.services.scheduled_pages import publish_scheduled_pages
 from participation.services.twin_features import import_twin_file
 from participation.services.twin_imports import run_twin_import_job, start_twin_import
 from participation.services.twin_tiles import twin_changed, warm_twin_tiles
@@ -61,6 +63,7 @@ from participation.services.votes import Ballot, cast_vote, cast_votes
 
 __all__ = [
     "Ballot",
+    "PhaseChange",
     "Sent",
     "add_consultation",
     "add_news",
@@ -96,6 +99,7 @@ __all__ = [
     "participant_of",
     "post_contribution",
     "publish_after_commit",
+    "publish_scheduled_pages",
     "queue_daily_digests",
     "read_unsubscribe_token",
     "refresh_open_data",
@@ -111,6 +115,7 @@ __all__ = [
     "start_export",
     "start_terminal_session",
     "start_twin_import",
+    "switch_phases",
     "terminal_participant",
     "tie_to_twin_feature",
     "tie_twin_features",

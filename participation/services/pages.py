@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Page
 
 from participation.models import (
@@ -25,8 +26,10 @@ from participation.services.results import page_changed, publish_after_commit
 
 @transaction.atomic
 def add_consultation(*, parent: Page, **fields) -> ConsultationPage:
-    """A published consultation under ``parent``; Wagtail cleans it on saving (area, bounding box, phases)."""
-    consultation = ConsultationPage(**fields)
+    """A published consultation under ``parent``; Wagtail cleans it on saving (area, bounding box, phases).
+    Published now, as the admin's "Publish" records it (``services.switch_phases`` starts from that moment)."""
+    now = timezone.now()
+    consultation = ConsultationPage(**{"first_published_at": now, "last_published_at": now, **fields})
     return parent.add_child(instance=consultation)
 
 

@@ -79,6 +79,8 @@ def test_the_zip_holds_the_public_contributions_the_votes_by_channel_the_polls_a
         "Latitude",
         "Longitude",
         "Geometry type",
+        "Edited",  # as the page shows it
+        "Official answer",  # the city's, public on the page too
     }
     by_text = {row["Text"]: row for row in contributions}
     assert by_text["Hier fehlt Schatten"]["Latitude"] == "52.012" and by_text["Hier fehlt Schatten"]["Proposal"] == (
