@@ -43,11 +43,12 @@ from participation.models.twin import (
     twin_label,
 )
 from participation.models.twin_imports import TwinImportJob, TwinImportStatus, _twin_import_upload_to
-from participation.models.votes import ResultsRevision, Vote, VoteChoice
+from participation.models.votes import RATING_VALUES, ResultsRevision, Vote, VoteChoice
 
 __all__ = [
     "BUILDING_KINDS",
     "KIND_SEARCH_WORDS",
+    "RATING_VALUES",
     "SCALE_VALUES",
     "WORD_ANSWER_MAX_LENGTH",
     "AnalogCount",
