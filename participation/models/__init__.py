@@ -43,7 +43,7 @@ from participation.models.twin import (
     twin_label,
 )
 from participation.models.twin_imports import TwinImportJob, TwinImportStatus, _twin_import_upload_to
-from participation.models.votes import RATING_VALUES, ResultsRevision, Vote, VoteChoice
+from participation.models.votes import RATING_VALUES, RatingValue, ResultsRevision, Vote, VoteChoice
 
 __all__ = [
     "BUILDING_KINDS",
@@ -74,6 +74,7 @@ __all__ = [
     "ProposalPage",
     "ProposalTwinFeature",
     "Question",
+    "RatingValue",
     "ResultsRevision",
     "ServedByView",
     "TwinFeature",

@@ -17,7 +17,17 @@ class VoteChoice(models.TextChoices):
     ABSTAIN = "abstain", _("Abstain")
 
 
-RATING_VALUES = range(1, 6)
+class RatingValue(models.IntegerChoices):
+    """A rating from 1 (worst) to 5 (best), with words for each value so that no one has to guess the scale."""
+
+    VERY_POOR = 1, _("1 (very poor)")
+    POOR = 2, _("2 (poor)")
+    FAIR = 3, _("3 (fair)")
+    GOOD = 4, _("4 (good)")
+    VERY_GOOD = 5, _("5 (very good)")
+
+
+RATING_VALUES = RatingValue.values
 
 
 class Vote(models.Model):
@@ -32,7 +42,7 @@ class Vote(models.Model):
     proposal = models.ForeignKey(ProposalPage, on_delete=models.CASCADE, related_name="votes")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
     choice = models.CharField(_("choice"), max_length=10, choices=VoteChoice.choices, blank=True)
-    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=RatingValue.choices, null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
