@@ -21,3 +21,9 @@ def rating_rows(rating: dict) -> list[dict]:
             {"value": value.value, "label": value.label, "count": n, "percent": round(100 * n / count) if count else 0}
         )
     return rows
+
+
+@register.simple_tag
+def rating_choices() -> list[tuple[int, str]]:
+    """The values of a rating with their words, for a rating's input: ``[(1, "1 (very poor)"), ...]``."""
+    return [(value.value, str(value.label)) for value in RatingValue]
