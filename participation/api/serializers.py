@@ -93,10 +93,13 @@ class VoteInputSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        if ("choice" in attrs) == ("rating" in attrs):
-            raise serializers.ValidationError(
-                _("Please give either a choice (support, oppose or abstain) or a rating from 1 to 5.")
-            )
+        # What the consultation's method asks for must be there; a value of the other method is left to
+        # ``cast_vote``, which says what to give instead.
+        if self.context.get("method") == VotingMethod.RATING:
+            if "rating" not in attrs and "choice" not in attrs:
+                raise serializers.ValidationError({"rating": _("Please choose a rating from 1 to 5.")})
+        elif "choice" not in attrs and "rating" not in attrs:
+            raise serializers.ValidationError({"choice": _("Please choose support, oppose or abstain.")})
         return attrs
 
 

@@ -111,7 +111,8 @@ class ProposalVote(APIView):
         proposal = get_object_or_404(selectors.published_proposals(), pk=pk)
         _require_login(request)
         _check_rate(request, "vote", settings.RATELIMIT_VOTES)
-        data = VoteInputSerializer(data=request.data)
+        method = selectors.consultation_of(proposal).voting_method
+        data = VoteInputSerializer(data=request.data, context={"method": method})
         data.is_valid(raise_exception=True)
         try:
             # The totals are read before the vote commits: a database lost on the way is a 503 for a vote that

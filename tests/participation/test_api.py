@@ -273,11 +273,19 @@ def test_the_schema_documents_the_session_login(anonymous, db):
 # --- voting ---------------------------------------------------------------------------------
 
 
+NO_RATING = {"count": 0, "average": None, "distribution": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}}
+
+
 def test_a_citizen_votes_and_gets_the_new_totals(as_citizen, citizen, proposal):
     response = post_json(as_citizen, vote_url(proposal), {"choice": "support"})
 
     assert response.status_code == 200
-    assert response.json() == {"choice": "support", "results": {"support": 1, "oppose": 0, "abstain": 0}}
+    assert response.json() == {
+        "choice": "support",
+        "rating": None,
+        "results": {"support": 1, "oppose": 0, "abstain": 0},
+        "rating_results": NO_RATING,
+    }
     assert Vote.objects.get(participant__user=citizen, proposal=proposal).choice == "support"
 
 
@@ -286,7 +294,12 @@ def test_a_citizen_changes_the_vote(as_citizen, proposal):
 
     response = post_json(as_citizen, vote_url(proposal), {"choice": "abstain"})
 
-    assert response.json() == {"choice": "abstain", "results": {"support": 0, "oppose": 0, "abstain": 1}}
+    assert response.json() == {
+        "choice": "abstain",
+        "rating": None,
+        "results": {"support": 0, "oppose": 0, "abstain": 1},
+        "rating_results": NO_RATING,
+    }
     assert Vote.objects.count() == 1
 
 

@@ -204,6 +204,10 @@ def online(totals: dict) -> dict:
     return {"online": totals, "phone": nothing, "terminal": nothing, "analog": nothing}
 
 
+NO_RATING = {"count": 0, "average": None, "distribution": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}}
+NO_RATINGS_BY_CHANNEL = {channel: NO_RATING for channel in ("online", "phone", "terminal", "analog")}
+
+
 def test_results_snapshot_is_what_screens_draw(voting_consultation, citizen, django_assert_num_queries):
     first = factories.proposal(voting_consultation, title="Bäume")
     second = factories.proposal(voting_consultation, title="Bänke")
@@ -219,6 +223,7 @@ def test_results_snapshot_is_what_screens_draw(voting_consultation, citizen, dja
         "consultation": voting_consultation.pk,
         "revision": ResultsRevision.objects.get(consultation=voting_consultation).value,
         "title": voting_consultation.title,
+        "method": "support_oppose",
         "comments": 1,
         "wall": [
             {
@@ -233,15 +238,21 @@ def test_results_snapshot_is_what_screens_draw(voting_consultation, citizen, dja
             {
                 "id": first.pk,
                 "title": "Bäume",
+                "method": "support_oppose",
                 "totals": {"support": 1, "oppose": 0, "abstain": 0},
                 "by_channel": online({"support": 1, "oppose": 0, "abstain": 0}),
+                "rating": NO_RATING,
+                "rating_by_channel": NO_RATINGS_BY_CHANNEL,
                 "total": 1,
             },
             {
                 "id": second.pk,
                 "title": "Bänke",
+                "method": "support_oppose",
                 "totals": {"support": 0, "oppose": 1, "abstain": 1},
                 "by_channel": online({"support": 0, "oppose": 1, "abstain": 1}),
+                "rating": NO_RATING,
+                "rating_by_channel": NO_RATINGS_BY_CHANNEL,
                 "total": 2,
             },
         ],

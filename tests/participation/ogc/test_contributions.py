@@ -34,7 +34,9 @@ PROPERTIES = {
     "consultation_title",
     "proposal",
     "proposal_title",
+    "voting_method",
     "votes",
+    "rating",
     "twin_id",
     "twin_source",
 }
@@ -139,7 +141,9 @@ def test_properties_say_where_and_about_what_never_who(http, consultation):
         "consultation_title": "Neugestaltung des Beestenmarkts",
         "proposal": proposal.pk,
         "proposal_title": "Mehr Bäume",
+        "voting_method": "support_oppose",
         "votes": {"support": 2, "oppose": 1, "abstain": 1},
+        "rating": None,
         "twin_id": "DEBY_LOD2_1",
         "twin_source": "kempten.gml",
     }
@@ -151,7 +155,9 @@ def test_properties_say_where_and_about_what_never_who(http, consultation):
         "consultation_title": "Neugestaltung des Beestenmarkts",
         "proposal": None,
         "proposal_title": None,
+        "voting_method": "support_oppose",
         "votes": None,
+        "rating": None,
         "twin_id": None,
         "twin_source": None,
     }

@@ -54,6 +54,7 @@ def test_a_twin_object_with_its_geometry_and_properties(http):
             "storeys": 4,
             "contributions": 0,
             "votes": {"support": 0, "oppose": 0, "abstain": 0},
+            "rating": {"count": 0, "average": None, "distribution": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}},
         },
     }
 
