@@ -171,6 +171,24 @@ def test_properties_say_where_and_about_what_never_who(http, consultation):
     assert all(set(f["properties"]) == PROPERTIES for f in features.values())
 
 
+def test_a_comment_on_a_rated_proposal_carries_its_ratings_not_vote_totals(http):
+    rated = factories.consultation("vote", voting_method="rating")
+    proposal = factories.proposal(rated, title="Mehr Bänke")
+    for voter, rating in zip(factories.citizens(2), (2, 5), strict=True):
+        Vote.objects.create(proposal=proposal, participant=factories.participant(voter), rating=rating)
+    factories.comment(rated, text="Bitte Bänke", proposal=proposal, latitude=52.012, longitude=4.364)
+
+    (properties,) = (f["properties"] for f in http.get(URL).json()["features"])
+
+    assert properties["voting_method"] == "rating"
+    assert properties["votes"] is None
+    assert properties["rating"] == {
+        "count": 2,
+        "average": 3.5,
+        "distribution": {"1": 0, "2": 1, "3": 0, "4": 0, "5": 1},
+    }
+
+
 def test_bbox_keeps_points_in_the_box_and_twin_objects_centres_in_it(http, consultation):
     inside_building = twin("in", 4.3605, 52.0105, size=0.0002)
     outside_building = twin("out", 4.3700, 52.0105, size=0.0002)
