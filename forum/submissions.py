@@ -337,4 +337,6 @@ def answer_of(outcome: RoomOutcome) -> dict:
     saved, body = outcome.saved, {"counted": True, "message": outcome.message}
     if isinstance(saved, PollAnswer):
         return {**body, "poll": saved.poll_id, "round": saved.round}
-    return {**body, "proposal": saved.proposal_id, "choice": saved.choice, "rating": saved.rating}
+    if saved.rating is not None:  # a rating from 1 to 5 (a rated consultation)
+        return {**body, "proposal": saved.proposal_id, "choice": saved.choice, "rating": saved.rating}
+    return {**body, "proposal": saved.proposal_id, "choice": saved.choice}

@@ -48,7 +48,7 @@ class RoomVoteResultSerializer(serializers.Serializer):
     round = serializers.IntegerField(required=False)
     proposal = serializers.IntegerField(required=False)
     choice = serializers.CharField(required=False, help_text="Empty for a rating.")
-    rating = serializers.IntegerField(required=False, allow_null=True, help_text="1 to 5; null for a choice.")
+    rating = serializers.IntegerField(required=False, help_text="1 to 5, for a rating (a rated consultation).")
 
 
 class RoomErrorSerializer(serializers.Serializer):
