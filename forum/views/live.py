@@ -243,7 +243,7 @@ def _phone_post(request, code: str, submit, **fields) -> HttpResponse:
 @require_POST
 def live_answer(request, code: str):
     """A vote on the proposal shown, or an answer to the poll shown, sent as a form."""
-    fields = ("poll", "value", "text", "proposal", "choice")
+    fields = ("poll", "value", "text", "proposal", "choice", "rating")
     data = {name: request.POST.get(name) for name in fields} | {"option": request.POST.getlist("option")}
     return _phone_post(request, code, submit_room_vote, data=data)
 
