@@ -140,7 +140,8 @@ def _shown_or_named_poll(room: RoomSession, poll_id) -> Poll:
 def submit_room_vote(
     request, *, room: RoomSession, voter, channel: str, data: Mapping, limit_key: str, limit_rate: str | None = None
 ) -> RoomOutcome:
-    """A vote on the proposal shown (``{"proposal": id, "choice": ...}``) or an answer to a poll
+    """A vote on the proposal shown (``{"proposal": id, "choice": ...}``, or ``"rating": 1-5`` where the
+    consultation rates) or an answer to a poll
     (``{"option": id or [ids]}``, ``{"value": 1-5}``, ``{"text": "..."}``, with ``"poll": id`` optional)."""
     if voter is None:
         return RoomOutcome(status=400, message=_("Your phone is not registered yet. Please reload the page."))
@@ -173,9 +174,25 @@ def _poll_answer(room: RoomSession, voter, channel: str, data: Mapping) -> RoomO
 def _proposal_vote(room: RoomSession, voter, channel: str, data: Mapping) -> RoomOutcome:
     proposal = _named_proposal(data, _proposals([data]))
     vote = services.vote_in_room(
-        room=room, voter=voter, proposal=proposal, choice=str(data.get("choice") or ""), channel=channel
+        room=room,
+        voter=voter,
+        proposal=proposal,
+        choice=str(data.get("choice") or ""),
+        rating=_rating(data),
+        channel=channel,
     )
     return RoomOutcome(saved=vote, message=_("Thank you, your vote has been counted."))
+
+
+def _rating(data: Mapping) -> int | None:
+    """The rating a vote gives (``"4"`` from a form, ``4`` from JSON); 0, which no method accepts, for anything
+    else that was sent, so that the service says what to give."""
+    value = data.get("rating")
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        value = ascii_number(value, digits=1)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _proposals(inputs: Sequence[Mapping]) -> dict[int, ProposalPage]:
@@ -310,7 +327,9 @@ def _refused_at_once(room: RoomSession | None, write: PhoneVote, voters: Mapping
 def _ballot_of(write: PhoneVote, voter, proposals: Mapping[int, ProposalPage]) -> participation_services.Ballot:
     proposal = _named_proposal(write.data, proposals)
     choice = str(write.data.get("choice") or "")
-    return participation_services.Ballot(voter=voter, proposal=proposal, choice=choice, channel=Channel.PHONE)
+    return participation_services.Ballot(
+        voter=voter, proposal=proposal, choice=choice, rating=_rating(write.data), channel=Channel.PHONE
+    )
 
 
 def answer_of(outcome: RoomOutcome) -> dict:
@@ -318,4 +337,6 @@ def answer_of(outcome: RoomOutcome) -> dict:
     saved, body = outcome.saved, {"counted": True, "message": outcome.message}
     if isinstance(saved, PollAnswer):
         return {**body, "poll": saved.poll_id, "round": saved.round}
+    if saved.rating is not None:  # a rating from 1 to 5 (a rated consultation)
+        return {**body, "proposal": saved.proposal_id, "choice": saved.choice, "rating": saved.rating}
     return {**body, "proposal": saved.proposal_id, "choice": saved.choice}

@@ -189,7 +189,9 @@ CONSULTATIONS = [
             "versiegelt. Welche Straßen sollen entsiegelt und begrünt werden? Markieren Sie Orte auf der Karte."
         ),
         "area": EAST,
-        "voting_open": False,
+        # Rated from 1 to 5 rather than supported or opposed: the demo shows both methods.
+        "voting_method": VotingMethod.RATING,
+        "voting_open": True,
         "twin": [
             CARRIAGEWAY.at(QUARTIERSSTRASSE),
             CARRIAGEWAY.at(STRASSE_AM_WASSER),
@@ -269,6 +271,11 @@ DEMO_VOTES = [
     ["oppose", "support", "oppose", "oppose", "abstain", "support"],
     ["support", "abstain", "support", "support", "support", "support"],
 ]
+# How the demo citizens rated the proposals of a rated consultation, one row per proposal.
+DEMO_RATINGS = [
+    [5, 4, 4, 2, 5, 3],
+    [3, 5, 2, 4, 4, 1],
+]
 
 
 @dataclass
@@ -306,7 +313,7 @@ def _consultation(home: Page, spec: dict, citizens: list, report: Seeded) -> Con
         participation_ends=now + timedelta(days=60),
         voting_starts=now - timedelta(days=1) if spec["voting_open"] else now + timedelta(days=60),
         voting_ends=now + timedelta(days=30) if spec["voting_open"] else now + timedelta(days=90),
-        voting_method=VotingMethod.SUPPORT_OPPOSE,
+        voting_method=spec.get("voting_method", VotingMethod.SUPPORT_OPPOSE),
         moderation_mode=ModerationMode.POST,
     )
     proposals = {
@@ -324,7 +331,11 @@ def _consultation(home: Page, spec: dict, citizens: list, report: Seeded) -> Con
         )
     for slug, title, intro in spec.get("news", ()):
         services.add_news(consultation=consultation, title=title, slug=slug, intro=intro)
-    if spec["voting_open"]:
+    if spec["voting_open"] and consultation.voting_method == VotingMethod.RATING:
+        for proposal, ratings in zip(proposals.values(), DEMO_RATINGS, strict=False):
+            for citizen, rating in zip(citizens, ratings, strict=False):
+                services.cast_vote(voter=citizen, proposal=proposal, rating=rating)
+    elif spec["voting_open"]:
         for proposal, choices in zip(proposals.values(), DEMO_VOTES, strict=False):
             for citizen, choice in zip(citizens, choices, strict=False):
                 services.cast_vote(voter=citizen, proposal=proposal, choice=choice)

@@ -7,7 +7,7 @@ from django.forms.fields import InvalidJSONInput
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from participation.models import Delivery, NotificationKind, VoteChoice
+from participation.models import Delivery, NotificationKind, RatingValue, VoteChoice, VotingMethod
 
 
 def _interpolate(message, **values) -> str:
@@ -77,7 +77,35 @@ class CommentForm(forms.Form):
 
 
 class VoteForm(forms.Form):
+    """A vote by the consultation's method: a choice (support, oppose, abstain), or a rating from 1 to 5."""
+
     choice = forms.ChoiceField(label=_("Your vote"), choices=VoteChoice.choices, widget=forms.RadioSelect)
+    rating = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=RatingValue.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose a rating from 1 to 5."),
+            "invalid_choice": _("Please choose a rating from 1 to 5."),
+        },
+    )
+
+    def __init__(self, *args, method: str = VotingMethod.SUPPORT_OPPOSE, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rated = method == VotingMethod.RATING
+        del self.fields["choice" if self.rated else "rating"]
+
+    @property
+    def field(self):
+        """The one field this form asks for, as the template draws it."""
+        return self["rating" if self.rated else "choice"]
+
+    def ballot(self) -> dict:
+        """The cleaned vote as ``cast_vote``'s keyword arguments."""
+        if self.rated:
+            return {"rating": self.cleaned_data["rating"]}
+        return {"choice": self.cleaned_data["choice"]}
 
 
 class NotificationSettingsForm(forms.Form):

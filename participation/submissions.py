@@ -102,7 +102,7 @@ def submit_vote(
     request, *, proposal: ProposalPage, channel: str = Channel.ONLINE, voter=None, limit: Limit | None = None
 ) -> Outcome:
     """A vote from a page's form; ``voter`` and ``limit`` as ``author`` and ``limit`` of ``submit_comment``."""
-    form = VoteForm(request.POST)
+    form = VoteForm(request.POST, method=selectors.consultation_of(proposal).voting_method)
     if over_limit(request, limit) if limit else rate_limited(request, group="vote", rate=settings.RATELIMIT_VOTES):
         form.add_error(None, _("Too many votes in a short time. Please wait a minute and try again."))
         return Outcome(form=form, status=429)
@@ -112,8 +112,8 @@ def submit_vote(
         vote = services.cast_vote(
             voter=request.user if voter is None else voter,
             proposal=proposal,
-            choice=form.cleaned_data["choice"],
             channel=channel,
+            **form.ballot(),
         )
     except ServiceError as error:
         return refuse(form, error)

@@ -143,6 +143,12 @@ def proposal(voting_consultation):
 
 
 @pytest.fixture
+def rated_proposal(db):
+    """A proposal of a consultation voted on with a rating from 1 to 5, open for voting."""
+    return factories.proposal(factories.consultation("vote", voting_method="rating"))
+
+
+@pytest.fixture
 def live_layer(settings):
     """A fresh layer per test (each test runs its own event loop), under a
     prefix of its own when Redis is shared with other runs."""

@@ -24,6 +24,7 @@ class RoomListItemSerializer(serializers.Serializer):
         OpenApiExample("scale", value={"value": 4}),
         OpenApiExample("word cloud", value={"text": "mehr Bäume"}),
         OpenApiExample("the proposal shown", value={"proposal": 7, "choice": "support"}),
+        OpenApiExample("the proposal shown, rated", value={"proposal": 7, "rating": 4}),
     ]
 )
 class RoomVoteInputSerializer(serializers.Serializer):
@@ -35,6 +36,9 @@ class RoomVoteInputSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, help_text="A short answer for a word cloud.")
     proposal = serializers.IntegerField(required=False, help_text="The proposal shown in the room.")
     choice = serializers.ChoiceField(choices=["support", "oppose", "abstain"], required=False)
+    rating = serializers.IntegerField(
+        required=False, min_value=1, max_value=5, help_text="1 to 5, for the proposal shown where it is rated."
+    )
 
 
 class RoomVoteResultSerializer(serializers.Serializer):
@@ -43,7 +47,8 @@ class RoomVoteResultSerializer(serializers.Serializer):
     poll = serializers.IntegerField(required=False)
     round = serializers.IntegerField(required=False)
     proposal = serializers.IntegerField(required=False)
-    choice = serializers.CharField(required=False)
+    choice = serializers.CharField(required=False, help_text="Empty for a rating.")
+    rating = serializers.IntegerField(required=False, help_text="1 to 5, for a rating (a rated consultation).")
 
 
 class RoomErrorSerializer(serializers.Serializer):

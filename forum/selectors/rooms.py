@@ -82,16 +82,18 @@ def poll_state(poll: Poll) -> dict:
 
 
 def proposal_state(proposal: ProposalPage, consultation: ConsultationPage) -> dict:
-    by_channel = participation_selectors.proposal_channel_results(proposal_ids=[proposal.pk])[proposal.pk]
-    totals = participation_selectors.summed(by_channel)
+    tally = participation_selectors.proposal_tallies(proposal_ids=[proposal.pk])[proposal.pk]
     return {
         "id": proposal.pk,
         "title": proposal.title,
         "summary": proposal.summary,
         "voting_open": consultation.is_voting_open(),
-        "totals": totals,
-        "by_channel": by_channel,
-        "total": sum(totals.values()),
+        "method": consultation.voting_method,
+        "totals": tally["totals"],
+        "by_channel": tally["by_channel"],
+        "rating": tally["rating"],
+        "rating_by_channel": tally["rating_by_channel"],
+        "total": tally["total"],
     }
 
 

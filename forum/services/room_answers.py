@@ -39,10 +39,17 @@ def votes_in_room(*, room: RoomSession, ballots: Sequence[Ballot]) -> list[Vote 
 
 
 def vote_in_room(
-    *, room: RoomSession, voter, proposal: ProposalPage, choice: str, channel: str = Channel.PHONE
+    *,
+    room: RoomSession,
+    voter,
+    proposal: ProposalPage,
+    choice: str = "",
+    rating: int | None = None,
+    channel: str = Channel.PHONE,
 ) -> Vote:
-    """A vote on the proposal shown in the room (``votes_in_room`` for one); raises the refusal."""
-    ballot = Ballot(voter=voter, proposal=proposal, choice=choice, channel=channel)
+    """A vote on the proposal shown in the room (``votes_in_room`` for one): a choice, or a rating 1-5 where
+    the consultation rates; raises the refusal."""
+    ballot = Ballot(voter=voter, proposal=proposal, choice=choice, rating=rating, channel=channel)
     [outcome] = votes_in_room(room=room, ballots=[ballot])
     if isinstance(outcome, ServiceError):
         raise outcome

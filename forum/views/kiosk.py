@@ -22,7 +22,7 @@ from forum.models import Screen
 from forum.selectors import public_host, screen_access
 from forum.views.devices import device_access
 from forum.views.script_labels import plural_forms
-from participation.models import ConsultationPage, Phase
+from participation.models import ConsultationPage, Phase, RatingValue
 from participation.selectors import SiteProfile, site_profile_for_request
 from participation.views.maps import map_context
 from participation.views.scene import MAPLIBRE_STYLESHEET, maplibre_installed, scene3d_config
@@ -49,6 +49,12 @@ def _labels() -> dict:
         "channel": _("Where"),
         "total": _("Total"),
         "byChannel": _("Votes on “{title}” by channel"),
+        "ratingsByChannel": _("Ratings of “{title}” by channel"),
+        "ratings": _("Ratings"),
+        "averageRating": _("Average rating"),
+        "ratingAverage": _("Average rating: %(average)s of 5") % {"average": "{average}"},
+        "ratingCount": plural_forms("%(counter)s rating", "%(counter)s ratings"),
+        "ratingValues": {str(value): str(label) for value, label in RatingValue.choices},
         "noProposals": _("There are no proposals yet."),
         "pollOpen": _("Open: answer on your phone"),
         "pollClosed": _("This poll is closed."),

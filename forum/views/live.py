@@ -33,7 +33,7 @@ from forum.submissions import (
 from forum.views.script_labels import plural_forms
 from participation import selectors as participation_selectors
 from participation.live import publisher
-from participation.models import PollKind
+from participation.models import PollKind, RatingValue
 from participation.rules import has_confirmed_email
 
 
@@ -124,6 +124,12 @@ def _labels() -> dict:
         "beingAnswered": _("Being answered now"),
         "yourVote": _("Your vote"),
         "choices": {"support": _("Support"), "oppose": _("Oppose"), "abstain": _("Abstain")},
+        "yourRating": _("Your rating"),
+        "ratingHint": _("From 1 (very poor) to 5 (very good)."),
+        "ratings": {str(value): str(label) for value, label in RatingValue.choices},
+        "ratingAverage": _("Average rating: %(average)s of 5") % {"average": "{average}"},
+        "ratingCount": plural_forms("%(counter)s rating", "%(counter)s ratings"),
+        "noRatings": _("No ratings yet."),
         "voted": _("Your vote has been counted. You can change it while voting is open."),
         "votingClosed": _("Voting on this proposal is not open."),
         "allChannels": _("Online, in the room and on paper together."),
@@ -237,7 +243,7 @@ def _phone_post(request, code: str, submit, **fields) -> HttpResponse:
 @require_POST
 def live_answer(request, code: str):
     """A vote on the proposal shown, or an answer to the poll shown, sent as a form."""
-    fields = ("poll", "value", "text", "proposal", "choice")
+    fields = ("poll", "value", "text", "proposal", "choice", "rating")
     data = {name: request.POST.get(name) for name in fields} | {"option": request.POST.getlist("option")}
     return _phone_post(request, code, submit_room_vote, data=data)
 

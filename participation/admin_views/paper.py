@@ -192,7 +192,7 @@ class SheetView(PaperPage):
         ]
 
     def form(self, data=None, files=None) -> SheetForm:
-        rows = sheet_rows(proposal=self.proposal, poll=self.poll)
+        rows = sheet_rows(proposal=self.proposal, poll=self.poll, method=self.consultation.voting_method)
         if data is not None:
             return SheetForm(data, files, rows=rows)
         if self.corrects is not None:

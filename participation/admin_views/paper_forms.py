@@ -7,14 +7,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.images.fields import WagtailImageField
 
-from participation.models import SCALE_VALUES, AnalogEntry, Poll, ProposalPage, VoteChoice
+from participation.models import SCALE_VALUES, AnalogEntry, Poll, ProposalPage, RatingValue, VoteChoice, VotingMethod
 from participation.services.analog import MAX_PAPER_COUNT
 
 PREFIX = "count_"
 
 
-def sheet_rows(*, proposal: ProposalPage | None = None, poll: Poll | None = None) -> list[tuple[str, str]]:
-    """What a sheet counts, as (key, label): the three choices of a proposal, a poll's options or scale values."""
+def sheet_rows(
+    *, proposal: ProposalPage | None = None, poll: Poll | None = None, method: str = VotingMethod.SUPPORT_OPPOSE
+) -> list[tuple[str, str]]:
+    """What a sheet counts, as (key, label): the three choices of a proposal (or, in a consultation ``method``
+    rates, the values 1 to 5), a poll's options or scale values."""
+    if proposal is not None and method == VotingMethod.RATING:
+        return [(str(value.value), str(value.label)) for value in RatingValue]
     if proposal is not None:
         return [(choice.value, str(choice.label)) for choice in VoteChoice]
     if poll.has_options:

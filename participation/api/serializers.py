@@ -4,13 +4,30 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from participation.inputs import ID_MAX
-from participation.models import ConsultationPage, Contribution, TwinFeature, VoteChoice
+from participation.models import RATING_VALUES, ConsultationPage, Contribution, TwinFeature, VoteChoice, VotingMethod
 
 
 class TotalsSerializer(serializers.Serializer):
     support = serializers.IntegerField()
     oppose = serializers.IntegerField()
     abstain = serializers.IntegerField()
+
+
+class DistributionSerializer(serializers.Serializer):
+    """How many gave each value, "1" to "5"."""
+
+    def get_fields(self):
+        return {str(value): serializers.IntegerField(min_value=0) for value in RATING_VALUES}
+
+
+class RatingResultsSerializer(serializers.Serializer):
+    """The ratings of a proposal in a rated consultation (all zero, average null, in others)."""
+
+    count = serializers.IntegerField(min_value=0)
+    average = serializers.FloatField(
+        allow_null=True, min_value=1, max_value=5, help_text="Two decimals; null without ratings."
+    )
+    distribution = DistributionSerializer()
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
@@ -60,21 +77,51 @@ class ProposalSerializer(serializers.Serializer):
     summary = serializers.CharField()
     url = serializers.SerializerMethodField()
     consultation = serializers.IntegerField(source="consultation_id")
-    results = TotalsSerializer(source="totals")
+    method = serializers.ChoiceField(
+        choices=VotingMethod.values, help_text="The consultation's voting method: which of the results counts."
+    )
+    results = TotalsSerializer(source="totals", help_text="Support, oppose and abstain (method support_oppose).")
+    rating_results = RatingResultsSerializer(source="rating", help_text="Ratings 1 to 5 (method rating).")
 
     def get_url(self, page) -> str:
         return page.get_full_url(self.context.get("request"))
 
 
 class VoteInputSerializer(serializers.Serializer):
+    """A choice for a consultation voted on with support/oppose/abstain, a rating for one rated from 1 to 5."""
+
     choice = serializers.ChoiceField(
-        choices=VoteChoice.values, error_messages={"invalid_choice": _("Please choose support, oppose or abstain.")}
+        choices=VoteChoice.values,
+        required=False,
+        error_messages={"invalid_choice": _("Please choose support, oppose or abstain.")},
     )
+    rating = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=5,
+        error_messages={
+            "invalid": _("Please choose a rating from 1 to 5."),
+            "min_value": _("Please choose a rating from 1 to 5."),
+            "max_value": _("Please choose a rating from 1 to 5."),
+        },
+    )
+
+    def validate(self, attrs):
+        # What the consultation's method asks for must be there; a value of the other method is left to
+        # ``cast_vote``, which says what to give instead.
+        if self.context.get("method") == VotingMethod.RATING:
+            if "rating" not in attrs and "choice" not in attrs:
+                raise serializers.ValidationError({"rating": _("Please choose a rating from 1 to 5.")})
+        elif "choice" not in attrs and "rating" not in attrs:
+            raise serializers.ValidationError({"choice": _("Please choose support, oppose or abstain.")})
+        return attrs
 
 
 class VoteResultSerializer(serializers.Serializer):
-    choice = serializers.CharField()
+    choice = serializers.CharField(allow_null=True)
+    rating = serializers.IntegerField(allow_null=True, min_value=1, max_value=5)
     results = TotalsSerializer()
+    rating_results = RatingResultsSerializer()
 
 
 class LocationSerializer(serializers.Serializer):

@@ -80,7 +80,7 @@ class ConsultationDetail(generics.RetrieveAPIView):
 
 @extend_schema(parameters=[OpenApiParameter("consultation", OpenApiTypes.INT, description="Only this consultation's")])
 class ProposalList(generics.ListAPIView):
-    """Published proposals with their vote totals."""
+    """Published proposals with their results: vote totals, or ratings (see ``method``)."""
 
     serializer_class = ProposalSerializer
 
@@ -93,7 +93,7 @@ class ProposalList(generics.ListAPIView):
 
 
 class ProposalDetail(APIView):
-    """One published proposal with its vote totals."""
+    """One published proposal with its results: vote totals, or ratings (see ``method``)."""
 
     @extend_schema(responses=ProposalSerializer)
     def get(self, request, pk: int):
@@ -103,24 +103,33 @@ class ProposalDetail(APIView):
 
 
 class ProposalVote(APIView):
-    """Cast or change the logged-in citizen's vote (session login and CSRF token required)."""
+    """Cast or change the logged-in citizen's vote (session login and CSRF token required): a ``choice`` where the
+    consultation's method is support/oppose/abstain, a ``rating`` from 1 to 5 where it is rating."""
 
     @extend_schema(request=VoteInputSerializer, responses={200: VoteResultSerializer})
     def post(self, request, pk: int):
         proposal = get_object_or_404(selectors.published_proposals(), pk=pk)
         _require_login(request)
         _check_rate(request, "vote", settings.RATELIMIT_VOTES)
-        data = VoteInputSerializer(data=request.data)
+        method = selectors.consultation_of(proposal).voting_method
+        data = VoteInputSerializer(data=request.data, context={"method": method})
         data.is_valid(raise_exception=True)
         try:
             # The totals are read before the vote commits: a database lost on the way is a 503 for a vote that
             # was not saved (rolled back), never a saved vote reported failed.
             with transaction.atomic():
-                vote = services.cast_vote(voter=request.user, proposal=proposal, choice=data.validated_data["choice"])
-                results = selectors.proposal_results(proposal_ids=[proposal.pk])[proposal.pk]
+                vote = services.cast_vote(voter=request.user, proposal=proposal, **data.validated_data)
+                tally = selectors.proposal_tallies(proposal_ids=[proposal.pk])[proposal.pk]
         except ServiceError as error:
             _raise_service_error(request, error)
-        return Response({"choice": vote.choice, "results": results})
+        return Response(
+            {
+                "choice": vote.choice or None,
+                "rating": vote.rating,
+                "results": tally["totals"],
+                "rating_results": tally["rating"],
+            }
+        )
 
 
 @extend_schema(

@@ -60,11 +60,12 @@ from participation.models.twin import (
     twin_label,
 )
 from participation.models.twin_imports import TwinImportJob, TwinImportStatus, _twin_import_upload_to
-from participation.models.votes import ResultsRevision, Vote, VoteChoice
+from participation.models.votes import RATING_VALUES, RatingValue, ResultsRevision, Vote, VoteChoice
 
 __all__ = [
     "BUILDING_KINDS",
     "KIND_SEARCH_WORDS",
+    "RATING_VALUES",
     "SCALE_VALUES",
     "WORD_ANSWER_MAX_LENGTH",
     "AnalogCount",
@@ -101,6 +102,7 @@ __all__ = [
     "ProposalPage",
     "ProposalTwinFeature",
     "Question",
+    "RatingValue",
     "ResultsRevision",
     "ServedByView",
     "TwinFeature",

@@ -30,6 +30,7 @@ class Phase(models.TextChoices):
 class VotingMethod(models.TextChoices):
     NONE = "none", _("No voting")
     SUPPORT_OPPOSE = "support_oppose", _("Support, oppose or abstain")
+    RATING = "rating", _("Rating from 1 to 5")
 
 
 class ModerationMode(models.TextChoices):
@@ -157,6 +158,10 @@ class ConsultationPage(ServedByView, Page):
             errors["voting_starts"] = _("A consultation with voting needs a voting phase.")
         if self.results_published and not errors and self.phase_at(timezone.now()) != Phase.EVALUATE:
             errors["results_published"] = _("Results can be published once the consultation has ended.")
+        if self.pk and self._voting_method_locked():
+            errors["voting_method"] = _(
+                "The voting method cannot be changed once votes have been cast or paper counts entered."
+            )
         if self.area:
             try:
                 self.area = geometry.clean_area(self.area)
@@ -168,6 +173,14 @@ class ConsultationPage(ServedByView, Page):
         # always mirror the stored area.
         bbox = geometry.bbox(self.area) if self.area else (None, None, None, None)
         self.area_min_lon, self.area_min_lat, self.area_max_lon, self.area_max_lat = bbox
+
+    def _voting_method_locked(self) -> bool:
+        """The method differs from the stored one, and votes or paper counts under the stored one exist."""
+        stored = ConsultationPage.objects.filter(pk=self.pk).values_list("voting_method", flat=True).first()
+        if stored is None or stored == self.voting_method:
+            return False
+        proposals = ProposalPage.objects.child_of(self)
+        return proposals.filter(models.Q(votes__isnull=False) | models.Q(analog_entries__isnull=False)).exists()
 
     @property
     def has_voting(self) -> bool:

@@ -17,16 +17,32 @@ class VoteChoice(models.TextChoices):
     ABSTAIN = "abstain", _("Abstain")
 
 
+class RatingValue(models.IntegerChoices):
+    """A rating from 1 (worst) to 5 (best), with words for each value so that no one has to guess the scale."""
+
+    VERY_POOR = 1, _("1 (very poor)")
+    POOR = 2, _("2 (poor)")
+    FAIR = 3, _("3 (fair)")
+    GOOD = 4, _("4 (good)")
+    VERY_GOOD = 5, _("5 (very good)")
+
+
+RATING_VALUES = RatingValue.values
+
+
 class Vote(models.Model):
     """One vote per participant per proposal, whatever the channel; changing it updates the same row.
 
     An account that votes online and again on a phone in the room keeps one
-    row: the latest choice, with the channel it came from.
+    row: the latest choice, with the channel it came from. A vote holds what
+    its consultation's method asks for: a choice (support, oppose, abstain) or
+    a rating from 1 to 5, never both.
     """
 
     proposal = models.ForeignKey(ProposalPage, on_delete=models.CASCADE, related_name="votes")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
-    choice = models.CharField(_("choice"), max_length=10, choices=VoteChoice.choices)
+    choice = models.CharField(_("choice"), max_length=10, choices=VoteChoice.choices, blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=RatingValue.choices, null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -36,11 +52,19 @@ class Vote(models.Model):
         verbose_name_plural = _("votes")
         constraints = [
             models.UniqueConstraint(fields=["proposal", "participant"], name="one_vote_per_participant_and_proposal"),
-            models.CheckConstraint(condition=models.Q(choice__in=VoteChoice.values), name="vote_choice_is_known"),
+            models.CheckConstraint(
+                condition=models.Q(choice__in=VoteChoice.values, rating__isnull=True)
+                | models.Q(choice="", rating__isnull=False),
+                name="vote_is_a_choice_or_a_rating",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="vote_rating_from_1_to_5",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.choice} ({self.proposal_id})"
+        return f"{self.choice or self.rating} ({self.proposal_id})"
 
 
 class ResultsRevision(models.Model):

@@ -76,15 +76,16 @@ class Contributions(Collection):
     description = _(
         "Published comments and ideas with a place: drawn on the map, pinned to a point, or tied to an "
         "object of the digital twin (shown at its centre). With the consultation and proposal they "
-        "belong to and the proposal's vote totals. No personal data."
+        "belong to and the proposal's result by its voting method: vote totals, or the average rating "
+        "and how many gave each value from 1 to 5. No personal data."
     )
 
     def rows(self, query: ItemsQuery):
         return selectors.map_contribution_rows(bbox=query.bbox, created=query.datetime)
 
     def features(self, rows: list[dict]) -> list[dict]:
-        results = selectors.proposal_results(proposal_ids={row["proposal_id"] for row in rows} - {None})
-        return [features.contribution(row, results) for row in rows]
+        tallies = selectors.proposal_tallies(proposal_ids={row["proposal_id"] for row in rows} - {None})
+        return [features.contribution(row, tallies) for row in rows]
 
     def extent(self) -> dict | None:
         found = selectors.map_contributions_extent()

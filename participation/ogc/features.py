@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from participation import geojson
-from participation.models import twin_label
-from participation.selectors import Totals
+from participation.models import VotingMethod, twin_label
+from participation.selectors import Tally
 
 
 def rfc3339(moment: dt.datetime | None) -> str | None:
@@ -32,14 +32,19 @@ def twin_feature(row: dict, participation: dict) -> dict:
         "storeys": row["storeys"],
         "contributions": participation["contributions"],
         "votes": participation["votes"],
+        "rating": participation["rating"],
     }
     return geojson.feature(id=row["id"], geometry=row["geometry"], properties=properties)
 
 
-def contribution(row: dict, results: dict[int, Totals]) -> dict:
-    """A public contribution: its text and where and about what it was said."""
+def contribution(row: dict, tallies: dict[int, Tally]) -> dict:
+    """A public contribution: its text and where and about what it was said, with its proposal's result by
+    the consultation's voting method (``votes`` for support/oppose/abstain, ``rating`` for a rating 1-5)."""
     proposal_id = row["proposal_id"]
     tied = row["twin_feature_id"] is not None
+    method = row["consultation__voting_method"]
+    tally = tallies.get(proposal_id) if proposal_id is not None else None
+    rated = method == VotingMethod.RATING
     properties = {
         "text": row["text"],
         "channel": row["channel"],
@@ -48,7 +53,9 @@ def contribution(row: dict, results: dict[int, Totals]) -> dict:
         "consultation_title": row["consultation__title"],
         "proposal": proposal_id,
         "proposal_title": row["proposal__title"],
-        "votes": results.get(proposal_id) if proposal_id is not None else None,
+        "voting_method": method,
+        "votes": tally["totals"] if tally and not rated else None,
+        "rating": tally["rating"] if tally and rated else None,
         "twin_id": row["twin_feature__twin_id"] if tied else None,
         "twin_source": row["twin_feature__source"] if tied else None,
     }

@@ -188,6 +188,14 @@ def _schemas(links: dict) -> dict:
         "type": "object",
         "properties": {"support": integer, "oppose": integer, "abstain": integer},
     }
+    rating = {
+        "type": "object",
+        "properties": {
+            "count": integer,
+            "average": {"type": "number", "minimum": 1, "maximum": 5, "nullable": True},
+            "distribution": {"type": "object", "properties": {str(value): integer for value in range(1, 6)}},
+        },
+    }
     return {
         "link": {
             "type": "object",
@@ -276,10 +284,14 @@ def _schemas(links: dict) -> dict:
                     "type": "object",
                     "description": _(
                         "twin-features: twin_id, source, kind, name, address, height, storeys, contributions, "
-                        "votes. contributions: text, channel, created_at, consultation, consultation_title, "
-                        "proposal, proposal_title, votes, twin_id, twin_source."
+                        "votes, rating. contributions: text, channel, created_at, consultation, "
+                        "consultation_title, proposal, proposal_title, voting_method, votes (support/oppose/"
+                        "abstain) or rating (count, average, distribution 1-5), twin_id, twin_source."
                     ),
-                    "properties": {"votes": {"allOf": [totals], "nullable": True}},
+                    "properties": {
+                        "votes": {"allOf": [totals], "nullable": True},
+                        "rating": {"allOf": [rating], "nullable": True},
+                    },
                 },
                 "links": links,
             },

@@ -3,7 +3,7 @@ published): participation per day, votes per proposal by channel, contributions 
 queries, whatever the numbers.
 
 Votes are read through ``selectors.results`` (``proposals_with_results``), as every surface reads them; a
-proposal's count per channel is the sum of its totals there, whatever the voting method's choices are.
+proposal's count per channel is the sum of its totals there, choices or ratings, whatever the voting method.
 """
 
 from __future__ import annotations
@@ -112,7 +112,11 @@ def dashboard_figures(*, consultation: ConsultationPage) -> DashboardFigures:
         twin_objects.append(TwinObjectCount(pk, values["twin_id"], twin_label(values), values["kind"], count))
     proposal_votes = []
     for proposal in proposals:
-        by_channel = {channel: sum(totals.values()) for channel, totals in proposal.by_channel.items()}
+        # Choices counted, or ratings (a proposal has one or the other, by its consultation's method).
+        by_channel = {
+            channel: sum(totals.values()) + proposal.rating_by_channel[channel]["count"]
+            for channel, totals in proposal.by_channel.items()
+        }
         proposal_votes.append(ProposalVotes(proposal.pk, proposal.title, by_channel, sum(by_channel.values())))
     return DashboardFigures(
         days=days,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from participation.exports.tables import Table
 from participation.models import (
+    RATING_VALUES,
     AnalogCount,
     Channel,
     ConsultationPage,
@@ -34,7 +35,9 @@ from participation.models import (
     ModerationState,
     PollKind,
     PollState,
+    RatingValue,
     VoteChoice,
+    VotingMethod,
     twin_label,
 )
 from participation.models.twin import LABEL_FIELDS
@@ -42,7 +45,7 @@ from participation.selectors.contributions import public_contributions
 from participation.selectors.jobs import job_status
 from participation.selectors.pages import proposals_of
 from participation.selectors.polls import poll_results, polls_of
-from participation.selectors.results import proposal_channel_results, summed
+from participation.selectors.results import proposal_tallies
 
 CHUNK_SIZE = 2000
 DELETED = "deleted"
@@ -171,28 +174,45 @@ def contributions_table(*, consultation_id: int, public: bool = False) -> Table:
 
 def votes_table(*, consultation: ConsultationPage, public: bool = False) -> Table:
     """Per proposal, a row per channel (paper counts included, as every total) and one for all channels;
-    ``public``: the published proposals only (and no column that says so)."""
+    ``public``: the published proposals only (and no column that says so).
+
+    The columns follow the consultation's method: a count per choice and the total; or, where it is rated
+    from 1 to 5, a count per value, the total and the average (two decimals, empty without ratings).
+    """
     proposals = list(proposals_of(consultation, live_only=public).values_list("pk", "title", "live"))
-    results = proposal_channel_results(proposal_ids=[pk for pk, _title, _live in proposals])
+    tallies = proposal_tallies(proposal_ids=[pk for pk, _title, _live in proposals])
+    rated = consultation.voting_method == VotingMethod.RATING
+    labels = RatingValue.labels if rated else VoteChoice.labels
     published = [] if public else [_("Published")]
     columns = [
         _("Proposal ID"),
         _("Proposal"),
         *published,
         _("Channel"),
-        *[str(label) for label in VoteChoice.labels],
+        *[str(label) for label in labels],
         _("Total"),
+        *([_("Average rating")] if rated else []),
     ]
     every = _("all channels")
 
+    def counted(totals, rating) -> list:
+        if rated:
+            counts = [rating["distribution"][str(value)] for value in RATING_VALUES]
+            return [*counts, sum(counts), rating["average"]]
+        counts = [totals[choice] for choice in VoteChoice.values]
+        return [*counts, sum(counts)]
+
     def rows() -> Iterator[list]:
+        channel_labels = _channel_labels()
         for pk, title, live in proposals:
-            by_channel = results[pk]
-            lines = [(_channel_labels()[channel], totals) for channel, totals in by_channel.items()]
+            tally = tallies[pk]
+            lines = [
+                (channel_labels[channel], totals, tally["rating_by_channel"][channel])
+                for channel, totals in tally["by_channel"].items()
+            ]
             shown = [] if public else [_("yes") if live else _("no")]
-            for channel, totals in [*lines, (every, summed(by_channel))]:
-                counts = [totals[choice] for choice in VoteChoice.values]
-                yield [pk, title, *shown, channel, *counts, sum(counts)]
+            for channel, totals, rating in [*lines, (every, tally["totals"], tally["rating"])]:
+                yield [pk, title, *shown, channel, *counted(totals, rating)]
 
     return Table("votes", _("Votes"), columns, len(proposals) * (len(Channel.values) + 1), rows)
 

@@ -32,6 +32,7 @@ OGC_ROW_FIELDS = (
     *MAP_ROW_FIELDS,
     "channel",
     "consultation__title",
+    "consultation__voting_method",
     "proposal__title",
     "twin_feature__twin_id",
     "twin_feature__source",

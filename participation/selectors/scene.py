@@ -10,7 +10,15 @@ from participation import geojson
 from participation.models import ConsultationPage, ProposalPage, ProposalTwinFeature, TwinFeature, TwinKind, VoteChoice
 from participation.selectors.boxes import area_box, box_meets
 from participation.selectors.contributions import public_contributions
-from participation.selectors.results import Totals, empty_totals, proposals_with_results
+from participation.selectors.results import (
+    Distribution,
+    Rating,
+    Totals,
+    empty_distribution,
+    empty_totals,
+    proposals_with_results,
+    rating_of,
+)
 
 SCENE_KINDS = (TwinKind.BUILDING, TwinKind.BUILDING_PART)
 SCENE_LIMIT = 5000
@@ -24,6 +32,12 @@ class SceneBuilding:
     contributions: int = 0
     proposals: list[ProposalPage] = field(default_factory=list)
     totals: Totals = field(default_factory=empty_totals)
+    ratings: Distribution = field(default_factory=empty_distribution)  # of rated proposals (a rating 1-5)
+
+    @property
+    def rating(self) -> Rating:
+        """The ratings of the proposals tied to it: count, average (None without any) and distribution."""
+        return rating_of(self.ratings)
 
     @property
     def support_share(self) -> float | None:
@@ -82,6 +96,8 @@ def consultation_scene(*, consultation: ConsultationPage, limit: int = SCENE_LIM
         building.proposals.append(proposal)
         for choice, count in proposal.totals.items():
             building.totals[choice] += count
+        for value, count in proposal.rating["distribution"].items():
+            building.ratings[value] += count
     return Scene(buildings=list(buildings.values()), truncated=truncated)
 
 
@@ -97,6 +113,8 @@ def scene_feature(building: SceneBuilding) -> dict:
         "proposals": len(building.proposals),
         **building.totals,
         "support_share": building.support_share,
+        "rating_count": building.rating["count"],
+        "rating_average": building.rating["average"],
     }
     return geojson.feature(id=feature.pk, geometry=feature.geometry, properties=properties)
 

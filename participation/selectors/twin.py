@@ -17,7 +17,7 @@ from participation.models import (
 from participation.selectors.boxes import BBox, box_meets, point_in
 from participation.selectors.contributions import located, public_contributions
 from participation.selectors.pages import parent_path, published_proposals
-from participation.selectors.results import empty_totals, proposal_results
+from participation.selectors.results import empty_distribution, empty_totals, proposal_tallies, rating_of
 
 # Columns of a twin object a list or the map needs; the attributes (often large) stay in the database.
 TWIN_HEAVY_FIELDS = ("attributes",)
@@ -71,14 +71,17 @@ def twin_feature_contributions(*, feature: TwinFeature) -> QuerySet:
 
 
 def twin_feature_proposals(*, feature: TwinFeature) -> list[ProposalPage]:
-    """Published proposals tied to a twin object, each with ``.totals`` and its consultation: three queries."""
+    """Published proposals tied to a twin object, each with its results (``.totals``, ``.rating``, ``.method``:
+    see ``proposals_with_results``) and its consultation: three queries."""
     proposals = list(published_proposals().filter(twin_feature_links__twin_feature=feature).defer("body"))
     parents = ConsultationPage.objects.filter(path__in={parent_path(p) for p in proposals}).defer("body")
     by_path = {consultation.path: consultation for consultation in parents}
-    results = proposal_results(proposal_ids=[p.pk for p in proposals])
+    tallies = proposal_tallies(proposal_ids=[p.pk for p in proposals])
     for proposal in proposals:
-        proposal.totals = results[proposal.pk]
         proposal.consultation = proposal._consultation = by_path[parent_path(proposal)]
+        tally = tallies[proposal.pk]
+        proposal.method = proposal.consultation.voting_method
+        proposal.totals, proposal.rating, proposal.vote_count = tally["totals"], tally["rating"], tally["total"]
     return proposals
 
 
@@ -116,11 +119,12 @@ def twin_features_extent() -> BBox | None:
 def twin_feature_participation(*, twin_feature_ids: Iterable[int]) -> dict[int, dict]:
     """What citizens said about each twin object: three queries, whatever the number of objects.
 
-    ``{id: {"contributions": n, "votes": {"support": s, "oppose": o, "abstain": a}}}``: the public
-    contributions tied to it, and the votes on the published proposals tied to it, summed.
+    ``{id: {"contributions": n, "votes": {"support": s, "oppose": o, "abstain": a}, "rating": {"count": c,
+    "average": 3.5, "distribution": {"1": 0, ..., "5": 2}}}}``: the public contributions tied to it, and the
+    votes on the published proposals tied to it, summed (choices, and the ratings of rated consultations).
     """
     ids = list(twin_feature_ids)
-    participation = {pk: {"contributions": 0, "votes": empty_totals()} for pk in ids}
+    participation = {pk: {"contributions": 0, "votes": empty_totals(), "rating": empty_distribution()} for pk in ids}
     if not ids:
         return participation
     counts = (
@@ -137,11 +141,15 @@ def twin_feature_participation(*, twin_feature_ids: Iterable[int]) -> dict[int, 
             twin_feature_id__in=ids, page__in=published_proposals().values("pk")
         ).values_list("twin_feature_id", "page_id")
     )
-    results = proposal_results(proposal_ids={proposal_id for _, proposal_id in links})
+    tallies = proposal_tallies(proposal_ids={proposal_id for _, proposal_id in links})
     for twin_feature_id, proposal_id in links:
-        votes = participation[twin_feature_id]["votes"]
-        for choice, count in results[proposal_id].items():
+        votes, distribution = participation[twin_feature_id]["votes"], participation[twin_feature_id]["rating"]
+        for choice, count in tallies[proposal_id]["totals"].items():
             votes[choice] += count
+        for value, count in tallies[proposal_id]["rating"]["distribution"].items():
+            distribution[value] += count
+    for counted in participation.values():
+        counted["rating"] = rating_of(counted["rating"])
     return participation
 
 

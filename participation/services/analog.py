@@ -14,6 +14,7 @@ from wagtail.images import get_image_model
 
 from participation.errors import InvalidInput
 from participation.models import (
+    RATING_VALUES,
     SCALE_VALUES,
     AnalogCount,
     AnalogEntry,
@@ -26,6 +27,7 @@ from participation.models import (
     PollOption,
     ProposalPage,
     VoteChoice,
+    VotingMethod,
 )
 from participation.numerals import ascii_number
 from participation.rules import require
@@ -48,7 +50,12 @@ def _checked_count(key, count) -> int:
     return count
 
 
-def _proposal_counts(counts: dict) -> list[AnalogCount]:
+def _proposal_counts(counts: dict, *, method: str) -> list[AnalogCount]:
+    if method == VotingMethod.RATING:  # a rating from 1 to 5: how many marked each value
+        by_key = {_number(key): count for key, count in counts.items()}
+        if not set(by_key) <= set(RATING_VALUES):
+            raise InvalidInput(_("Please count the values 1 to 5 only."), field="counts")
+        return [AnalogCount(value=value, count=_checked_count(value, by_key.get(value, 0))) for value in RATING_VALUES]
     unknown = set(counts) - set(VoteChoice.values)
     if unknown:
         raise InvalidInput(_("Please count support, oppose and abstain only."), field="counts")
@@ -100,7 +107,8 @@ def enter_paper_counts(
     photo_file: UploadedFile | None = None,
     corrects: AnalogEntry | None = None,
 ) -> AnalogEntry:
-    """Type in one sheet's counts for a proposal (``{"support": 12, ...}``) or a poll (``{option_id: 7, ...}``,
+    """Type in one sheet's counts for a proposal (``{"support": 12, ...}``, or ``{1: 3, ..., 5: 9}`` where its
+    consultation rates from 1 to 5) or a poll (``{option_id: 7, ...}``,
     or ``{1: 3, ..., 5: 9}`` for a scale); every field of the sheet, zero where nobody marked.
 
     With ``corrects``, the new entry replaces that one in every total; the old one stays, superseded.
@@ -114,7 +122,7 @@ def enter_paper_counts(
     source = clean_text(source, limit=AnalogEntry._meta.get_field("source").max_length)
     if proposal is not None:
         consultation = consultation_of(proposal)
-        rows = _proposal_counts(counts)
+        rows = _proposal_counts(counts, method=consultation.voting_method)
     else:
         consultation = poll.consultation
         rows = _poll_counts(poll, counts)

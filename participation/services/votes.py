@@ -2,6 +2,9 @@
 
 ``cast_votes`` writes many at once (a room's phones within a few milliseconds of each other): one
 transaction, one upsert, one revision bump per consultation. ``cast_vote`` is the same for one vote.
+
+What a vote holds follows its consultation's method: a choice (support, oppose, abstain) or a rating
+from 1 to 5; a ballot of the other method is refused with a message saying what to give instead.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participation.errors import InvalidInput, ServiceError
-from participation.models import Channel, Participant, ProposalPage, Vote, VoteChoice
+from participation.models import RATING_VALUES, Channel, Participant, ProposalPage, Vote, VoteChoice, VotingMethod
 from participation.rules import require
 from participation.selectors import consultation_of
 from participation.services.participants import participant_of
@@ -23,19 +26,36 @@ from participation.services.results import publish_after_commit
 
 @dataclass(frozen=True)
 class Ballot:
-    """One vote to write: who (an account, or a participant such as a room phone), on what, how, from where."""
+    """One vote to write: who (an account, or a participant such as a room phone), on what, how, from where.
+
+    ``choice`` for a consultation voted on with support/oppose/abstain, ``rating`` (1 to 5) for one rated.
+    """
 
     voter: object
     proposal: ProposalPage
-    choice: str
+    choice: str = ""
     channel: str = Channel.ONLINE
+    rating: int | None = None
 
 
 def _checked(ballot: Ballot) -> Participant:
     """The participant the ballot counts for, or the refusal (raised) in the voter's language."""
-    require("participation.vote", ballot.voter, consultation_of(ballot.proposal))
-    if ballot.choice not in VoteChoice.values:
-        raise InvalidInput(_("Please choose support, oppose or abstain."), field="choice")
+    consultation = consultation_of(ballot.proposal)
+    require("participation.vote", ballot.voter, consultation)
+    if consultation.voting_method == VotingMethod.RATING:
+        if ballot.choice:
+            raise InvalidInput(
+                _("This consultation is rated from 1 to 5, not voted on with support or oppose."), field="rating"
+            )
+        if not _is_rating(ballot.rating):
+            raise InvalidInput(_("Please choose a rating from 1 to 5."), field="rating")
+    else:
+        if ballot.rating is not None:
+            raise InvalidInput(
+                _("This consultation is voted on with support, oppose or abstain, not with a rating."), field="choice"
+            )
+        if ballot.choice not in VoteChoice.values:
+            raise InvalidInput(_("Please choose support, oppose or abstain."), field="choice")
     if ballot.channel not in Channel.values or ballot.channel == Channel.ANALOG:
         raise InvalidInput(_("Paper votes are entered as counts."), field="channel")
     return participant_of(ballot.voter)
@@ -70,6 +90,10 @@ def cast_votes(*, ballots: Sequence[Ballot]) -> list[Vote | ServiceError]:
     return [written[outcome] if isinstance(outcome, tuple) else outcome for outcome in outcomes]
 
 
+def _is_rating(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value in RATING_VALUES
+
+
 def _upsert(rows: list[tuple[Ballot, Participant]]) -> dict[tuple[int, int], Vote]:
     """One upsert for all rows: concurrent votes of one participant end in one row, never an error."""
     now = timezone.now()
@@ -79,6 +103,7 @@ def _upsert(rows: list[tuple[Ballot, Participant]]) -> dict[tuple[int, int], Vot
                 proposal=ballot.proposal,
                 participant=participant,
                 choice=ballot.choice,
+                rating=ballot.rating,
                 channel=ballot.channel,
                 created_at=now,
                 updated_at=now,
@@ -87,7 +112,7 @@ def _upsert(rows: list[tuple[Ballot, Participant]]) -> dict[tuple[int, int], Vot
         ],
         update_conflicts=True,
         unique_fields=["proposal", "participant"],
-        update_fields=["choice", "channel", "updated_at"],
+        update_fields=["choice", "rating", "channel", "updated_at"],
     )
     if any(vote.pk is None for vote in votes):  # engines that return no ids from an upsert
         keys = {(vote.proposal_id, vote.participant_id) for vote in votes}
@@ -96,9 +121,13 @@ def _upsert(rows: list[tuple[Ballot, Participant]]) -> dict[tuple[int, int], Vot
     return {(vote.proposal_id, vote.participant_id): vote for vote in votes}
 
 
-def cast_vote(*, voter, proposal: ProposalPage, choice: str, channel: str = Channel.ONLINE) -> Vote:
-    """Record or change one vote (``cast_votes`` for one ballot); raises the refusal."""
-    [outcome] = cast_votes(ballots=[Ballot(voter=voter, proposal=proposal, choice=choice, channel=channel)])
+def cast_vote(
+    *, voter, proposal: ProposalPage, choice: str = "", rating: int | None = None, channel: str = Channel.ONLINE
+) -> Vote:
+    """Record or change one vote (``cast_votes`` for one ballot): a ``choice``, or a ``rating`` from 1 to 5 in a
+    rated consultation; raises the refusal."""
+    ballot = Ballot(voter=voter, proposal=proposal, choice=choice, rating=rating, channel=channel)
+    [outcome] = cast_votes(ballots=[ballot])
     if isinstance(outcome, ServiceError):
         raise outcome
     return outcome

@@ -142,6 +142,17 @@ def _follow_context(request, consultation: ConsultationPage) -> dict:
     }
 
 
+def _results_context(proposal: ProposalPage, consultation: ConsultationPage) -> dict:
+    tally = selectors.proposal_tallies(proposal_ids=[proposal.pk])[proposal.pk]
+    return {"totals": tally["totals"], "rating": tally["rating"], "method": consultation.voting_method}
+
+
+def _vote_form(consultation: ConsultationPage, own_vote) -> VoteForm:
+    form = VoteForm(method=consultation.voting_method)
+    form.initial = {("rating" if form.rated else "choice"): own_vote}
+    return form
+
+
 def proposal_context(request, proposal: ProposalPage, *, comment_form=None, vote_form=None) -> dict:
     consultation = selectors.consultation_of(proposal)
     own_vote = selectors.own_vote(voter=request.user, proposal=proposal)
@@ -150,9 +161,9 @@ def proposal_context(request, proposal: ProposalPage, *, comment_form=None, vote
     return {
         "consultation": consultation,
         "proposal": proposal,
-        "totals": selectors.proposal_results(proposal_ids=[proposal.pk])[proposal.pk],
+        **_results_context(proposal, consultation),
         "own_vote": own_vote,
-        "vote_form": vote_form or VoteForm(initial={"choice": own_vote}),
+        "vote_form": vote_form or _vote_form(consultation, own_vote),
         "threads": threads,
         "own_pending": selectors.own_pending_comments(user=request.user, consultation=consultation, proposal=proposal),
         "comment_form": comment_form,

@@ -13,6 +13,7 @@
   const statusNode = document.getElementById("kiosk-status");
   const uiLang = document.documentElement.lang;
   const decimal = new Intl.NumberFormat(uiLang || undefined); // "3,5" in German, as the server writes it
+  const oneDecimal = new Intl.NumberFormat(uiLang || undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const first = JSON.parse(document.getElementById("kiosk-snapshot").textContent);
   let results = first.results;
   let room = first.room;
@@ -97,8 +98,47 @@
     return el("dl", { class: "totals" }, items);
   }
 
+  // A rated proposal: the average, a bar per value 1 to 5 with its count and share as text, then the
+  // number of ratings and their average by channel.
+  function ratingResults(proposal) {
+    const rating = proposal.rating;
+    const average = rating.count ? oneDecimal.format(rating.average) : "–";
+    const rows = ["1", "2", "3", "4", "5"].map((value) => {
+      const count = rating.distribution[value] || 0;
+      return { value: value, count: count, share: rating.count ? Math.round((100 * count) / rating.count) : 0 };
+    });
+    const head = el("tr", {}, [
+      el("th", { scope: "col", text: text.channel }),
+      el("th", { scope: "col", text: text.ratings }),
+      el("th", { scope: "col", text: text.averageRating }),
+    ]);
+    const cells = (found) => [
+      el("td", { text: String(found.count) }),
+      el("td", { text: found.count ? oneDecimal.format(found.average) : "–" }),
+    ];
+    const lines = Object.keys(text.channels).map((channel) =>
+      el("tr", { "data-channel": channel }, [
+        el("th", { scope: "row", text: text.channels[channel] }),
+        ...cells((proposal.rating_by_channel || {})[channel] || { count: 0, average: null }),
+      ])
+    );
+    lines.push(el("tr", { class: "sum" }, [el("th", { scope: "row", text: text.total }), ...cells(rating)]));
+    const table = el("table", { class: "channels", lang: uiLang }, [
+      el("caption", { class: "visually-hidden", text: format(text.ratingsByChannel, { title: proposal.title }) }),
+      el("thead", {}, [head]),
+      el("tbody", {}, lines),
+    ]);
+    return [
+      el("p", { class: "rating-average", lang: uiLang, "data-average": String(rating.average), text:
+        format(text.ratingAverage, { average: average }) + " · " + plural(text.ratingCount, rating.count) }),
+      el("div", { lang: uiLang }, [bars(rows, (row) => text.ratingValues[row.value])]),
+      table,
+    ];
+  }
+
   // One proposal's votes: the sum, then a table by channel (online, phones, terminals, paper).
   function proposalResults(proposal) {
+    if (proposal.method === "rating") return ratingResults(proposal);
     const choices = ["support", "oppose", "abstain"];
     const head = el("tr", {}, [
       el("th", { scope: "col", text: text.channel }),

@@ -14,6 +14,7 @@
   const config = JSON.parse(document.getElementById("room-config").textContent);
   const text = config.labels;
   const decimal = new Intl.NumberFormat(document.documentElement.lang || undefined); // "3,5" in German, as the server writes it
+  const oneDecimal = new Intl.NumberFormat(document.documentElement.lang || undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const statusNode = document.getElementById("room-status");
   const noticeNode = document.getElementById("room-notice");
   const announcer = document.getElementById("room-announcer");
@@ -325,13 +326,21 @@
       el("p", { lang: config.contentLang, text: proposal.summary }),
     ];
     if (proposal.voting_open) {
-      const buttons = ["support", "oppose", "abstain"].map((choice) => el("button", {
-        type: "submit", name: "choice", value: choice, class: "vote vote--" + choice,
-        "aria-pressed": mine === choice ? "true" : null, text: text.choices[choice],
-      }));
+      const rated = proposal.method === "rating";
+      const buttons = rated
+        ? ["1", "2", "3", "4", "5"].map((value) => el("button", {
+          type: "submit", name: "rating", value: value, class: "vote vote--rating",
+          "aria-pressed": mine !== null && String(mine) === value ? "true" : null, text: text.ratings[value],
+        }))
+        : ["support", "oppose", "abstain"].map((choice) => el("button", {
+          type: "submit", name: "choice", value: choice, class: "vote vote--" + choice,
+          "aria-pressed": mine === choice ? "true" : null, text: text.choices[choice],
+        }));
+      const legend = el("legend", { text: rated ? text.yourRating : text.yourVote });
+      const hint = rated ? el("p", { class: "hint", text: text.ratingHint }) : null;
       children.push(el("form", { method: "post", action: config.urls.answer, class: "vote-form" }, [
         el("input", { type: "hidden", name: "proposal", value: proposal.id }),
-        el("fieldset", {}, [el("legend", { text: text.yourVote }), el("div", { class: "vote-buttons" }, buttons)]),
+        el("fieldset", {}, [legend, hint, el("div", { class: "vote-buttons" + (rated ? " vote-buttons--rating" : "") }, buttons)]),
       ]));
       if (mine) children.push(el("p", { class: "notice notice--success mine", text: text.voted }));
     } else {
@@ -343,10 +352,34 @@
   }
 
   function totalsOf(proposal) {
+    if (proposal.method === "rating") return ratingOf(proposal.rating);
     return el("dl", { class: "totals" }, ["support", "oppose", "abstain"].map((choice) => el("div", {}, [
       el("dt", { text: text.choices[choice] }),
       el("dd", { text: String(proposal.totals[choice]) }),
     ])));
+  }
+
+  // A rating's result as the server draws it: the average in words, a row per value with its count and a bar.
+  function ratingOf(rating) {
+    const average = rating.count
+      ? text.ratingAverage.replace("{average}", oneDecimal.format(rating.average)) + " (" + plural(text.ratingCount, rating.count) + ")"
+      : text.noRatings;
+    const rows = ["1", "2", "3", "4", "5"].map((value) => {
+      const count = rating.distribution[value] || 0;
+      const percent = rating.count ? Math.round((100 * count) / rating.count) : 0;
+      return el("tr", {}, [
+        el("th", { scope: "row", text: text.ratings[value] }),
+        el("td", { class: "rating-count", text: String(count) }),
+        el("td", { class: "rating-bar" }, [el("meter", {
+          min: "0", max: String(rating.count || 1), value: String(count),
+          "aria-label": text.ratings[value] + ": " + percent + " %", text: percent + " %",
+        })]),
+      ]);
+    });
+    return el("div", { class: "totals rating-result" }, [
+      el("p", { class: "rating-average", text: average }),
+      el("table", { class: "rating-distribution" }, [el("tbody", {}, rows)]),
+    ]);
   }
 
   // --- sending --------------------------------------------------------------------------
@@ -473,7 +506,9 @@
     } else if (form.classList.contains("vote-form")) {
       const choice = event.submitter ? event.submitter.value : null;
       if (!choice) return;
-      body = { proposal: Number(data.get("proposal")), choice: choice };
+      body = { proposal: Number(data.get("proposal")) };
+      if (event.submitter.name === "rating") body.rating = Number(choice);
+      else body.choice = choice;
       done = () => storageSet(window.localStorage, "bf:" + config.code + ":vote:" + body.proposal, choice);
     } else if (form.classList.contains("question-form")) {
       url = config.urls.apiQuestions;

@@ -195,3 +195,26 @@ def test_an_upvote_through_the_api_counts_once_and_needs_csrf(api_phone, questio
     assert [post_json(api_phone, url, {}).status_code for _ in range(2)] == [200, 200]
     assert question.upvotes.count() == 1
     assert post_json(api_phone, f"/api/v1/rooms/{room.code}/questions/999999/upvote/", {}).status_code == 400
+
+
+def test_a_rated_proposal_shown_takes_ratings_and_refuses_what_is_no_rating(api_phone, moderator):
+    consultation = factories.consultation("vote", voting_method="rating")
+    room = factories.room(consultation, presenter=moderator)
+    proposal = factories.proposal(consultation)
+    forum_services.show_in_room(presenter=moderator, room=room, scene="proposal", proposal=proposal)
+    joined(api_phone, room)
+    url = f"/api/v1/rooms/{room.code}/vote/"
+
+    response = post_json(api_phone, url, {"proposal": proposal.pk, "rating": 4})
+
+    assert response.status_code == 200
+    assert (response.json()["rating"], response.json()["choice"]) == (4, "")
+    for body in ({"proposal": proposal.pk, "rating": 9}, {"proposal": proposal.pk, "rating": "gut"}):
+        refused = post_json(api_phone, url, body)
+        assert refused.status_code == 400
+        assert refused.json()["detail"] == "Please choose a rating from 1 to 5."
+    refused = post_json(api_phone, url, {"proposal": proposal.pk, "choice": "support"})
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == "This consultation is rated from 1 to 5, not voted on with support or oppose."
+    vote = Vote.objects.get()
+    assert (vote.rating, vote.channel) == (4, Channel.PHONE)

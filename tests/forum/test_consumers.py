@@ -423,3 +423,51 @@ def test_a_write_in_another_process_reaches_the_screen_through_redis(screen, pro
         await communicator.disconnect()
 
     run(scenario)
+
+
+# --- a rated consultation: the screen's frames carry the method, the average and the distribution ---
+
+
+def test_a_burst_of_ratings_reaches_the_screen_coalesced_with_average_and_distribution():
+    consultation = factories.consultation("vote", voting_method="rating")
+    screen = factories.screen(consultation, slug="foyer")
+    proposal = factories.proposal(consultation)
+    citizens = factories.CitizenFactory.create_batch(20)
+    clerk = factories.moderator()
+    base = revision_of(consultation)
+
+    def burst():
+        for index, citizen in enumerate(citizens):
+            services.cast_vote(voter=citizen, proposal=proposal, rating=index % 5 + 1)
+        services.enter_paper_counts(clerk=clerk, proposal=proposal, event="Forum", source="Karten", counts={"5": 4})
+
+    def rating_of(frame) -> dict:
+        return next(p for p in frame["proposals"] if p["id"] == proposal.pk)["rating"]
+
+    async def scenario():
+        communicator = await connected(screen)
+        started = time.monotonic()
+        await database_sync_to_async(burst)()
+        duration = time.monotonic() - started
+        frames = []
+        while not frames or rating_of(frames[-1])["count"] < len(citizens) + 4:
+            frames.append(await frame_from(communicator))
+        assert await no_frame(communicator, 0.5)
+        await communicator.disconnect()
+        return frames, duration
+
+    frames, duration = run(scenario)
+    assert len(frames) <= duration / 0.2 + 2 < len(citizens)  # one frame per burst interval, never one per vote
+    last = frames[-1]
+    assert last["method"] == "rating"
+    assert last["revision"] == revision_of(consultation) == base + len(citizens) + 1
+    (shown,) = last["proposals"]
+    assert shown["method"] == "rating"
+    assert shown["rating"] == {"count": 24, "average": 3.33, "distribution": {"1": 4, "2": 4, "3": 4, "4": 4, "5": 8}}
+    assert shown["rating_by_channel"]["analog"]["count"] == 4
+    assert shown["rating_by_channel"]["online"] == {
+        "count": 20,
+        "average": 3.0,
+        "distribution": {"1": 4, "2": 4, "3": 4, "4": 4, "5": 4},
+    }
+    assert shown["total"] == 24

@@ -241,3 +241,55 @@ def test_what_is_no_vote_gets_no_answer_and_the_socket_stays(room, shown, text):
 
     async_to_sync(scenario)()
     assert not Vote.objects.exists()
+
+
+# --- a rated consultation: phones rate from 1 to 5 over their sockets ------------------------------
+
+
+def test_phones_rating_over_their_sockets_are_counted_and_the_screen_frame_carries_the_ratings():
+    consultation = factories.consultation("vote", voting_method="rating")
+    room = factories.room(consultation)
+    proposal = factories.proposal(consultation)
+    forum_services.show_in_room(presenter=room.opened_by, room=room, scene="proposal", proposal=proposal)
+
+    async def scenario():
+        sockets = [voting_phone(room.code, f"rater-{index}") for index in range(5)]
+        for socket in sockets:
+            assert (await socket.connect(timeout=10))[0]
+        for index, socket in enumerate(sockets):
+            await socket.send_to(
+                text_data=json.dumps({"type": "vote", "ref": index, "proposal": proposal.pk, "rating": index + 1})
+            )
+        answers = [await answer_to(socket, index) for index, socket in enumerate(sockets)]
+        assert answers[3] == {
+            "type": "counted",
+            "ref": 3,
+            "counted": True,
+            "message": "Danke, Ihre Stimme wurde gezählt.",
+            "proposal": proposal.pk,
+            "choice": "",
+            "rating": 4,
+        }
+        # A choice is refused in a rated consultation, in the page's language, and the rating stays.
+        await sockets[0].send_to(
+            text_data=json.dumps({"type": "vote", "ref": 9, "proposal": proposal.pk, "choice": "support"})
+        )
+        refused = await answer_to(sockets[0], 9)
+        assert (refused["type"], refused["status"]) == ("refused", 400)
+        assert "1 bis 5" in refused["detail"]
+        frame = await room_frame(sockets[0])
+        while frame["room"]["proposal"]["rating"]["count"] < 5:
+            frame = await room_frame(sockets[0])
+        shown_now = frame["room"]["proposal"]
+        assert shown_now["method"] == "rating"
+        assert shown_now["rating"] == {
+            "count": 5,
+            "average": 3.0,
+            "distribution": {"1": 1, "2": 1, "3": 1, "4": 1, "5": 1},
+        }
+        assert shown_now["rating_by_channel"]["phone"]["count"] == 5
+        for socket in sockets:
+            await socket.disconnect()
+
+    async_to_sync(scenario)()
+    assert sorted(Vote.objects.filter(proposal=proposal).values_list("rating", flat=True)) == [1, 2, 3, 4, 5]

@@ -223,3 +223,22 @@ def test_the_phone_page_keeps_a_fixed_number_of_queries(
     # and the footer's site settings (locale, site, settings): none of it grows with the room.
     with django_assert_num_queries(8):
         assert phone.get(f"/live/{room.code}/").status_code == 200
+
+
+def test_a_phone_without_script_rates_the_proposal_shown_and_sees_the_distribution(phone, moderator):
+    consultation = factories.consultation("vote", voting_method="rating")
+    room = factories.room(consultation, presenter=moderator)
+    proposal = factories.proposal(consultation)
+    forum_services.show_in_room(presenter=moderator, room=room, scene="proposal", proposal=proposal)
+    page = phone.get(f"/live/{room.code}/").content.decode()
+    assert "Your rating" in page and 'name="rating" value="3"' in page and "3 (fair)" in page
+
+    response = phone.post(f"/live/{room.code}/answer/", {"proposal": proposal.pk, "rating": "2"})
+
+    assert response.status_code == 302
+    page = " ".join(phone.get(f"/live/{room.code}/").content.decode().split())
+    assert 'value="2" class="vote vote--rating" aria-pressed="true"' in page
+    assert "Average rating: <strong>2.0</strong> of 5 (1 rating)" in page
+    assert '<meter min="0" max="1" value="1" aria-label="2 (poor): 100 %">100 %</meter>' in page
+    vote = Vote.objects.get()
+    assert (vote.rating, vote.channel) == (2, Channel.PHONE)

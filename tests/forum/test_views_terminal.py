@@ -346,3 +346,33 @@ def test_the_overview_and_the_vote_page_run_a_fixed_number_of_queries(
     assert count("/terminal/eingang/") == overview
     assert count("/terminal/eingang/vote/") == votes
     assert overview <= 8 and votes <= 11
+
+
+# --- a rated consultation: the walk-in rates from 1 to 5 ---------------------------------------
+
+
+def test_a_walk_in_rates_by_five_buttons_with_words_and_sees_the_average(db):
+    consultation = factories.consultation("vote", voting_method="rating")
+    terminal = factories.terminal(consultation, slug="eingang")
+    proposal = factories.proposal(consultation)
+    client = visitor(terminal)
+    start(client, terminal)
+
+    page = client.get("/terminal/eingang/vote/").content.decode()
+    assert 'name="rating" value="1"' in page and "5 (very good)" in page
+    assert 'name="choice"' not in page
+    assert "No ratings yet." in page
+
+    response = client.post("/terminal/eingang/vote/", {"proposal": proposal.pk, "rating": "4"})
+    assert response.status_code == 302
+    client.post("/terminal/eingang/vote/", {"proposal": proposal.pk, "rating": "5"})  # changed, counted once
+    page = client.get("/terminal/eingang/vote/").content.decode()
+    assert pressed(page) == ["5"]
+    assert "Average rating: <strong>5.0</strong> of 5 (1 rating)" in " ".join(page.split())
+    row = Vote.objects.get()
+    assert (row.rating, row.channel) == (5, Channel.TERMINAL)
+
+    refused = client.post("/terminal/eingang/vote/", {"proposal": proposal.pk, "choice": "support"})
+    assert refused.status_code == 400
+    assert "Please choose a rating from 1 to 5." in refused.content.decode()
+    assert Vote.objects.get().rating == 5

@@ -7,7 +7,7 @@ import pytest
 from wagtail import hooks
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
-from participation.models import ConsultationPage, ProposalPage
+from participation.models import ConsultationPage, ProposalPage, Vote
 from participation.selectors import forget_twin_revision, results_revision
 from participation.wagtail_hooks import live_state_follows_pages
 from tests.support import factories
@@ -199,3 +199,26 @@ def test_a_slug_held_by_a_published_page_names_that_page(client, editor, home, v
     [error] = response.context["form"].errors["slug"]
     assert "hat schon die Seite" in error and voting_consultation.title in error
     assert "nie veröffentlicht" not in error
+
+
+def test_the_voting_method_is_refused_in_the_admin_once_votes_exist(client, editor, home, citizen):
+    client.force_login(editor)
+    client.post(f"/admin/pages/add/participation/consultationpage/{home.pk}/", _consultation_form())
+    consultation = ConsultationPage.objects.get(slug="neuer-marktplatz")
+    edit = f"/admin/pages/{consultation.pk}/edit/"
+    changed = _consultation_form(voting_method="rating")
+    assert client.post(edit, changed).status_code == 302  # nobody has voted: it may change
+    consultation.refresh_from_db()
+    assert consultation.voting_method == "rating"
+    proposal = factories.proposal(consultation)
+    Vote.objects.create(proposal=proposal, participant=factories.participant(citizen), rating=4)
+
+    response = client.post(edit, _consultation_form(voting_method="support_oppose"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["voting_method"] == [
+        "Das Abstimmungsverfahren kann nicht mehr geändert werden, sobald Stimmen abgegeben oder Zählungen "
+        "von Papier eingegeben wurden."
+    ]
+    consultation.refresh_from_db()
+    assert consultation.voting_method == "rating"

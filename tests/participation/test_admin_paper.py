@@ -123,6 +123,21 @@ def test_a_sheet_has_one_number_field_per_choice_and_its_counts_go_into_the_tota
     assert by_channel[Channel.ANALOG] == {"support": 12, "oppose": 3, "abstain": 0}
 
 
+def test_a_rated_proposals_sheet_has_one_number_field_per_value_1_to_5(desk, rated_proposal):
+    consultation = rated_proposal.get_parent().specific
+    page = desk.get(sheet_url(consultation, rated_proposal)).content.decode()
+    for value, words in [("1", "1 (very poor)"), ("3", "3 (fair)"), ("5", "5 (very good)")]:
+        assert f'name="count_{value}"' in page and words in page
+    assert 'name="count_support"' not in page
+
+    data = {"count_5": "7", "count_4": "2", "count_1": "", "event": "Forum", "source": "Karten"}
+    response = desk.post(sheet_url(consultation, rated_proposal), data, follow=True)
+
+    assert "The counts are entered." in messages_of(response)
+    rating = selectors.proposal_tallies(proposal_ids=[rated_proposal.pk])[rated_proposal.pk]["rating"]
+    assert rating == {"count": 9, "average": 4.78, "distribution": {"1": 0, "2": 0, "3": 0, "4": 2, "5": 7}}
+
+
 def test_poll_options_and_scale_values_are_counted(desk, voting_consultation, moderator):
     choice = services.add_poll(
         presenter=moderator, consultation=voting_consultation, question="Was?", options=["A", "B"]

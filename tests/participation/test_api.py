@@ -275,11 +275,19 @@ def test_the_schema_documents_the_session_login(anonymous, db):
 # --- voting ---------------------------------------------------------------------------------
 
 
+NO_RATING = {"count": 0, "average": None, "distribution": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}}
+
+
 def test_a_citizen_votes_and_gets_the_new_totals(as_citizen, citizen, proposal):
     response = post_json(as_citizen, vote_url(proposal), {"choice": "support"})
 
     assert response.status_code == 200
-    assert response.json() == {"choice": "support", "results": {"support": 1, "oppose": 0, "abstain": 0}}
+    assert response.json() == {
+        "choice": "support",
+        "rating": None,
+        "results": {"support": 1, "oppose": 0, "abstain": 0},
+        "rating_results": NO_RATING,
+    }
     assert Vote.objects.get(participant__user=citizen, proposal=proposal).choice == "support"
 
 
@@ -288,7 +296,12 @@ def test_a_citizen_changes_the_vote(as_citizen, proposal):
 
     response = post_json(as_citizen, vote_url(proposal), {"choice": "abstain"})
 
-    assert response.json() == {"choice": "abstain", "results": {"support": 0, "oppose": 0, "abstain": 1}}
+    assert response.json() == {
+        "choice": "abstain",
+        "rating": None,
+        "results": {"support": 0, "oppose": 0, "abstain": 1},
+        "rating_results": NO_RATING,
+    }
     assert Vote.objects.count() == 1
 
 
@@ -527,3 +540,72 @@ def test_geojson_endpoint_answers_a_client_asking_for_geojson(client, db):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/geo+json"
     assert response.json()["type"] == "FeatureCollection"
+
+
+# --- ratings (a consultation rated from 1 to 5) ----------------------------------------------
+
+
+def test_a_citizen_rates_and_gets_the_new_average_and_distribution(as_citizen, citizen, rated_proposal):
+    response = post_json(as_citizen, vote_url(rated_proposal), {"rating": 4})
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "choice": None,
+        "rating": 4,
+        "results": {"support": 0, "oppose": 0, "abstain": 0},
+        "rating_results": {"count": 1, "average": 4.0, "distribution": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 0}},
+    }
+    response = post_json(as_citizen, vote_url(rated_proposal), {"rating": 2})  # changed, still one
+    assert response.json()["rating_results"]["average"] == 2.0
+    assert Vote.objects.get(participant__user=citizen).rating == 2
+
+
+def test_a_rated_proposal_says_its_method_and_its_ratings(anonymous, rated_proposal, proposal, citizen):
+    Vote.objects.create(proposal=rated_proposal, participant=factories.participant(citizen), rating=5)
+    Vote.objects.create(
+        proposal=rated_proposal, participant=factories.participant(factories.CitizenFactory()), rating=2
+    )
+
+    rated = anonymous.get(f"{API}/proposals/{rated_proposal.pk}/").json()
+    listed = {p["id"]: p for p in anonymous.get(f"{API}/proposals/").json()["results"]}
+
+    assert rated["method"] == "rating"
+    assert rated["rating_results"] == {
+        "count": 2,
+        "average": 3.5,
+        "distribution": {"1": 0, "2": 1, "3": 0, "4": 0, "5": 1},
+    }
+    assert listed[rated_proposal.pk]["rating_results"] == rated["rating_results"]
+    assert listed[proposal.pk]["method"] == "support_oppose"
+    assert listed[proposal.pk]["rating_results"]["average"] is None
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({}, "rating", "Please choose a rating from 1 to 5."),
+        ({"rating": 6}, "rating", "Please choose a rating from 1 to 5."),
+        ({"rating": "viel"}, "rating", "Please choose a rating from 1 to 5."),
+        (
+            {"choice": "support"},
+            "rating",
+            "This consultation is rated from 1 to 5, not voted on with support or oppose.",
+        ),
+    ],
+)
+def test_a_rating_that_is_no_rating_is_400_with_a_message(as_citizen, rated_proposal, data, field, message):
+    response = post_json(as_citizen, vote_url(rated_proposal), data)
+
+    assert response.status_code == 400
+    assert message in json.dumps(response.json()[field])
+    assert not Vote.objects.exists()
+
+
+def test_a_rating_where_the_consultation_votes_support_or_oppose_is_400(as_citizen, proposal):
+    response = post_json(as_citizen, vote_url(proposal), {"rating": 4})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "choice": ["This consultation is voted on with support, oppose or abstain, not with a rating."]
+    }
+    assert not Vote.objects.exists()

@@ -78,7 +78,9 @@ def test_the_documentation_page_lists_every_operation_with_its_parameters_and_ty
     assert "<code>bbox</code> (query; string)" in content
     assert '<a href="#type-VoteInput"><code>VoteInput</code></a>' in content
     assert '<h3 id="type-VoteInput"><code>VoteInput</code></h3>' in content
-    assert '<code>choice</code> (<a href="#type-ChoiceEnum"><code>ChoiceEnum</code></a>; required)' in content
+    # A choice or a rating, by the consultation's voting method: neither is required by itself.
+    assert '<code>choice</code> (<a href="#type-ChoiceEnum"><code>ChoiceEnum</code></a>)' in content
+    assert "<code>rating</code> (integer)" in content
     assert "<p>string, one of <code>support</code>, <code>oppose</code>, <code>abstain</code></p>" in content
     assert 'href="/api/v1/schema/?format=json"' in content
 

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from participation import charts, selectors
+from participation import charts, selectors, services
 from participation.dashboards import dashboard_context
 from participation.models import Contribution, Vote
 from tests.support import factories
@@ -151,3 +151,17 @@ def test_the_admin_dashboard_works_before_the_results_are_published(scene, clien
     assert response.status_code == 200
     context = dashboard_context(consultation=scene["consultation"])
     assert context["places"][0][1] == reverse("participation:twin-feature", args=[scene["building"].pk])
+
+
+def test_ratings_count_as_votes_per_proposal_and_channel(db, django_assert_num_queries):
+    consultation = factories.consultation("vote", voting_method="rating")
+    proposal = factories.proposal(consultation, title="Baumreihe")
+    for rating in (5, 4, 2):
+        services.cast_vote(voter=factories.CitizenFactory(), proposal=proposal, rating=rating)
+
+    with django_assert_num_queries(5):
+        figures = selectors.dashboard_figures(consultation=consultation)
+
+    (baumreihe,) = figures.proposals
+    assert baumreihe.by_channel == {"online": 3, "phone": 0, "terminal": 0, "analog": 0}
+    assert (baumreihe.total, figures.votes) == (3, 3)

@@ -413,3 +413,44 @@ def test_old_files_are_deleted_and_their_rows_kept(scene, settings):
     ExportJob.objects.filter(pk=recent.pk).update(created_at=timezone.now() - timedelta(days=4))
     assert delete_expired_exports_task.delay().get() == 1
     assert not Path(recent.file.path).exists()
+
+
+# --- A consultation rated from 1 to 5 --------------------------------------------------------------
+
+
+def test_the_votes_of_a_rated_consultation_are_counted_per_value_with_the_average(db, moderator):
+    consultation = factories.consultation("vote", title="Bänke", voting_method="rating")
+    benches = factories.proposal(consultation, title="Mehr Bänke")
+    services.cast_vote(voter=factories.CitizenFactory(), proposal=benches, rating=5)
+    services.cast_vote(voter=factories.CitizenFactory(), proposal=benches, rating=2)
+    services.cast_vote(voter=factories.device(), proposal=benches, rating=4, channel=Channel.PHONE)
+    services.enter_paper_counts(
+        clerk=moderator, proposal=benches, event="Forum", source="Karten", counts={"5": 2, "1": 1}
+    )
+
+    job = exported({"moderator": moderator, "consultation": consultation}, ExportFormat.XLSX)
+
+    assert job.status == JobStatus.DONE, job.error
+    votes = sheet_rows(Path(job.file.path), "Votes")
+    assert votes[0] == [
+        "Proposal ID",
+        "Proposal",
+        "Published",
+        "Channel",
+        "1 (very poor)",
+        "2 (poor)",
+        "3 (fair)",
+        "4 (good)",
+        "5 (very good)",
+        "Total",
+        "Average rating",
+    ]
+    assert votes[1:] == [
+        [benches.pk, "Mehr Bänke", "yes", "online", 0, 1, 0, 0, 1, 2, 3.5],
+        [benches.pk, "Mehr Bänke", "yes", "phone in the room", 0, 0, 0, 1, 0, 1, 4],
+        [benches.pk, "Mehr Bänke", "yes", "room terminal", 0, 0, 0, 0, 0, 0, None],
+        [benches.pk, "Mehr Bänke", "yes", "on paper", 1, 0, 0, 0, 2, 3, 3.67],
+        [benches.pk, "Mehr Bänke", "yes", "all channels", 1, 1, 0, 1, 3, 6, 3.67],
+    ]
+    paper = sheet_rows(Path(job.file.path), "Paper entries")
+    assert [(row[9], row[10]) for row in paper[1:]] == [(1, 1), (2, 0), (3, 0), (4, 0), (5, 2)]

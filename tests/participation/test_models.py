@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from participation import services
 from participation.models import ConsultationPage, Contribution, Phase, Vote
 from tests.support import factories
 
@@ -149,6 +150,64 @@ def test_one_vote_per_voter_and_proposal_is_kept_by_the_database(citizen, propos
 def test_the_database_refuses_an_unknown_vote_choice(citizen, proposal):
     with pytest.raises(IntegrityError), transaction.atomic():
         Vote.objects.create(proposal=proposal, participant=factories.participant(citizen), choice="maybe")
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"choice": "", "rating": 0},
+        {"choice": "", "rating": 6},
+        {"choice": "support", "rating": 3},  # both
+        {"choice": "", "rating": None},  # neither
+    ],
+)
+def test_the_database_refuses_a_rating_outside_1_to_5_and_a_vote_of_both_or_neither_kind(citizen, proposal, fields):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Vote.objects.create(proposal=proposal, participant=factories.participant(citizen), **fields)
+
+
+def test_the_database_keeps_one_rating_per_voter_and_proposal(citizen, rated_proposal):
+    Vote.objects.create(proposal=rated_proposal, participant=factories.participant(citizen), rating=1)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Vote.objects.create(proposal=rated_proposal, participant=factories.participant(citizen), rating=5)
+
+
+def test_the_voting_method_may_change_while_nobody_has_voted(proposal):
+    consultation = ConsultationPage.objects.get(pk=proposal.get_parent().pk)
+    consultation.voting_method = "rating"
+
+    consultation.full_clean()
+    consultation.save()
+
+
+def test_the_voting_method_is_locked_once_votes_exist(citizen, proposal):
+    services.cast_vote(voter=citizen, proposal=proposal, choice="support")
+    consultation = ConsultationPage.objects.get(pk=proposal.get_parent().pk)
+    consultation.voting_method = "rating"
+
+    with pytest.raises(ValidationError) as refused:
+        consultation.full_clean()
+
+    assert refused.value.message_dict["voting_method"] == [
+        "The voting method cannot be changed once votes have been cast or paper counts entered."
+    ]
+    consultation.voting_method = "support_oppose"
+    consultation.title = "Ein neuer Titel"
+    consultation.full_clean()  # anything else may still change
+
+
+def test_the_voting_method_is_locked_once_paper_counts_exist(rated_proposal):
+    services.enter_paper_counts(
+        clerk=factories.moderator(), proposal=rated_proposal, event="Forum", source="Stellwand", counts={"4": 2}
+    )
+    consultation = ConsultationPage.objects.get(pk=rated_proposal.get_parent().pk)
+    consultation.voting_method = "none"
+
+    with pytest.raises(ValidationError) as refused:
+        consultation.save()  # Wagtail cleans a page on saving
+
+    assert "voting_method" in refused.value.message_dict
 
 
 @pytest.mark.parametrize(

@@ -204,6 +204,10 @@ def online(totals: dict) -> dict:
     return {"online": totals, "phone": nothing, "terminal": nothing, "analog": nothing}
 
 
+NO_RATING = {"count": 0, "average": None, "distribution": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}}
+NO_RATINGS_BY_CHANNEL = dict.fromkeys(("online", "phone", "terminal", "analog"), NO_RATING)
+
+
 def test_results_snapshot_is_what_screens_draw(voting_consultation, citizen, django_assert_num_queries):
     first = factories.proposal(voting_consultation, title="Bäume")
     second = factories.proposal(voting_consultation, title="Bänke")
@@ -221,6 +225,7 @@ def test_results_snapshot_is_what_screens_draw(voting_consultation, citizen, dja
         "title": voting_consultation.title,
         "phase": "vote",
         "voting_open": True,
+        "method": "support_oppose",
         "comments": 1,
         "wall": [
             {
@@ -235,15 +240,21 @@ def test_results_snapshot_is_what_screens_draw(voting_consultation, citizen, dja
             {
                 "id": first.pk,
                 "title": "Bäume",
+                "method": "support_oppose",
                 "totals": {"support": 1, "oppose": 0, "abstain": 0},
                 "by_channel": online({"support": 1, "oppose": 0, "abstain": 0}),
+                "rating": NO_RATING,
+                "rating_by_channel": NO_RATINGS_BY_CHANNEL,
                 "total": 1,
             },
             {
                 "id": second.pk,
                 "title": "Bänke",
+                "method": "support_oppose",
                 "totals": {"support": 0, "oppose": 1, "abstain": 1},
                 "by_channel": online({"support": 0, "oppose": 1, "abstain": 1}),
+                "rating": NO_RATING,
+                "rating_by_channel": NO_RATINGS_BY_CHANNEL,
                 "total": 2,
             },
         ],
@@ -344,3 +355,88 @@ def test_pages_that_hold_no_waiting_comments_read_none(citizen, django_assert_nu
     with django_assert_num_queries(0):
         assert selectors.own_pending_comments(user=citizen, consultation=published_at_once) == []
         assert selectors.own_pending_comments(user=AnonymousUser(), consultation=premoderated) == []
+
+
+# --- ratings: count, average and distribution, per channel and summed ----------------------------
+
+
+def test_ratings_per_channel_and_summed_with_paper_in_one_query(rated_proposal, django_assert_num_queries):
+    services.cast_vote(voter=factories.CitizenFactory(), proposal=rated_proposal, rating=5)
+    services.cast_vote(voter=factories.CitizenFactory(), proposal=rated_proposal, rating=4)
+    services.cast_vote(voter=factories.device(), proposal=rated_proposal, rating=2, channel="phone")
+    services.cast_vote(voter=factories.device(), proposal=rated_proposal, rating=1, channel="terminal")
+    clerk = factories.moderator()
+    replaced = services.enter_paper_counts(
+        clerk=clerk, proposal=rated_proposal, event="Forum", source="Karten", counts={"5": 9}
+    )
+    services.enter_paper_counts(
+        clerk=clerk, proposal=rated_proposal, event="Forum", source="Karten", counts={5: 3, 3: 1}, corrects=replaced
+    )
+
+    with django_assert_num_queries(1):
+        tally = selectors.proposal_tallies(proposal_ids=[rated_proposal.pk])[rated_proposal.pk]
+
+    by_channel = tally["rating_by_channel"]
+    assert by_channel["online"] == {
+        "count": 2,
+        "average": 4.5,
+        "distribution": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 1},
+    }
+    assert by_channel["phone"]["count"] == 1 and by_channel["phone"]["average"] == 2.0
+    assert by_channel["terminal"]["distribution"]["1"] == 1
+    assert by_channel["analog"] == {  # the correction replaced the first sheet
+        "count": 4,
+        "average": 4.5,
+        "distribution": {"1": 0, "2": 0, "3": 1, "4": 0, "5": 3},
+    }
+    assert tally["rating"] == {
+        "count": 8,
+        "average": round((5 + 4 + 2 + 1 + 3 * 5 + 3) / 8, 2),
+        "distribution": {"1": 1, "2": 1, "3": 1, "4": 1, "5": 4},
+    }
+    assert tally["total"] == 8
+    assert tally["totals"] == NO_VOTES and all(totals == NO_VOTES for totals in tally["by_channel"].values())
+
+
+def test_an_average_is_rounded_to_two_decimals_and_none_without_ratings(rated_proposal):
+    unrated = factories.proposal(rated_proposal.get_parent().specific)
+    for rating in (5, 4, 4):
+        services.cast_vote(voter=factories.CitizenFactory(), proposal=rated_proposal, rating=rating)
+
+    tallies = selectors.proposal_tallies(proposal_ids=[rated_proposal.pk, unrated.pk])
+
+    assert tallies[rated_proposal.pk]["rating"]["average"] == 4.33
+    assert tallies[unrated.pk]["rating"] == {"count": 0, "average": None, "distribution": NO_RATING["distribution"]}
+
+
+def test_the_older_selectors_keep_their_shape_beside_ratings(rated_proposal, proposal, citizen):
+    services.cast_vote(voter=citizen, proposal=rated_proposal, rating=3)
+    services.cast_vote(voter=citizen, proposal=proposal, choice="oppose")
+
+    results = selectors.proposal_results(proposal_ids=[rated_proposal.pk, proposal.pk])
+    by_channel = selectors.proposal_channel_results(proposal_ids=[rated_proposal.pk])
+
+    assert results == {rated_proposal.pk: NO_VOTES, proposal.pk: {"support": 0, "oppose": 1, "abstain": 0}}
+    assert by_channel == {rated_proposal.pk: online(NO_VOTES)}
+    assert selectors.own_vote(voter=citizen, proposal=rated_proposal) == 3
+    assert selectors.own_votes(
+        participant=factories.participant(citizen), proposal_ids=[rated_proposal.pk, proposal.pk]
+    ) == {rated_proposal.pk: 3, proposal.pk: "oppose"}
+
+
+def test_the_snapshot_of_a_rated_consultation_carries_the_method_and_the_ratings(
+    rated_proposal, citizen, django_assert_num_queries
+):
+    services.cast_vote(voter=citizen, proposal=rated_proposal, rating=4)
+    consultation_id = rated_proposal.get_parent().pk
+
+    with django_assert_num_queries(6):  # as many as for support and oppose
+        snapshot = selectors.results_snapshot(consultation_id=consultation_id)
+
+    assert snapshot["method"] == "rating"
+    (shown,) = snapshot["proposals"]
+    assert shown["method"] == "rating"
+    assert shown["total"] == 1
+    assert shown["rating"] == {"count": 1, "average": 4.0, "distribution": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 0}}
+    assert shown["rating_by_channel"]["online"]["count"] == 1
+    assert shown["rating_by_channel"]["phone"]["count"] == 0

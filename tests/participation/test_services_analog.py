@@ -133,3 +133,35 @@ def test_a_postcard_becomes_a_published_contribution_on_paper(moderator, voting_
     )
     assert card.channel == Channel.ANALOG and card.author is None and card.entered_by == moderator
     assert list(selectors.public_contributions(consultation_id=voting_consultation.pk)) == [card]
+
+
+# --- a consultation rated from 1 to 5: the sheet counts each value ---------------------------
+
+
+def test_paper_counts_per_value_join_the_ratings(moderator, citizen, rated_proposal):
+    services.cast_vote(voter=citizen, proposal=rated_proposal, rating=4)
+
+    entry = services.enter_paper_counts(
+        clerk=moderator, proposal=rated_proposal, event="Forum", source="Karten", counts={"5": 3, 2: 1}
+    )
+
+    assert sorted(entry.counts.values_list("value", "count")) == [(1, 0), (2, 1), (3, 0), (4, 0), (5, 3)]
+    tally = selectors.proposal_tallies(proposal_ids=[rated_proposal.pk])[rated_proposal.pk]
+    assert tally["rating_by_channel"][Channel.ANALOG]["count"] == 4
+    assert tally["rating"] == {"count": 5, "average": 4.2, "distribution": {"1": 0, "2": 1, "3": 0, "4": 1, "5": 3}}
+
+
+@pytest.mark.parametrize("counts", [{"support": 3}, {"6": 1}, {"0": 2}])
+def test_a_rated_proposals_sheet_counts_the_values_1_to_5_only(moderator, rated_proposal, counts):
+    with pytest.raises(InvalidInput) as refused:
+        services.enter_paper_counts(
+            clerk=moderator, proposal=rated_proposal, event="Forum", source="Karten", counts=counts
+        )
+
+    assert refused.value.message == "Please count the values 1 to 5 only."
+    assert not AnalogEntry.objects.exists()
+
+
+def test_a_support_and_oppose_sheet_takes_no_values(moderator, proposal):
+    with pytest.raises(InvalidInput):
+        services.enter_paper_counts(clerk=moderator, proposal=proposal, event="Forum", source="Karten", counts={"3": 1})

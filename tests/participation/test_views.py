@@ -324,6 +324,52 @@ def test_a_citizen_votes_through_the_page_and_can_change_it(as_citizen, citizen,
     assert Vote.objects.get(participant__user=citizen, proposal=proposal).choice == "support"
 
 
+def test_a_citizen_rates_through_the_page_by_a_radio_group_and_can_change_it(as_citizen, citizen, rated_proposal):
+    page = as_citizen.get(rated_proposal.url).content.decode()
+    assert "<legend>Your rating</legend>" in page
+    assert all(f'name="rating" value="{value}"' in page for value in range(1, 6))
+    assert '<label for="id_rating_3">4 (good)</label>' in page
+    assert 'name="choice"' not in page
+    assert "No ratings yet." in page
+
+    response = as_citizen.post(rated_proposal.url, {"action": "vote", "rating": "4"})
+
+    assert response.status_code == 302
+    assert Vote.objects.get(participant__user=citizen).rating == 4
+    page = " ".join(as_citizen.get(rated_proposal.url).content.decode().split())
+    assert re.search(r'value="4"[^>]*checked', page)
+    assert "Average rating: <strong>4.0</strong> of 5 (1 rating)" in page
+    assert '<th scope="row">4 (good)</th> <td class="rating-count">1</td>' in page
+    as_citizen.post(rated_proposal.url, {"action": "vote", "rating": "2"})
+    assert Vote.objects.get(participant__user=citizen).rating == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"rating": "6"}, "Please choose a rating from 1 to 5."),
+        ({}, "Please choose a rating from 1 to 5."),
+        ({"choice": "support"}, "Please choose a rating from 1 to 5."),
+    ],
+)
+def test_what_is_no_rating_re_renders_with_400_and_a_message(as_citizen, rated_proposal, data, message):
+    response = as_citizen.post(rated_proposal.url, {"action": "vote", **data})
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Vote.objects.exists()
+
+
+def test_the_consultation_page_shows_each_rated_proposals_average_and_distribution(reader, rated_proposal):
+    for rating in (5, 4, 4):
+        services.cast_vote(voter=factories.CitizenFactory(), proposal=rated_proposal, rating=rating)
+
+    page = " ".join(reader.get(rated_proposal.get_parent().url).content.decode().split())
+
+    assert "Average rating: <strong>4.3</strong> of 5 (3 ratings)" in page
+    assert '<meter min="0" max="3" value="2" aria-label="4 (good): 67 %">67 %</meter>' in page
+
+
 def test_an_unknown_choice_re_renders_with_400(as_citizen, proposal):
     response = as_citizen.post(proposal.url, {"action": "vote", "choice": "maybe"})
 
@@ -438,6 +484,23 @@ def test_the_proposal_page_runs_the_same_queries_for_10_and_500_comments(
         with_500 = queries_for(reader, proposal.url)
 
     assert with_500 == with_10
+
+
+def test_a_rated_proposals_page_runs_as_many_queries_as_one_voted_on(
+    reader, proposal, rated_proposal, django_assert_max_num_queries
+):
+    for voter, rating in zip(factories.citizens(20), [1, 2, 3, 4, 5] * 4, strict=True):
+        services.cast_vote(voter=voter, proposal=rated_proposal, rating=rating)
+    reader.get(proposal.url)
+    reader.get(rated_proposal.url)
+    forget_rendered()
+    voted = queries_for(reader, proposal.url)
+    forget_rendered()
+
+    with django_assert_max_num_queries(PAGE_QUERY_LIMIT):
+        rated = queries_for(reader, rated_proposal.url)
+
+    assert rated == voted
 
 
 def test_the_home_page_runs_the_same_queries_for_1_and_20_consultations(reader, home, django_assert_max_num_queries):

@@ -118,6 +118,8 @@ def test_scene_has_the_buildings_of_the_area_with_their_heights(consultation):
         "oppose": 0,
         "abstain": 0,
         "support_share": None,
+        "rating_count": 0,
+        "rating_average": None,
     }
 
 
@@ -300,6 +302,25 @@ def test_page_takes_a_fixed_number_of_queries(consultation, citizen):
         ProposalTwinFeature.objects.create(page=other, twin_feature=building)
         factories.comment(consultation, author=citizen, twin_feature=building, latitude=52.012, longitude=4.367)
     assert queries() == first
+
+
+def test_a_rated_consultations_buildings_carry_the_average_rating_in_the_scene_and_the_table(delft):
+    rated = factories.consultation("vote", area=area(*EAST), voting_method="rating")
+    tall = TwinFeature.objects.get(twin_id=TALL)
+    proposal = factories.proposal(rated, title="Bänke am Wasser")
+    ProposalTwinFeature.objects.create(page=proposal, twin_feature=tall)
+    for voter, rating in zip(factories.citizens(3), (5, 4, 2), strict=True):
+        Vote.objects.create(proposal=proposal, participant=factories.participant(voter), rating=rating)
+
+    properties = by_twin_id(get_scene(rated))[TALL]["properties"]
+    content = browser().get(page_url(rated)).content.decode()
+
+    assert (properties["rating_count"], properties["rating_average"]) == (3, 3.67)
+    assert properties["support_share"] is None
+    (row,) = re.findall(r"<tr data-building=\"\d+\">(.*?)</tr>", content, re.DOTALL)
+    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+    assert cells[-2:] == ["3", "3.7"]
+    assert '<th scope="col">Average rating</th>' in content
 
 
 def test_page_says_so_when_maplibre_is_not_installed(consultation, settings, tmp_path):

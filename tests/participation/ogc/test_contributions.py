@@ -34,7 +34,9 @@ PROPERTIES = {
     "consultation_title",
     "proposal",
     "proposal_title",
+    "voting_method",
     "votes",
+    "rating",
     "twin_id",
     "twin_source",
 }
@@ -139,7 +141,9 @@ def test_properties_say_where_and_about_what_never_who(http, consultation):
         "consultation_title": "Neugestaltung des Beestenmarkts",
         "proposal": proposal.pk,
         "proposal_title": "Mehr Bäume",
+        "voting_method": "support_oppose",
         "votes": {"support": 2, "oppose": 1, "abstain": 1},
+        "rating": None,
         "twin_id": "DEBY_LOD2_1",
         "twin_source": "kempten.gml",
     }
@@ -151,7 +155,9 @@ def test_properties_say_where_and_about_what_never_who(http, consultation):
         "consultation_title": "Neugestaltung des Beestenmarkts",
         "proposal": None,
         "proposal_title": None,
+        "voting_method": "support_oppose",
         "votes": None,
+        "rating": None,
         "twin_id": None,
         "twin_source": None,
     }
@@ -163,6 +169,24 @@ def test_properties_say_where_and_about_what_never_who(http, consultation):
         assert "anna.private@example.org" not in body
         assert not keys_everywhere(json.loads(body)) & PERSONAL_KEYS
     assert all(set(f["properties"]) == PROPERTIES for f in features.values())
+
+
+def test_a_comment_on_a_rated_proposal_carries_its_ratings_not_vote_totals(http):
+    rated = factories.consultation("vote", voting_method="rating")
+    proposal = factories.proposal(rated, title="Mehr Bänke")
+    for voter, rating in zip(factories.citizens(2), (2, 5), strict=True):
+        Vote.objects.create(proposal=proposal, participant=factories.participant(voter), rating=rating)
+    factories.comment(rated, text="Bitte Bänke", proposal=proposal, latitude=52.012, longitude=4.364)
+
+    (properties,) = (f["properties"] for f in http.get(URL).json()["features"])
+
+    assert properties["voting_method"] == "rating"
+    assert properties["votes"] is None
+    assert properties["rating"] == {
+        "count": 2,
+        "average": 3.5,
+        "distribution": {"1": 0, "2": 1, "3": 0, "4": 0, "5": 1},
+    }
 
 
 def test_bbox_keeps_points_in_the_box_and_twin_objects_centres_in_it(http, consultation):

@@ -54,6 +54,7 @@ def test_a_twin_object_with_its_geometry_and_properties(http):
             "storeys": 4,
             "contributions": 0,
             "votes": {"support": 0, "oppose": 0, "abstain": 0},
+            "rating": {"count": 0, "average": None, "distribution": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}},
         },
     }
 
@@ -106,6 +107,28 @@ def test_votes_are_summed_over_the_published_proposals_tied_to_it(http):
     withdrawn.unpublish()  # its proposal stays live in Wagtail, but is not public
 
     assert feature_of(http, building.pk)["properties"]["votes"] == {"support": 3, "oppose": 1, "abstain": 1}
+
+
+def test_ratings_are_summed_over_the_rated_proposals_tied_to_it(http):
+    building = twin("b", 4.36, 52.01)
+    rated = factories.consultation("vote", voting_method="rating")
+    first, second = factories.proposal(rated), factories.proposal(rated)
+    voted = factories.proposal(factories.consultation("vote"))
+    for proposal in (first, second, voted):
+        ProposalTwinFeature.objects.create(page=proposal, twin_feature=building)
+    for proposal, ratings in ((first, (5, 4)), (second, (1,))):
+        for voter, rating in zip(factories.citizens(len(ratings)), ratings, strict=True):
+            Vote.objects.create(proposal=proposal, participant=factories.participant(voter), rating=rating)
+    votes(voted, VoteChoice.SUPPORT)
+
+    properties = feature_of(http, building.pk)["properties"]
+
+    assert properties["votes"] == {"support": 1, "oppose": 0, "abstain": 0}
+    assert properties["rating"] == {
+        "count": 3,
+        "average": 3.33,
+        "distribution": {"1": 1, "2": 0, "3": 0, "4": 1, "5": 1},
+    }
 
 
 def test_pages_are_ordered_by_id_with_next_and_prev_links(http):
