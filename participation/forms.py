@@ -7,7 +7,7 @@ from django.forms.fields import InvalidJSONInput
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from participation.models import VoteChoice
+from participation.models import FLAG_NOTE_MAX_LENGTH, FlagReason, VoteChoice
 
 
 def _interpolate(message, **values) -> str:
@@ -78,3 +78,18 @@ class CommentForm(forms.Form):
 
 class VoteForm(forms.Form):
     choice = forms.ChoiceField(label=_("Your vote"), choices=VoteChoice.choices, widget=forms.RadioSelect)
+
+
+class FlagForm(forms.Form):
+    """A citizen's report of a contribution: a reason from a short list, and a note if they like."""
+
+    reason = forms.ChoiceField(
+        label=_("Why should moderators look at it?"), choices=FlagReason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note for the moderators (optional)"),
+        required=False,
+        max_length=FLAG_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=lazy_interpolate(_("At most %(limit)d characters."), limit=FLAG_NOTE_MAX_LENGTH),
+    )

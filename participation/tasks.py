@@ -1,5 +1,7 @@
 """Celery tasks of the participation app: thin, each over a service that does the work."""
 
+import logging
+
 from celery import shared_task
 
 from participation.services.exports import (
@@ -9,8 +11,13 @@ from participation.services.exports import (
     run_export_job,
 )
 from participation.services.jobs import Busy
+from participation.services.moderation import CHECK_CONTRIBUTION, MAIL_MODERATORS
+from participation.services.moderator_mail import mail_moderators as mail_moderators_service
+from participation.services.precheck import check_contribution as check_contribution_service
 from participation.services.twin_imports import RUN_TWIN_IMPORT, run_twin_import_job
 from participation.services.twin_tiles import WARM_TWIN_TILES, warm_twin_tiles
+
+logger = logging.getLogger(__name__)
 
 
 def _later_if_busy(task, outcome: bool | Busy) -> bool:
@@ -46,3 +53,20 @@ def run_export(self, job_id: int) -> bool:
 def delete_expired_exports_task() -> int:
     """Delete export files older than EXPORT_RETENTION_DAYS (beat, hourly); idempotent."""
     return delete_expired_exports()
+
+
+@shared_task(name=CHECK_CONTRIBUTION, ignore_result=True)
+def check_contribution(contribution_id: int) -> bool:
+    """The automatic check of a new contribution (services.precheck); idempotent. A check that fails is logged:
+    the contribution stays as it was written (it is never lost for a failed check)."""
+    try:
+        return check_contribution_service(contribution_id=contribution_id) is not None
+    except Exception:
+        logger.exception("the automatic check of contribution %s failed", contribution_id)
+        return False
+
+
+@shared_task(name=MAIL_MODERATORS, ignore_result=True)
+def mail_moderators(consultation_id: int) -> int:
+    """Mail the moderators who opted in about what waits in a consultation (at most one an hour each)."""
+    return mail_moderators_service(consultation_id=consultation_id)

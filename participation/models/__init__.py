@@ -11,6 +11,16 @@ from participation.models.analog import AnalogCount, AnalogEntry
 from participation.models.contributions import Channel, Contribution, ModerationState
 from participation.models.exports import ExportFormat, ExportJob
 from participation.models.jobs import JobStatus
+from participation.models.moderation import (
+    DECISION_REASON_MAX_LENGTH,
+    FLAG_NOTE_MAX_LENGTH,
+    DecisionAction,
+    Flag,
+    FlagReason,
+    ModerationDecision,
+    ModeratorMail,
+    ModeratorSettings,
+)
 from participation.models.pages import (
     ConsultationPage,
     ModerationMode,
@@ -47,6 +57,8 @@ from participation.models.votes import ResultsRevision, Vote, VoteChoice
 
 __all__ = [
     "BUILDING_KINDS",
+    "DECISION_REASON_MAX_LENGTH",
+    "FLAG_NOTE_MAX_LENGTH",
     "KIND_SEARCH_WORDS",
     "SCALE_VALUES",
     "WORD_ANSWER_MAX_LENGTH",
@@ -56,11 +68,17 @@ __all__ = [
     "ConsultationPage",
     "ConsultationTwinFeature",
     "Contribution",
+    "DecisionAction",
     "ExportFormat",
     "ExportJob",
+    "Flag",
+    "FlagReason",
     "JobStatus",
+    "ModerationDecision",
     "ModerationMode",
     "ModerationState",
+    "ModeratorMail",
+    "ModeratorSettings",
     "Participant",
     "ParticipantKind",
     "Phase",

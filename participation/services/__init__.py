@@ -7,8 +7,15 @@ One module per topic; the names are re-exported here.
 
 from participation.services.accounts import forget_account
 from participation.services.analog import enter_paper_counts, transcribe_postcard
-from participation.services.contributions import moderate_contribution, post_contribution, tie_to_twin_feature
+from participation.services.contributions import post_contribution, tie_to_twin_feature
 from participation.services.exports import delete_expired_exports, download_name, run_export_job, start_export
+from participation.services.moderation import (
+    AlreadyFlagged,
+    flag_contribution,
+    moderate_contribution,
+    moderate_contributions,
+)
+from participation.services.moderator_mail import mail_moderators, set_moderator_settings
 from participation.services.pages import add_consultation, add_proposal, tie_twin_features
 from participation.services.participants import (
     device_participant,
@@ -29,6 +36,7 @@ from participation.services.polls import (
     set_poll_state,
     upvote_question,
 )
+from participation.services.precheck import check_contribution
 from participation.services.results import page_changed, publish_after_commit
 from participation.services.twin_features import import_twin_file
 from participation.services.twin_imports import run_twin_import_job, start_twin_import
@@ -36,6 +44,7 @@ from participation.services.twin_tiles import twin_changed, warm_twin_tiles
 from participation.services.votes import Ballot, cast_vote, cast_votes
 
 __all__ = [
+    "AlreadyFlagged",
     "Ballot",
     "add_consultation",
     "add_poll",
@@ -45,14 +54,18 @@ __all__ = [
     "ask_question",
     "cast_vote",
     "cast_votes",
+    "check_contribution",
     "delete_expired_exports",
     "device_participant",
     "device_participants",
     "download_name",
     "enter_paper_counts",
+    "flag_contribution",
     "forget_account",
     "import_twin_file",
+    "mail_moderators",
     "moderate_contribution",
+    "moderate_contributions",
     "moderate_question",
     "new_participant_key",
     "page_changed",
@@ -63,6 +76,7 @@ __all__ = [
     "reveal_poll",
     "run_export_job",
     "run_twin_import_job",
+    "set_moderator_settings",
     "set_poll_state",
     "start_export",
     "start_terminal_session",

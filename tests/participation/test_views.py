@@ -482,7 +482,7 @@ def test_a_new_comment_and_a_hidden_one_show_at_once(visitor, participating_cons
     assert "Schon da" in visitor.get(url).content.decode()
 
     services.post_contribution(author=citizen, consultation=participating_consultation, text="Ganz neu")
-    services.moderate_contribution(moderator=moderator, contribution=shown, state=ModerationState.HIDDEN)
+    services.moderate_contribution(moderator=moderator, contribution=shown, state=ModerationState.HIDDEN, reason="Spam")
     page = visitor.get(url).content.decode()
 
     assert "Ganz neu" in page and "Schon da" not in page

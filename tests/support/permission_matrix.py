@@ -288,7 +288,7 @@ def enter_paper(client: Client, world: World) -> Observed:
 def moderate(client: Client, world: World) -> Observed:
     url = f"/admin/moderation/{world.comment.pk}/"
     hidden = counted(Contribution, pk=world.comment.pk, moderation_state=ModerationState.HIDDEN)
-    return _write(lambda: client.post(url, {"state": ModerationState.HIDDEN}), hidden)
+    return _write(lambda: client.post(url, {"state": ModerationState.HIDDEN, "reason": "Beleidigung"}), hidden)
 
 
 def present(client: Client, world: World) -> Observed:
