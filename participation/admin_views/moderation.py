@@ -36,8 +36,12 @@ class FilterForm(forms.Form):
     channel = forms.ChoiceField(
         label=gettext_lazy("Channel"), required=False, choices=[("", gettext_lazy("all")), *Channel.choices]
     )
-    since = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=gettext_lazy("Written from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=gettext_lazy("Written until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, consultations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,6 +187,7 @@ def hide(request, pk: int):
             return redirect(_back(request))
     context = {
         "page_title": _("Hide a contribution"),
+        "header_title": _("Hide a contribution"),
         "header_icon": "comment",
         "contributions": [contribution],
         "form": form,
@@ -234,6 +239,7 @@ def _confirm_bulk_hide(request, ids: list[str], form: ReasonForm):
     }
     context = {
         "page_title": title,
+        "header_title": title,
         "header_icon": "comment",
         "contributions": contributions,
         "form": form,

@@ -102,3 +102,11 @@ def test_the_mail_is_in_the_moderators_language(citizen, opted_in, premoderated,
 def test_only_moderators_choose_the_mail(citizen):
     with pytest.raises(NotAllowed):
         services.set_moderator_settings(user=citizen, mail_when_waiting=True)
+
+
+def test_the_mail_is_in_german_by_default(citizen, opted_in, premoderated, eager):
+    factories.comment(premoderated, moderation_state="pending")
+    mail_moderators.delay(premoderated.pk)
+    (message,) = mail.outbox
+    assert "Beiträge warten auf Prüfung" in message.subject
+    assert "wartet 1 Beitrag auf Prüfung" in message.body
