@@ -27,6 +27,9 @@ ROWS_PER_PAGE = 50
 EXCERPT_LENGTH = 200
 
 
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
 class FilterForm(forms.Form):
     """The queue's filters (a GET form); what does not parse is left out, never an error page."""
 
