@@ -1,5 +1,4 @@
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -27,9 +26,6 @@ def moderation_urls():
     ]
 
 
-MENU_COUNT_SECONDS = 30  # how long the menu's number of waiting contributions is kept (one count query)
-
-
 class ModerationMenuItem(MenuItem):
     """ "Moderation (3)": the number of contributions waiting (new or flagged), counted at most every 30 s."""
 
@@ -37,7 +33,7 @@ class ModerationMenuItem(MenuItem):
         return allows("participation.moderate", request.user)
 
     def render_component(self, request):
-        waiting = cache.get_or_set("moderation:waiting", selectors.waiting_count, MENU_COUNT_SECONDS)
+        waiting = selectors.waiting_count_kept()
         label = f"{self.label} ({waiting})" if waiting else self.label
         return LinkMenuItemComponent(
             self.name, label, self.url, icon_name=self.icon_name, classname=self.classname, attrs=self.attrs

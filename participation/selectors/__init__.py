@@ -40,6 +40,7 @@ from participation.selectors.map import (
     twin_feature_map,
 )
 from participation.selectors.moderation import (
+    WAITING_CACHE_KEY,
     QueueFilters,
     Tab,
     contribution_url,
@@ -51,6 +52,7 @@ from participation.selectors.moderation import (
     moderators_to_mail,
     own_hidden_comments,
     waiting_count,
+    waiting_count_kept,
     waiting_in_consultation,
 )
 from participation.selectors.pages import (
@@ -130,6 +132,7 @@ __all__ = [
     "SCENE_LIMIT",
     "TWIN_HEAVY_FIELDS",
     "TWIN_SEARCH_LIMIT",
+    "WAITING_CACHE_KEY",
     "WALL_SIZE",
     "BBox",
     "ChannelTotals",
@@ -233,6 +236,7 @@ __all__ = [
     "upvoted_questions",
     "view_restrictions",
     "waiting_count",
+    "waiting_count_kept",
     "waiting_in_consultation",
     "with_results",
 ]

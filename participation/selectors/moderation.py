@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from participation.models import (
@@ -103,6 +104,15 @@ def moderation_tab_counts(filters: QueueFilters) -> dict[str, int]:
 def moderated_consultations() -> list[ConsultationPage]:
     """The consultations to filter the queue by, in the tree's order. One query."""
     return list(ConsultationPage.objects.order_by("path").only("pk", "title", "path"))
+
+
+WAITING_CACHE_KEY = "moderation:waiting"
+WAITING_CACHE_SECONDS = 30
+
+
+def waiting_count_kept() -> int:
+    """``waiting_count``, kept in the cache for up to 30 seconds (a decision or a flag forgets it at once)."""
+    return cache.get_or_set(WAITING_CACHE_KEY, waiting_count, WAITING_CACHE_SECONDS)
 
 
 def waiting_count() -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from functools import partial
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from participation.models import (
     ModerationState,
 )
 from participation.rules import account_of, require
+from participation.selectors import WAITING_CACHE_KEY
 from participation.services.queue import queue_task
 from participation.services.results import publish_after_commit
 
@@ -76,7 +78,12 @@ def _decide(*, moderator, contribution: Contribution, state: str, reason: str) -
     )
     if (from_state == ModerationState.APPROVED) != (state == ModerationState.APPROVED):
         publish_after_commit(contribution.consultation_id)  # screens and pages follow what is shown
+    transaction.on_commit(_forget_waiting_count)
     return decision
+
+
+def _forget_waiting_count() -> None:
+    cache.delete(WAITING_CACHE_KEY)  # the admin menu's number
 
 
 @transaction.atomic
@@ -141,6 +148,8 @@ def check_after_commit(contribution_id: int) -> None:
 
 
 def mail_moderators_after_commit(consultation_id: int) -> None:
+    """Something new waits: the admin menu's number is counted again, and opted-in moderators hear of it."""
+    transaction.on_commit(_forget_waiting_count)
     transaction.on_commit(partial(mail_moderators_later, consultation_id))
 
 

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from participation.models import Contribution, DecisionAction, ModerationDecision, ModerationState
-from participation.services.moderation import mail_moderators_later
+from participation.services.moderation import mail_moderators_after_commit
 from participation.services.results import publish_after_commit
 
 WORDLISTS = Path(__file__).resolve().parent.parent / "wordlists"
@@ -124,5 +124,5 @@ def check_contribution(*, contribution_id: int) -> ModerationDecision | None:
             reason="; ".join(found),
             created_at=timezone.now(),
         )
-        transaction.on_commit(functools.partial(mail_moderators_later, contribution.consultation_id))
+        mail_moderators_after_commit(contribution.consultation_id)
     return decision

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from participation import services
 from participation.models import Channel, Contribution, FlagReason, ModerationDecision, ModerationState
+from participation.selectors import WAITING_CACHE_KEY
 from tests.support import factories
 
 QUEUE = "/admin/moderation/"
@@ -107,7 +108,7 @@ def test_the_queue_reads_a_fixed_number_of_queries(admin_client, moderator, prem
 
     fill(2)
     admin_client.get(QUEUE, {"tab": "flagged"})  # sessions, site root paths and the like cached
-    cache.set("moderation:waiting", 0)
+    cache.set(WAITING_CACHE_KEY, 0)
     with django_assert_num_queries(QUEUE_QUERIES) as few:
         assert admin_client.get(QUEUE, {"tab": "flagged"}).status_code == 200
     fill(8)
@@ -191,7 +192,9 @@ def test_bulk_is_closed_to_citizens(client, citizen, premoderated):
 # --- the admin menu ----------------------------------------------------------------------------------------
 
 
-def test_the_menu_counts_what_waits_in_one_query(admin_client, premoderated, django_assert_num_queries):
+def test_the_menu_counts_what_waits_in_one_query(
+    admin_client, moderator, premoderated, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     from participation.wagtail_hooks import ModerationMenuItem
 
     factories.comment(premoderated, moderation_state=ModerationState.PENDING)
@@ -209,6 +212,10 @@ def test_the_menu_counts_what_waits_in_one_query(admin_client, premoderated, dja
     with django_assert_num_queries(0):  # kept briefly
         assert item.render_component(request).label == "Moderation (3)"
     assert "Moderation (3)" in admin_client.get("/admin/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):  # a decision: the number is counted again at once
+        services.moderate_contribution(moderator=moderator, contribution=flagged, state="approved")
+    assert item.render_component(request).label == "Moderation (2)"
 
 
 # --- the moderator's own mail setting ----------------------------------------------------------------------
