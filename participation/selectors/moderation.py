@@ -16,6 +16,7 @@ from participation.models import (
     DecisionAction,
     Flag,
     ModerationDecision,
+    ModerationMode,
     ModerationState,
 )
 
@@ -146,8 +147,10 @@ def has_flagged(*, user, contribution_id: int) -> bool:
 
 
 def own_hidden_comments(*, user, consultation: ConsultationPage, proposal=None) -> list[Contribution]:
-    """The visitor's own contributions on a page that a moderator hid, each with the reason given
-    (``hidden_reason``): shown to them alone. One query, none for visitors without an account."""
+    """The visitor's own contributions on a page that moderation holds back: hidden ones, each with the reason given
+    (``hidden_reason``), and, where comments are published at once, those the automatic check holds for review
+    (a pre-moderated page lists its waiting ones itself: ``own_pending_comments``). Shown to them alone. One query,
+    none for visitors without an account."""
     if not user.is_authenticated:
         return []
     reason = (
@@ -155,15 +158,15 @@ def own_hidden_comments(*, user, consultation: ConsultationPage, proposal=None) 
         .order_by("-created_at", "-id")
         .values("reason")[:1]
     )
-    hidden = Contribution.objects.filter(
-        consultation_id=consultation.pk,
-        author_id=user.pk,
-        moderation_state=ModerationState.HIDDEN,
-        deleted_at__isnull=True,
+    states = [ModerationState.HIDDEN]
+    if consultation.moderation_mode != ModerationMode.PRE:
+        states.append(ModerationState.PENDING)
+    held = Contribution.objects.filter(
+        consultation_id=consultation.pk, author_id=user.pk, moderation_state__in=states, deleted_at__isnull=True
     )
     if proposal is not None:
-        hidden = hidden.filter(proposal_id=proposal.pk)
-    return list(hidden.annotate(hidden_reason=Subquery(reason)).order_by("created_at", "id"))
+        held = held.filter(proposal_id=proposal.pk)
+    return list(held.annotate(hidden_reason=Subquery(reason)).order_by("created_at", "id"))
 
 
 def contribution_url(contribution: Contribution, *, request=None) -> str:

@@ -141,3 +141,13 @@ def test_the_author_alone_sees_why_their_comment_was_hidden(participating_consul
     for client in (_client(other), _client()):
         page = client.get(participating_consultation.url).content.decode()
         assert "Mein Beitrag" not in page and "Beleidigung" not in page
+
+
+def test_the_author_sees_a_comment_the_automatic_check_holds(participating_consultation):
+    author = factories.CitizenFactory()
+    factories.comment(
+        participating_consultation, text="Gehalten zur Prüfung", author=author, moderation_state=ModerationState.PENDING
+    )
+    own = _client(author).get(participating_consultation.url).content.decode()
+    assert "Gehalten zur Prüfung" in own and "Waiting for review" in own
+    assert "Gehalten zur Prüfung" not in _client().get(participating_consultation.url).content.decode()
