@@ -9,6 +9,15 @@ from cms import services
 from cms.models import HomePage
 
 IMPRINT = "Angaben gemäß § 5 DDG: Stadtverwaltung, Anschrift, Kontakt. Bitte im CMS ergänzen."
+# The statement BITV 2.0 (§ 7) asks of a public body's site: its state, how to report a barrier, the arbitration
+# board. The demo's is a frame for the city to complete after its own test.
+ACCESSIBILITY = (
+    "Die Stadt ist bemüht, dieses Beteiligungsportal barrierefrei zugänglich zu machen (BITV 2.0, WCAG 2.1 AA). "
+    "Stand der Vereinbarkeit: bitte nach der eigenen Prüfung im CMS ergänzen. Barrieren melden Sie bitte an die "
+    "Kontaktadresse im Impressum; wir antworten innerhalb von sechs Wochen. Bleibt Ihre Meldung ohne Lösung, "
+    "können Sie sich an die Schlichtungsstelle nach § 16 BGG beim Beauftragten der Bundesregierung für die "
+    "Belange von Menschen mit Behinderungen oder an die Schlichtungsstelle Ihres Landes wenden."
+)
 
 
 def seed_website(*, data_credit: str, created: list[str]) -> HomePage:
@@ -26,7 +35,12 @@ def seed_website(*, data_credit: str, created: list[str]) -> HomePage:
     if services.name_default_workflow():
         created.append("workflow name")
     pages = {}
-    for slug, title, intro in [("impressum", "Impressum", IMPRINT), ("ueber-die-daten", "Über die Daten", data_credit)]:
+    legal_pages = [
+        ("impressum", "Impressum", IMPRINT),
+        ("barrierefreiheit", "Erklärung zur Barrierefreiheit", ACCESSIBILITY),
+        ("ueber-die-daten", "Über die Daten", data_credit),
+    ]
+    for slug, title, intro in legal_pages:
         pages[slug], made = services.ensure_standard_page(
             parent=home, slug=slug, title=title, intro=intro, show_in_menus=slug == "ueber-die-daten"
         )
@@ -36,5 +50,7 @@ def seed_website(*, data_credit: str, created: list[str]) -> HomePage:
     pages["datenschutz"], made = services.ensure_privacy_page(parent=home, slug="datenschutz", title="Datenschutz")
     if made:
         created.append("page datenschutz")
-    services.set_legal_pages(imprint=pages["impressum"], privacy=pages["datenschutz"])
+    services.set_legal_pages(
+        imprint=pages["impressum"], privacy=pages["datenschutz"], accessibility=pages["barrierefreiheit"]
+    )
     return home

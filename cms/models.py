@@ -10,7 +10,7 @@ from wagtail.search import index
 
 from participation.blocks import BodyBlock
 from participation.page_forms import PageForm
-from participation.selectors import open_consultations
+from participation.selectors import open_consultations, site_profile_for_request
 
 
 class HomePage(Page):
@@ -94,13 +94,14 @@ class PrivacyPage(StandardPage):
         from cms.privacy import facts  # it reads participation's page cache, which needs the models loaded
 
         context = super().get_context(request, *args, **kwargs)
-        context["privacy"] = facts()
+        # The tiles of the site the page is asked on (its CityProfile, or MAP_TILE_URL).
+        context["privacy"] = facts(tile_url=site_profile_for_request(request).tile_url)
         return context
 
 
 @register_setting(icon="cog")
 class SiteSettings(BaseSiteSetting):
-    """What every page's footer links to; the law requires both pages in Germany."""
+    """What every page's footer links to; the law requires these pages of a public body in Germany."""
 
     imprint_page = models.ForeignKey(
         "wagtailcore.Page",
@@ -118,10 +119,24 @@ class SiteSettings(BaseSiteSetting):
         related_name="+",
         verbose_name=_("privacy page"),
     )
+    # Public bodies in Germany must publish one (BITV 2.0, § 7), linked from every page.
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("accessibility statement"),
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
 
-    panels = [FieldPanel("imprint_page"), FieldPanel("privacy_page"), FieldPanel("contact_email")]
-    select_related = ["imprint_page", "privacy_page"]
+    panels = [
+        FieldPanel("imprint_page"),
+        FieldPanel("privacy_page"),
+        FieldPanel("accessibility_page"),
+        FieldPanel("contact_email"),
+    ]
+    select_related = ["imprint_page", "privacy_page", "accessibility_page"]
 
     class Meta:
         verbose_name = _("site settings")

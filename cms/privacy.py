@@ -16,7 +16,7 @@ DAY = 24 * 3600
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": DAY}
 
 
-def facts() -> dict:
+def facts(*, tile_url: str) -> dict:
     return {
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "session_days": settings.SESSION_COOKIE_AGE // DAY,
@@ -29,7 +29,7 @@ def facts() -> dict:
         "terminal_idle_seconds": round(settings.TERMINAL_IDLE_SECONDS),
         "page_cache_seconds": PAGE_CACHE_SECONDS,
         "address_minutes": address_window_seconds() // 60,
-        "tile_host": tile_host(),
+        "tile_host": tile_host(tile_url),
     }
 
 
@@ -54,6 +54,6 @@ def _seconds(period: str) -> int:
     return int(count or 1) * UNITS[unit]
 
 
-def tile_host() -> str:
+def tile_host(tile_url: str) -> str:
     """The host the maps load their tiles from, when it is another than the site's own ('' when none)."""
-    return urlsplit(settings.MAP_TILE_URL).hostname or ""
+    return urlsplit(tile_url).hostname or ""

@@ -65,14 +65,16 @@ def ensure_privacy_page(*, parent: HomePage, slug: str, title: str) -> tuple[Pag
 
 
 @transaction.atomic
-def set_legal_pages(*, imprint: Page, privacy: Page) -> bool:
-    """The default site's footer links to these, unless staff chose some already; True if set now."""
+def set_legal_pages(*, imprint: Page, privacy: Page, accessibility: Page) -> bool:
+    """The default site's footer links to these, where staff chose none yet; True if any is set now."""
     site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
-    if site_settings.imprint_page_id is not None:
-        return False
-    site_settings.imprint_page, site_settings.privacy_page = imprint, privacy
-    site_settings.save()
-    return True
+    chosen = {"imprint_page": imprint, "privacy_page": privacy, "accessibility_page": accessibility}
+    missing = [field for field in chosen if getattr(site_settings, f"{field}_id") is None]
+    for field in missing:
+        setattr(site_settings, field, chosen[field])
+    if missing:
+        site_settings.save(update_fields=missing)
+    return bool(missing)
 
 
 @transaction.atomic

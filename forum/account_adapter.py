@@ -7,13 +7,13 @@ internal name, or whatever Host header a stranger sent along with a password res
 
 from __future__ import annotations
 
-from email.utils import formataddr, parseaddr
-
 from allauth.account.adapter import DefaultAccountAdapter
-from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from forum.selectors import public_site, public_url, site_name
 from participation.inputs import client_key
+from participation.selectors import mail_sender
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,13 +22,18 @@ class AccountAdapter(DefaultAccountAdapter):
         (participation.inputs.client_key), never the address, which allauth would put in its cache keys."""
         return client_key(request)
 
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        """The account name is the public name shown with contributions: never an e-mail address."""
+        if "@" in username:
+            raise ValidationError(_("Please do not use an e-mail address as your public name."))
+        return super().clean_username(username, shallow=shallow)
+
     def format_email_subject(self, subject: str) -> str:
         return f"[{site_name()}] {subject}"
 
     def get_from_email(self) -> str:
         """DEFAULT_FROM_EMAIL, with the site's name shown as the sender unless it names one itself."""
-        name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-        return settings.DEFAULT_FROM_EMAIL if name else formataddr((site_name(), address))
+        return mail_sender()
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # allauth builds its links (activate_url, password_reset_url, signup_url) on the request's host.

@@ -1,6 +1,6 @@
 """The demo site, each app seeding its own part through its services: the website (cms), the twin with
-two consultations on it (participation), and the room: accounts, a kiosk screen, a touch terminal and an
-open room session with a live poll (here).
+two open consultations and a finished one with its results and open data (participation), and the room:
+accounts, a kiosk screen, a touch terminal and an open room session with a live poll (here).
 
 Idempotent: whatever exists already (found by slug or name) is left as it is. Secrets are generated,
 never fixed: the admin's password and the devices' addresses (with their tokens) are written once to
@@ -20,7 +20,14 @@ from django.db import transaction
 from cms.demo import seed_website
 from forum import selectors, services
 from forum.models import RegisteredDevice, Scene
-from participation.demo import DATA_CREDIT, Seeded, seed_participation, seed_room_material
+from participation.demo import (
+    DATA_CREDIT,
+    Seeded,
+    publish_open_data,
+    seed_finished_consultation,
+    seed_participation,
+    seed_room_material,
+)
 
 CITIZENS = ["anna", "ben", "cem", "dora", "emil", "fatma"]
 ROOM_TITLE = "Bürgerforum im Rathaus"
@@ -43,6 +50,8 @@ def seed_demo() -> DemoReport:
         consultations = seed_participation(home=home, citizens=citizens, report=report)
         admin = _admin(report)
         _room(consultations[0], admin, report)
+        seed_finished_consultation(consultations=consultations, clerk=admin, report=report)
+    publish_open_data(report=report)  # the file is written once the data it holds is committed
     return report
 
 

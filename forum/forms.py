@@ -1,8 +1,16 @@
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
+
+
+def _as_public_name(field: forms.Field) -> None:
+    field.label = _("Public name")
+    field.help_text = _("Shown with your comments. A pseudonym is fine; your email address is never shown.")
+    field.widget.attrs["placeholder"] = _("Public name")
 
 
 class SignupForm(AllauthSignupForm):
@@ -10,10 +18,17 @@ class SignupForm(AllauthSignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        username = self.fields["username"]
-        username.label = _("Public name")
-        username.help_text = _("Shown with your comments. A pseudonym is fine; your email address is never shown.")
-        username.widget.attrs["placeholder"] = _("Public name")
+        _as_public_name(self.fields["username"])
+
+
+class SocialSignupForm(AllauthSocialSignupForm):
+    """The last step of the first login with the city's account: the public name, chosen by the citizen. The name
+    the city knows them by (its ``preferred_username``) is not offered: it would show with their comments."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _as_public_name(self.fields["username"])
+        self.initial["username"] = ""
 
 
 class AdminLoginForm(WagtailLoginForm):
@@ -56,6 +71,19 @@ class DeleteAccountForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if not user.has_usable_password():
+            # An account of the city's login has no password here: its e-mail address confirms instead.
+            del self.fields["password"]
+            self.fields["email"] = forms.EmailField(
+                label=_("Your e-mail address"),
+                help_text=_("Type the e-mail address of your account to confirm."),
+                widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+            )
+
+    @property
+    def confirmation(self) -> forms.BoundField:
+        """The field that confirms it is the account's owner: the password, or the e-mail address without one."""
+        return self["password"] if "password" in self.fields else self["email"]
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
@@ -63,6 +91,37 @@ class DeleteAccountForm(forms.Form):
             raise forms.ValidationError(_("This is not your password."))
         return password
 
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if email.casefold() != (self.user.email or "").casefold():
+            raise forms.ValidationError(_("This is not the e-mail address of your account."))
+        return email
+
     @property
     def withdraw(self) -> bool:
         return self.cleaned_data["contributions"] == self.WITHDRAW
+
+
+class PublicNameForm(forms.Form):
+    """The name shown with one's contributions (the account name), on the account page."""
+
+    public_name = forms.CharField(
+        label=_("Public name"),
+        max_length=150,
+        help_text=_(
+            "Shown with your comments on the pages. A pseudonym is fine; letters, digits and . + - _ only. Your "
+            "e-mail address is never shown."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+
+class ContributionTextForm(forms.Form):
+    """A new text for one's own contribution (within the minutes it may still be changed)."""
+
+    text = forms.CharField(
+        label=_("Your text"),
+        max_length=settings.CONTRIBUTION_MAX_LENGTH,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )

@@ -85,6 +85,21 @@ ALLAUTH = (
         "contact us if you do not receive it within a few minutes."
     ),
     _('<strong>Note:</strong> you can still <a href="%(email_url)s">change your email address</a>.'),
+    # allauth.socialaccount (the city's login, OIDC_ISSUER) and its templates socialaccount/.
+    _(
+        "An account already exists with this email address. Please sign in to that account first, then connect your %s account."
+    ),
+    _("Your account has no password set up."),
+    _("Your account has no verified email address."),
+    _("You are about to connect a new third-party account from %(provider)s."),
+    _("You are about to sign in using a third-party account from %(provider)s."),
+    _(
+        'You decided to cancel logging in to our site using one of your existing accounts. If this was a mistake, please proceed to <a href="%(login_url)s">sign in</a>.'
+    ),
+    _(
+        "You are about to use your %(provider_name)s account to login to\n"
+        "%(site_name)s. As a final step, please complete the following form:"
+    ),
 )
 
 # Wagtail 8: the image chooser (wagtail.images) and the workflow buttons of pages and snippets (wagtail.admin).

@@ -13,9 +13,14 @@ and the editor frames it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+
+from forum.csp_sources import tile_origins
+from participation.selectors import site_profile_for_request
 
 ADMIN_PREFIX = "/admin/"
 
@@ -30,19 +35,46 @@ def permissions_header(policy: dict[str, list[str]]) -> str:
     return ", ".join(f"{feature}=({' '.join(allowed)})" for feature, allowed in policy.items())
 
 
+def with_tiles(policy: dict[str, list[str]], tile_url: str) -> dict[str, list[str]]:
+    """``policy`` that also lets the maps load tiles (images, and MapLibre's fetches) from ``tile_url``'s host."""
+    extra = tile_origins(tile_url)
+    return {
+        directive: [*sources, *(origin for origin in extra if origin not in sources)]
+        if directive in TILE_DIRECTIVES
+        else sources
+        for directive, sources in policy.items()
+    }
+
+
+TILE_DIRECTIVES = ("img-src", "connect-src")
+
+
 class SecurityHeaders:
-    """Sets both headers unless a view set them itself; headers are built once, when the server starts."""
+    """Sets both headers unless a view set them itself. The headers are built once per tile server: a page
+    gets its site's (``CityProfile.tile_url``, with MAP_TILE_URL's from the settings)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.csp = policy_header(settings.SECURE_CSP)
-        self.csp_admin = policy_header(settings.SECURE_CSP_ADMIN)
         self.permissions = permissions_header(settings.PERMISSIONS_POLICY)
+        self.policies: dict[str, tuple[str, str]] = {}
+
+    def _policies(self, request: HttpRequest, response: HttpResponse) -> tuple[str, str]:
+        tile_url = ""
+        if response.get("Content-Type", "").startswith("text/html"):
+            # The database unreachable: the page says so (forum.database_errors) and has no map.
+            with suppress(DatabaseError):
+                tile_url = site_profile_for_request(request).tile_url
+        if tile_url not in self.policies:
+            self.policies[tile_url] = (
+                policy_header(with_tiles(settings.SECURE_CSP, tile_url)),
+                policy_header(with_tiles(settings.SECURE_CSP_ADMIN, tile_url)),
+            )
+        return self.policies[tile_url]
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         in_admin = request.path_info.startswith(ADMIN_PREFIX) or getattr(request, "is_dummy", False)
-        csp = self.csp_admin if in_admin else self.csp
-        response.headers.setdefault("Content-Security-Policy", csp)
+        public, admin = self._policies(request, response)
+        response.headers.setdefault("Content-Security-Policy", admin if in_admin else public)
         response.headers.setdefault("Permissions-Policy", self.permissions)
         return response

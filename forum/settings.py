@@ -8,15 +8,17 @@ The README lists every variable.
 
 import ipaddress
 import os
-import re
 import secrets
 import zoneinfo
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from forum.csp_sources import tile_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -78,6 +80,8 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "channels",
     "leaflet",
     "rules.apps.AutodiscoverRulesConfig",
@@ -226,9 +230,32 @@ CELERY_RESULT_BACKEND = None
 TASKS_IN_BACKGROUND_WITHOUT_WORKER = env_bool("TASKS_IN_BACKGROUND_WITHOUT_WORKER", True)
 # What beat (deploy/bin/beat) queues: expired sessions deleted daily, as the privacy page says (forum.tasks);
 # export files older than EXPORT_RETENTION_DAYS deleted hourly (participation.tasks; each new export does it too).
+# Notifications waiting for a daily digest go out once a day at NOTIFICATION_DIGEST_HOUR (TIME_ZONE), one mail per
+# citizen (participation.tasks).
+NOTIFICATION_DIGEST_HOUR = int(os.environ.get("NOTIFICATION_DIGEST_HOUR", "7"))
+if not 0 <= NOTIFICATION_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("NOTIFICATION_DIGEST_HOUR must be an hour from 0 to 23.")
+# Every SCHEDULE_SECONDS: phases whose date passed are announced (screens, phones and cached pages follow) and
+# Wagtail's scheduled publishing ("go live at", "expire at") is done (participation.tasks.run_schedule). A run
+# not started within that time is dropped (the next one does its work). Without a worker (the embedded
+# default) the server process runs it itself, every SCHEDULE_SECONDS (SCHEDULE_IN_PROCESS).
+SCHEDULE_SECONDS = float(os.environ.get("SCHEDULE_SECONDS", "30"))
+SCHEDULE_IN_PROCESS = env_bool("SCHEDULE_IN_PROCESS", CELERY_TASK_ALWAYS_EAGER)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "forum.clear_expired_sessions", "schedule": 24 * 3600},
     "delete-expired-exports": {"task": "participation.tasks.delete_expired_exports", "schedule": 3600},
+    "send-daily-digests": {
+        "task": "participation.tasks.queue_daily_digests",
+        "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=0),
+    },
+    # Open data downloads follow changes made after their results were published (a comment hidden, a paper
+    # count corrected) within the hour; unchanged ones are left as they are.
+    "refresh-open-data": {"task": "participation.tasks.refresh_open_data", "schedule": 3600},
+    "run-schedule": {
+        "task": "participation.tasks.run_schedule",
+        "schedule": SCHEDULE_SECONDS,
+        "options": {"expires": SCHEDULE_SECONDS},
+    },
 }
 
 # --- Accounts (django-allauth) ----------------------------------------------
@@ -252,6 +279,53 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 # Mails in the site's name, with links to its public address (SITE_NAME, BASE_URL), never the request's host.
 ACCOUNT_ADAPTER = "forum.account_adapter.AccountAdapter"
+
+# --- The city's own login (OpenID Connect, allauth.socialaccount) -----------
+# One provider, the city's, configured by its issuer (the address its /.well-known/openid-configuration is under)
+# and the client the city registered for the site; its callback is BASE_URL + /accounts/oidc/city/login/callback/.
+# Without OIDC_ISSUER there is no such login: no button, and its addresses answer 404.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_PROVIDER_ID = "city"
+# The login's name on its button ("Log in with <OIDC_NAME>") and wherever the site names it.
+OIDC_NAME = os.environ.get("OIDC_NAME", "").strip() or _("City login")
+OIDC_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(OIDC_ISSUER)) if OIDC_ISSUER else ""
+if OIDC_ISSUER and not (OIDC_ISSUER.startswith(("https://", "http://")) and OIDC_CLIENT_ID):
+    raise ImproperlyConfigured("OIDC_ISSUER needs OIDC_CLIENT_ID (and OIDC_CLIENT_SECRET) and must be an http(s) URL.")
+# Citizens sign up and log in with an e-mail address and a password as well, unless LOCAL_ACCOUNTS is off: then
+# only the city's login is offered (allauth's SOCIALACCOUNT_ONLY; password login and sign-up are refused).
+LOCAL_ACCOUNTS = env_bool("LOCAL_ACCOUNTS", True)
+if not LOCAL_ACCOUNTS and not OIDC_ISSUER:
+    raise ImproperlyConfigured("LOCAL_ACCOUNTS is off but OIDC_ISSUER is not set: nobody could log in.")
+SOCIALACCOUNT_ONLY = not LOCAL_ACCOUNTS
+if SOCIALACCOUNT_ONLY:
+    # allauth's condition for it: no e-mail verification of its own. Whether an address counts as verified (and so
+    # may vote, participation.rules) is what the city's login says of it (the email_verified claim).
+    ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_FORMS = {"signup": "forum.forms.SocialSignupForm"}
+# The citizen chooses the public name shown with their comments (never the provider's name for them).
+SOCIALACCOUNT_AUTO_SIGNUP = False
+# An address the city's login says is verified logs in to the local account that has it (verified there too).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False  # the site asks the provider nothing after the login
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": OIDC_PROVIDER_ID,
+                "name": OIDC_NAME,
+                "client_id": OIDC_CLIENT_ID,
+                "secret": OIDC_CLIENT_SECRET,
+                "settings": {"server_url": OIDC_ISSUER, "scope": ["openid", "email", "profile"]},
+            }
+        ]
+        if OIDC_ISSUER
+        else [],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -315,6 +389,7 @@ LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
+CELERY_TIMEZONE = TIME_ZONE  # beat's daily hours (the digest) are the site's
 USE_I18N = True
 USE_TZ = True
 
@@ -437,6 +512,10 @@ SPECTACULAR_SETTINGS = {
 # --- Limits for what the public can write --------------------------------------------
 CONTRIBUTION_MAX_LENGTH = 2000
 RATELIMIT_CONTRIBUTIONS = os.environ.get("RATELIMIT_CONTRIBUTIONS", "10/m")
+# Minutes in which citizens may change what they posted (the earlier text is kept); withdrawing is always possible.
+CONTRIBUTION_EDIT_MINUTES = int(os.environ.get("CONTRIBUTION_EDIT_MINUTES", "15"))
+# Edits and withdrawals of one's own contributions, per account.
+RATELIMIT_OWN_CONTRIBUTIONS = os.environ.get("RATELIMIT_OWN_CONTRIBUTIONS", "20/m")
 RATELIMIT_VOTES = os.environ.get("RATELIMIT_VOTES", "60/m")
 # Reports of contributions to the moderators, per account (site and API together).
 RATELIMIT_FLAGS = os.environ.get("RATELIMIT_FLAGS", "10/m")
@@ -486,16 +565,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 
-def tile_origins(url: str) -> list[str]:
-    """The origin of an external tile server (MAP_TILE_URL) as a CSP source: ``https://{s}.tiles.example.org/..``
-    gives ``https://*.tiles.example.org``. A tile URL of the site itself (a path) needs none."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        return []
-    host = re.sub(r"\{[^}]*\}", "*", parts.netloc)
-    return [f"{parts.scheme}://{host}"]
-
-
 # Content-Security-Policy (forum.security_headers; Django 6.0's format). Scripts only from the site's own files:
 # no page has an inline script or event handler (json_script's data blocks do not run). Styles may be inline, not
 # for the maps (Leaflet and MapLibre style through the DOM, which CSP leaves alone) but for Wagtail's userbar,
@@ -513,7 +582,9 @@ SECURE_CSP = {
     "worker-src": ["'self'"],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
-    "form-action": ["'self'"],
+    # A login with the city's account posts to the site, which redirects to the provider: browsers check that
+    # redirect against form-action too.
+    "form-action": ["'self'", *([OIDC_ORIGIN] if OIDC_ORIGIN else [])],
     # Nothing of the site is framed (X_FRAME_OPTIONS): kiosks show the page itself.
     "frame-ancestors": ["'none'"],
 }

@@ -14,8 +14,20 @@ handler500 = views.server_error
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("accounts/", views.account_overview, name="account"),
+    path("accounts/contributions/", views.own_contributions, name="own-contributions"),
+    path("accounts/contributions/<id:pk>/edit/", views.edit_own_contribution, name="own-contribution-edit"),
+    path("accounts/contributions/<id:pk>/withdraw/", views.withdraw_own_contribution, name="own-contribution-withdraw"),
     path("accounts/data/", views.account_data, name="account-data"),
     path("accounts/delete/", views.account_delete, name="account-delete"),
+    *(
+        []
+        if settings.LOCAL_ACCOUNTS
+        else [
+            path("accounts/login/", views.login, name="account_login"),
+            *(path(f"accounts/{p}", views.local_accounts_closed) for p in ("signup/", "password/reset/", "email/")),
+        ]
+    ),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

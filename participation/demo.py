@@ -101,6 +101,7 @@ STRASSE_AM_WASSER = (52.01183, 4.36776)  # along the broad watercourse
 STRASSE_AN_DER_SPITZE = (52.01128, 4.36859)  # round the quarter's tip
 ECKE_GRACHT = (52.01150, 4.36610)  # where the Quartiersstraße meets the quay road along the Gracht
 ECKE_WASSER = (52.01206, 4.36708)  # where it meets the street along the watercourse
+BRUECKE = (52.01181, 4.36493)  # the bridge over the Gracht at the western end of the quay road
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,13 @@ CONSULTATIONS = [
     {
         "slug": "platz-am-wasser",
         "title": "Ein neuer Platz am Wasser",
+        "news": [
+            (
+                "buergerforum-im-rathaus",
+                "Bürgerforum im Rathaus",
+                "Am Donnerstag um 18 Uhr stellen wir die Vorschläge im Bürgerforum vor. Kommen Sie vorbei!",
+            ),
+        ],
         "intro": (
             "An der Gracht, gleich neben der Fußgängerzone, liegt ein gepflasterter Platz. "
             "Wie soll er künftig aussehen? Sagen Sie uns, was Ihnen wichtig ist."
@@ -211,6 +219,49 @@ CONSULTATIONS = [
     },
 ]
 
+# A third one, ended, with its results published: its dashboard and open data download (seed_finished_consultation).
+FINISHED = {
+    "slug": "licht-an-der-gracht",
+    "title": "Mehr Licht an der Gracht",
+    "intro": (
+        "Abgeschlossen: Wie sollen der Uferweg und die Brücke an der Gracht abends beleuchtet werden? "
+        "Die Ergebnisse sind veröffentlicht, mit allen Zahlen als offene Daten."
+    ),
+    "area": WEST,
+    "voting_open": True,  # while it is seeded; then it ends
+    "twin": [BRIDGE.at(BRUECKE), GRACHT, CARRIAGEWAY.at(UFERSTRASSE), HOUSE.at(UFERSTRASSE)],
+    "proposals": [
+        ("laternen-am-uferweg", "Laternen am Uferweg", "Niedrige Laternen alle zwanzig Meter entlang der Gracht."),
+        ("bruecke-anstrahlen", "Die Brücke anstrahlen", "Warmes Licht unter der Brücke, das auf das Wasser fällt."),
+        ("gedimmtes-licht", "Gedimmtes Licht nach Mitternacht", "Weniger Licht in der Nacht, für Anwohner und Tiere."),
+    ],
+    "proposal_twin": {
+        "laternen-am-uferweg": [CARRIAGEWAY.at(UFERSTRASSE)],
+        "bruecke-anstrahlen": [BRIDGE.at(BRUECKE)],
+        "gedimmtes-licht": [GRACHT],
+    },
+    "comments": [
+        (
+            "Am Uferweg sieht man abends kaum die Kante zum Wasser.",
+            52.01166,
+            4.36552,
+            "laternen-am-uferweg",
+            CARRIAGEWAY,
+        ),
+        ("Die Brücke ist nachts der dunkelste Ort im Viertel.", 52.01181, 4.36493, "bruecke-anstrahlen", BRIDGE),
+        ("Licht unter der Brücke wäre auch für Radfahrer gut.", 52.01182, 4.36495, None, BRIDGE),
+        ("Bitte kein grelles Licht: Am Wasser jagen Fledermäuse.", 52.01170, 4.36540, "gedimmtes-licht", GRACHT),
+        ("Vor den Häusern am Ufer reicht eine Laterne.", 52.01163, 4.36565, "laternen-am-uferweg", HOUSE),
+    ],
+}
+# How the room voted on the finished consultation's proposals: (phones, terminal walk-ins, paper) per choice.
+FINISHED_ROOM_VOTES = [
+    {"support": (5, 2, 11), "oppose": (1, 1, 2), "abstain": (1, 0, 1)},
+    {"support": (7, 3, 16), "oppose": (0, 0, 1), "abstain": (1, 1, 0)},
+    {"support": (2, 1, 4), "oppose": (4, 1, 6), "abstain": (2, 0, 2)},
+]
+FINISHED_DAYS = 6  # its comments and votes spread over the days before it ended
+
 CITIZENS = ["anna", "ben", "cem", "dora", "emil", "fatma"]
 # How the demo citizens voted, one row per proposal: a spread worth looking at.
 DEMO_VOTES = [
@@ -231,9 +282,10 @@ class Seeded:
 def seed_participation(*, home: Page, citizens: list, report: Seeded) -> list[ConsultationPage]:
     """The twin, the consultations under ``home`` with their proposals, comments and votes, and their twin links."""
     twin_source = _twin(report)
-    consultations = [_consultation(home, spec, citizens, report) for spec in CONSULTATIONS]
+    specs = [*CONSULTATIONS, FINISHED]
+    consultations = [_consultation(home, spec, citizens, report) for spec in specs]
     if twin_source is not None:
-        for consultation, spec in zip(consultations, CONSULTATIONS, strict=True):
+        for consultation, spec in zip(consultations, specs, strict=True):
             _tie_to_twin(consultation, spec, twin_source, report)
     return consultations
 
@@ -270,6 +322,8 @@ def _consultation(home: Page, spec: dict, citizens: list, report: Seeded) -> Con
             latitude=lat,
             longitude=lon,
         )
+    for slug, title, intro in spec.get("news", ()):
+        services.add_news(consultation=consultation, title=title, slug=slug, intro=intro)
     if spec["voting_open"]:
         for proposal, choices in zip(proposals.values(), DEMO_VOTES, strict=False):
             for citizen, choice in zip(citizens, choices, strict=False):
@@ -396,3 +450,43 @@ def seed_room_material(*, consultation: ConsultationPage, presenter, report: See
         )
         report.created.append("paper entry")
     return live
+
+
+# --- the finished consultation: votes from the room and on paper, its end, its results published ----------
+
+
+def seed_finished_consultation(*, consultations: list[ConsultationPage], clerk, report: Seeded) -> None:
+    """The finished consultation gets its votes from phones, terminals and paper, its comments and votes
+    spread over the days before its end, then ends with its results published (once: a consultation whose
+    results are published is left as it is)."""
+    consultation = next(c for c in consultations if c.slug == FINISHED["slug"])
+    if consultation.results_published:
+        return
+    proposals = list(selectors.proposals_of(consultation))
+    for proposal, counts in zip(proposals, FINISHED_ROOM_VOTES, strict=True):
+        for choice, (phones, walk_ins, _paper) in counts.items():
+            for _phone in range(phones):
+                device = services.device_participant(key=services.new_participant_key())
+                services.cast_vote(voter=device, proposal=proposal, choice=choice, channel=Channel.PHONE)
+            for _walk_in in range(walk_ins):
+                walk_in = services.start_terminal_session()
+                services.cast_vote(voter=walk_in, proposal=proposal, choice=choice, channel=Channel.TERMINAL)
+        services.enter_paper_counts(
+            clerk=clerk,
+            proposal=proposal,
+            event="Lichtspaziergang an der Gracht",
+            source="Klebepunkte",
+            counts={choice: paper for choice, (_p, _w, paper) in counts.items()},
+        )
+    ended_at = timezone.now() - timedelta(minutes=5)
+    services.spread_over_days(consultation=consultation, days=FINISHED_DAYS, until=ended_at - timedelta(hours=2))
+    services.end_consultation(consultation=consultation, ended_at=ended_at, publish_results=True)
+    report.created.append(f"results of {consultation.slug} published")
+
+
+def publish_open_data(*, report: Seeded) -> None:
+    """The open data download of every consultation whose results are published, made now (after the demo's
+    transaction; a publication in the admin queues it instead)."""
+    for consultation in selectors.consultations_with_published_results():
+        if services.build_open_data(consultation_id=consultation.pk):
+            report.created.append(f"open data {consultation.slug}")

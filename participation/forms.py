@@ -7,7 +7,7 @@ from django.forms.fields import InvalidJSONInput
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from participation.models import FLAG_NOTE_MAX_LENGTH, FlagReason, VoteChoice
+from participation.models import FLAG_NOTE_MAX_LENGTH, Delivery, FlagReason, NotificationKind, VoteChoice
 
 
 def _interpolate(message, **values) -> str:
@@ -93,3 +93,22 @@ class FlagForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=lazy_interpolate(_("At most %(limit)d characters."), limit=FLAG_NOTE_MAX_LENGTH),
     )
+
+
+class NotificationSettingsForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=_("Send me an e-mail when"),
+        choices=NotificationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    delivery = forms.ChoiceField(label=_("How often"), choices=Delivery.choices, widget=forms.RadioSelect)
+    language = forms.ChoiceField(label=_("Language of the e-mails"), choices=settings.LANGUAGES)
+
+    @classmethod
+    def of(cls, chosen, *, language: str):
+        """The form filled in with ``chosen`` (a citizen's settings, or None: nothing on yet)."""
+        if chosen is None:
+            return cls(initial={"kinds": [], "delivery": Delivery.EACH, "language": language})
+        kinds = [kind for kind in NotificationKind.values if chosen.wants(kind)]
+        return cls(initial={"kinds": kinds, "delivery": chosen.delivery, "language": chosen.language})

@@ -17,8 +17,11 @@ from typing import NamedTuple
 
 import rules
 from allauth.account.models import EmailAddress
-from django.utils.functional import Promise
+from django.conf import settings
+from django.utils import timezone
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from participation.errors import NotAllowed, PhaseClosed, ServiceError
 from participation.models import ModerationState, Participant, PollState, VotingMethod
@@ -172,6 +175,62 @@ def poll_is_open(user, poll) -> bool:
     return poll.state == PollState.OPEN
 
 
+@rules.predicate
+def is_author_of(actor, contribution) -> bool:
+    """The account that wrote ``contribution`` (not a walk-in, not staff typing in paper)."""
+    user = account_of(actor)
+    return bool(is_logged_in(user) and contribution.author_id is not None and contribution.author_id == user.pk)
+
+
+@rules.predicate
+def is_not_withdrawn(actor, contribution) -> bool:
+    return contribution.deleted_at is None
+
+
+@rules.predicate
+def is_not_hidden(actor, contribution) -> bool:
+    return contribution.moderation_state != ModerationState.HIDDEN
+
+
+@rules.predicate
+def contribution_consultation_is_published(actor, contribution) -> bool:
+    return contribution.consultation.live
+
+
+@rules.predicate
+def contribution_participation_is_open(actor, contribution) -> bool:
+    return contribution.consultation.is_participation_open()
+
+
+@rules.predicate
+def is_within_edit_window(actor, contribution) -> bool:
+    """Posted less than CONTRIBUTION_EDIT_MINUTES ago."""
+    return (timezone.now() - contribution.created_at).total_seconds() < settings.CONTRIBUTION_EDIT_MINUTES * 60
+
+
+def _edit_window_message() -> str:
+    minutes = settings.CONTRIBUTION_EDIT_MINUTES
+    return ngettext(
+        "A contribution can be changed only within %(minutes)d minute of posting. You can still withdraw it.",
+        "A contribution can be changed only within %(minutes)d minutes of posting. You can still withdraw it.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+@rules.predicate
+def may_answer_officially(actor) -> bool:
+    """Staff who answer for the city: moderators, admin users granted "Can add official answer" (e.g. Editors),
+    superusers."""
+    user = account_of(actor)
+    if is_moderator(user):
+        return True
+    return (
+        is_logged_in(user)
+        and user.has_perm("wagtailadmin.access_admin")
+        and user.has_perm("participation.add_officialanswer")
+    )
+
+
 # In the room a phone or a terminal takes part without an account; online, an account with a confirmed address.
 LOGGED_IN = Requirement("logged_in", is_room_participant | is_logged_in, NotAllowed, _("Please log in to take part."))
 CONFIRMED = Requirement(
@@ -186,6 +245,18 @@ PARTICIPATION_OPEN = Requirement(
     participation_is_open,
     PhaseClosed,
     _("Comments are possible only while the participation phase is open."),
+)
+
+# Following is for accounts only (mails go to a confirmed address): a phone or a terminal in the room cannot.
+ACCOUNT_LOGGED_IN = Requirement("logged_in", is_logged_in, NotAllowed, _("Please log in to follow a consultation."))
+ACCOUNT_CONFIRMED = Requirement(
+    "confirmed_email",
+    has_confirmed_email,
+    NotAllowed,
+    _("Please confirm your email address to follow a consultation. We have sent you a link."),
+)
+OWN_CONTRIBUTION = Requirement(
+    "author", is_author_of, NotAllowed, _("Only its author can change or withdraw a contribution.")
 )
 
 REQUIREMENTS: dict[str, list[Requirement]] = {
@@ -222,6 +293,28 @@ REQUIREMENTS: dict[str, list[Requirement]] = {
         Requirement("poll_open", poll_is_open, PhaseClosed, _("This poll is not open.")),
         LOGGED_IN,
         CONFIRMED,
+    ],
+    "participation.follow": [PUBLISHED, ACCOUNT_LOGGED_IN, ACCOUNT_CONFIRMED],
+    "participation.edit_contribution": [
+        LOGGED_IN,
+        CONFIRMED,
+        OWN_CONTRIBUTION,
+        Requirement("not_withdrawn", is_not_withdrawn, NotAllowed, _("This contribution has been withdrawn.")),
+        Requirement("not_hidden", is_not_hidden, NotAllowed, _("This contribution has been hidden by the moderation.")),
+        Requirement(
+            "published", contribution_consultation_is_published, NotAllowed, _("This consultation is not published.")
+        ),
+        Requirement("participation_open", contribution_participation_is_open, PhaseClosed, PARTICIPATION_OPEN.message),
+        Requirement("edit_window", is_within_edit_window, PhaseClosed, lazy(_edit_window_message, str)()),
+    ],
+    "participation.withdraw_contribution": [LOGGED_IN, OWN_CONTRIBUTION],
+    "participation.answer_officially": [
+        Requirement(
+            "official",
+            may_answer_officially,
+            NotAllowed,
+            _("Only moderators and editors can answer for the city."),
+        ),
     ],
     "participation.enter_paper": [
         Requirement(

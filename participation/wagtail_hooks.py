@@ -7,12 +7,14 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.account import BaseSettingsPanel, notifications_tab
+from wagtail.models import Page
+from wagtail.signals import page_published, workflow_approved
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from participation import page_cache, selectors, services
-from participation.admin_views import exports, moderation, paper, twin_import, twin_objects
-from participation.models import ConsultationPage, ProposalPage, TwinFeature
+from participation.admin_views import exports, moderation, official_answers, paper, results, twin_import, twin_objects
+from participation.models import ConsultationPage, NewsPage, ProposalPage, TwinFeature
 from participation.rules import allows
 
 
@@ -23,6 +25,11 @@ def moderation_urls():
         path("moderation/<id:pk>/", moderation.moderate, name="participation_moderate"),
         path("moderation/<id:pk>/hide/", moderation.hide, name="participation_moderation_hide"),
         path("moderation/bulk/", moderation.bulk, name="participation_moderation_bulk"),
+        path(
+            "participation/contributions/<id:pk>/answer/",
+            official_answers.OfficialAnswerView.as_view(),
+            name="participation_answer",
+        ),
     ]
 
 
@@ -168,11 +175,60 @@ def export_listing_button(page, user, next_url=None):
     yield ExportButton(page=page)
 
 
+@hooks.register("register_admin_urls")
+def results_urls():
+    return [path("results/<id:consultation>/", results.ResultsView.as_view(), name="participation_results")]
+
+
+class ResultsButton(ExportButton):
+    """ "Results" (the dashboard) in a consultation's menus, for who may export it."""
+
+    label = _("Results")
+    icon_name = "table"
+    url_name = "participation_results"
+    priority = 46
+
+
+@hooks.register("register_page_header_buttons")
+def results_header_button(page, user, view_name, next_url=None):
+    yield ResultsButton(page=page)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def results_listing_button(page, user, next_url=None):
+    yield ResultsButton(page=page)
+
+
 @hooks.register("after_publish_page")
 @hooks.register("after_unpublish_page")
 def live_state_follows_pages(request, page):
     # Screens and phones show proposal titles and lists: a published change reaches them at once.
     services.page_changed(page=page)
+    # A consultation's open data download follows the publication of its results.
+    services.open_data_changed(page=page)
+
+
+def news_published(sender, instance, **kwargs):
+    """A consultation's news page published: its followers who asked for news are told (once per page).
+
+    Wagtail's ``after_publish_page`` hook runs only for the editor's own "Publish"; an approval in the
+    moderators' workflow and scheduled publishing send this signal instead, as the editor's publish does."""
+    services.notify_news(news_page_id=instance.pk)
+
+
+page_published.connect(news_published, sender=NewsPage, dispatch_uid="participation.news_published")
+
+
+def live_state_follows_approvals(sender, instance, **kwargs):
+    """A moderator's approval publishes the page at the end of its workflow, where the admin runs no
+    ``after_publish_page`` hook: the live state follows it as it follows publishing by hand. (Scheduled
+    publishing tells it itself: ``services.publish_scheduled_pages``.)"""
+    page = instance.content_object
+    if isinstance(page, Page):
+        services.page_changed(page=page)
+
+
+workflow_approved.connect(live_state_follows_approvals, dispatch_uid="participation-live-state-follows-approvals")
 
 
 @hooks.register("on_serve_page")

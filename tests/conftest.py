@@ -98,8 +98,23 @@ def _tasks_in_the_request(settings):
 
 
 @pytest.fixture(autouse=True)
+def _schedule_run_by_the_test(settings):
+    # Sockets tested in-process (Channels' communicator) go through forum.asgi, which would start the periodic
+    # run on each test's loop; tests run it themselves (tests/participation/test_services_phases.py). Servers
+    # started as processes run it as configured.
+    settings.SCHEDULE_IN_PROCESS = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads (the twin files of an import, images) go to the test's folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

@@ -21,10 +21,17 @@ PO = ROOT / "locale" / "de" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 ALLAUTH_PO = Path(allauth.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"
 WAGTAIL_POS = sorted(Path(wagtail.__file__).parent.glob("**/locale/de/LC_MESSAGES/django.po"))
-# What the site shows of allauth (INSTALLED_APPS has allauth and allauth.account): references in its
-# catalogue below these folders, or to its top-level modules. Social accounts, MFA, user sessions, headless
-# and the identity provider are not installed.
-ALLAUTH_SHOWN = ("account/", "core/", "templates/account/", "templates/allauth/")
+# What the site shows of allauth (INSTALLED_APPS has allauth, allauth.account, and allauth.socialaccount with its
+# openid_connect provider for the city's login): references in its catalogue below these folders, or to its
+# top-level modules. MFA, user sessions, headless and the identity provider are not installed.
+ALLAUTH_SHOWN = (
+    "account/",
+    "core/",
+    "socialaccount/",
+    "templates/account/",
+    "templates/allauth/",
+    "templates/socialaccount/",
+)
 
 
 def parse_po(path: Path) -> dict[str, str]:

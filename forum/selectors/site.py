@@ -1,4 +1,4 @@
-"""The site as people know it: its name and its public address (SITE_NAME with CITY_NAME, BASE_URL).
+"""The site as people know it: its name (participation.CityProfile) and its public address (BASE_URL).
 
 Whatever leaves the site for later (mails, QR codes, the addresses commands print) names it with these,
 never with the host a request happened to come in on.
@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from participation.selectors import site_profile
+
 
 @dataclass(frozen=True)
 class PublicSite:
@@ -21,8 +23,9 @@ class PublicSite:
 
 
 def site_name() -> str:
-    """The name the site goes by, as in its header: "Bürgerforum Delft"."""
-    return f"{settings.SITE_NAME} {settings.CITY_NAME}".strip()
+    """The name the default site goes by, as in its header: "Bürgerforum Delft" (its CityProfile, or SITE_NAME
+    with CITY_NAME)."""
+    return site_profile().full_name
 
 
 def public_host() -> str:

@@ -3,7 +3,7 @@
 One module per topic; the names are re-exported here.
 """
 
-from forum.services.accounts import delete_account, ensure_verified_account
+from forum.services.accounts import check_public_name, delete_account, ensure_verified_account, set_public_name
 from forum.services.devices import (
     DEVICE_MESSAGE,
     consultation_unpublished,
@@ -22,6 +22,7 @@ __all__ = [
     "DEVICE_MESSAGE",
     "answer_in_room",
     "ask_in_room",
+    "check_public_name",
     "clear_expired_sessions",
     "close_room",
     "consultation_unpublished",
@@ -36,6 +37,7 @@ __all__ = [
     "new_room_code",
     "open_room",
     "poll_on_the_spot",
+    "set_public_name",
     "show_in_room",
     "upvote_in_room",
     "vote_in_room",

@@ -22,7 +22,8 @@ from forum.models import Screen
 from forum.selectors import public_host, screen_access
 from forum.views.devices import device_access
 from forum.views.script_labels import plural_forms
-from participation.models import ConsultationPage
+from participation.models import ConsultationPage, Phase
+from participation.selectors import SiteProfile, site_profile_for_request
 from participation.views.maps import map_context
 from participation.views.scene import MAPLIBRE_STYLESHEET, maplibre_installed, scene3d_config
 
@@ -44,6 +45,7 @@ def _labels() -> dict:
             "analog": _("On paper"),
         },
         "choices": {"support": _("Support"), "oppose": _("Oppose"), "abstain": _("Abstain")},
+        "phases": {value: str(label) for value, label in Phase.choices},
         "channel": _("Where"),
         "total": _("Total"),
         "byChannel": _("Votes on “{title}” by channel"),
@@ -74,7 +76,7 @@ def _labels() -> dict:
     }
 
 
-def _scene3d_config(consultation: ConsultationPage) -> dict | None:
+def _scene3d_config(consultation: ConsultationPage, profile: SiteProfile) -> dict | None:
     """What ``participation/scene3d.js`` needs to draw the twin on a screen, with a screen's words."""
     if not maplibre_installed():
         return None
@@ -87,7 +89,7 @@ def _scene3d_config(consultation: ConsultationPage) -> dict | None:
         ),
         "failed": _("The 3D twin could not be loaded. The other scenes are not affected."),
     }
-    return scene3d_config(consultation, texts=texts, title=_("3D view of the consultation area"))
+    return scene3d_config(consultation, profile, texts=texts, title=_("3D view of the consultation area"))
 
 
 def _config(screen: Screen) -> dict:
@@ -113,16 +115,18 @@ def kiosk(request, slug: str):
     screen = access.device
     snapshot = screen_snapshot(screen)
     consultation = screen.consultation
-    scene3d = _scene3d_config(consultation)
+    profile = site_profile_for_request(request)
+    scene3d = _scene3d_config(consultation, profile)
     context = {
         "screen": screen,
         "snapshot": snapshot,
         "room": snapshot["room"]["room"],
+        "phase": Phase(snapshot["results"]["phase"]).label,
         "config": _config(screen),
         "join_host": public_host(),
         "scene3d_config": scene3d,
         "maplibre_stylesheet": MAPLIBRE_STYLESHEET if scene3d else None,
-        **map_context(consultation, []),
+        **map_context(consultation, [], profile),
     }
     return render(request, "forum/kiosk.html", context)
 

@@ -231,7 +231,7 @@ def _comment_page(request, terminal: Terminal, session: TerminalSession, form: C
         "comment_refusal": refusal("participation.comment", stand_in, consultation),
         "can_pin": can_pin,
         "twin_links": linked,
-        **map_context(consultation, linked),
+        **map_context(consultation, linked, participation_selectors.site_profile_for_request(request)),
     }
     if can_pin:
         context.update(twin_picker(form, consultation, linked))

@@ -24,6 +24,10 @@ class ConsultationSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     phase = serializers.CharField(source="current_phase")
     area = serializers.JSONField(help_text="GeoJSON (Multi)Polygon in WGS84, or null.")
+    open_data_url = serializers.SerializerMethodField(
+        help_text="The anonymised open data download (a ZIP of CSV files, GeoJSON and a README), once the "
+        "consultation has ended and its results are published; null until then."
+    )
 
     class Meta:
         model = ConsultationPage
@@ -41,10 +45,20 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "allow_comments",
             "allow_map_pins",
             "area",
+            "open_data_url",
         ]
 
     def get_url(self, page) -> str:
         return page.get_full_url(self.context.get("request"))
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_open_data_url(self, page) -> str | None:
+        # ``open_data_ready`` is annotated by selectors.consultations_with_open_data.
+        if not (getattr(page, "open_data_ready", False) and page.results_are_public):
+            return None
+        path = reverse("participation:consultation-open-data", args=[page.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class ProposalSerializer(serializers.Serializer):
@@ -75,11 +89,18 @@ class LocationSerializer(serializers.Serializer):
     longitude = serializers.FloatField(min_value=-180, max_value=180)
 
 
+class OfficialAnswerSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    answered_at = serializers.DateTimeField(source="updated_at", help_text="When it was written or last changed.")
+
+
 class ContributionSerializer(serializers.ModelSerializer):
-    """A published comment. The author is left out: the open API carries no personal data."""
+    """A published comment, with the city's official answer, if any. The author is left out, their public name
+    too: the open API carries no personal data (the pages show the public name; open data is reused anywhere)."""
 
     location = serializers.SerializerMethodField()
     geometry = serializers.JSONField(help_text="GeoJSON Point, LineString or Polygon in WGS84, or null.")
+    official_answer = serializers.SerializerMethodField(help_text="The city's official answer, or null.")
 
     class Meta:
         model = Contribution
@@ -91,10 +112,17 @@ class ContributionSerializer(serializers.ModelSerializer):
             "text",
             "channel",
             "created_at",
+            "edited_at",
             "location",
             "geometry",
             "twin_feature",
+            "official_answer",
         ]
+
+    @extend_schema_field(OfficialAnswerSerializer(allow_null=True))
+    def get_official_answer(self, contribution) -> dict | None:
+        answer = getattr(contribution, "official_answer", None)
+        return OfficialAnswerSerializer(answer).data if answer is not None else None
 
     @extend_schema_field(LocationSerializer(allow_null=True))
     def get_location(self, contribution) -> dict | None:

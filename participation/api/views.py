@@ -75,16 +75,16 @@ class ConsultationList(generics.ListAPIView):
     serializer_class = ConsultationSerializer
 
     def get_queryset(self):
-        return selectors.published_consultations()
+        return selectors.consultations_with_open_data()
 
 
 class ConsultationDetail(generics.RetrieveAPIView):
-    """One published consultation: its phases, what it allows and its area."""
+    """One published consultation: its phases, what it allows, its area and its open data download."""
 
     serializer_class = ConsultationSerializer
 
     def get_queryset(self):
-        return selectors.published_consultations()
+        return selectors.consultations_with_open_data()
 
 
 @extend_schema(parameters=[OpenApiParameter("consultation", OpenApiTypes.INT, description="Only this consultation's")])

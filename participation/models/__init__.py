@@ -1,5 +1,5 @@
 """The domain's data: consultations and proposals, participants, contributions, votes, polls, paper
-entries, the twin and its imports, exports.
+entries, news, follows and notifications, the twin and its imports, exports.
 
 Models hold data and the invariants the database can keep (constraints,
 field validation). Who may do what lives in ``participation.rules``, every
@@ -8,7 +8,13 @@ One module per topic; every model is importable from here.
 """
 
 from participation.models.analog import AnalogCount, AnalogEntry
-from participation.models.contributions import Channel, Contribution, ModerationState
+from participation.models.contributions import (
+    Channel,
+    Contribution,
+    ContributionRevision,
+    ModerationState,
+    OfficialAnswer,
+)
 from participation.models.exports import ExportFormat, ExportJob
 from participation.models.jobs import JobStatus
 from participation.models.moderation import (
@@ -21,10 +27,20 @@ from participation.models.moderation import (
     ModeratorMail,
     ModeratorSettings,
 )
+from participation.models.news import NewsPage
+from participation.models.notifications import (
+    Delivery,
+    Follow,
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+)
+from participation.models.open_data import OpenDataDump
 from participation.models.pages import (
     ConsultationPage,
     ModerationMode,
     Phase,
+    PhaseAnnouncement,
     ProposalPage,
     ServedByView,
     VotingMethod,
@@ -42,6 +58,7 @@ from participation.models.polls import (
     Question,
     Upvote,
 )
+from participation.models.sites import CityProfile
 from participation.models.twin import (
     BUILDING_KINDS,
     KIND_SEARCH_WORDS,
@@ -65,23 +82,34 @@ __all__ = [
     "AnalogCount",
     "AnalogEntry",
     "Channel",
+    "CityProfile",
     "ConsultationPage",
     "ConsultationTwinFeature",
     "Contribution",
+    "ContributionRevision",
     "DecisionAction",
+    "Delivery",
     "ExportFormat",
     "ExportJob",
     "Flag",
     "FlagReason",
+    "Follow",
     "JobStatus",
     "ModerationDecision",
     "ModerationMode",
     "ModerationState",
     "ModeratorMail",
     "ModeratorSettings",
+    "NewsPage",
+    "Notification",
+    "NotificationKind",
+    "NotificationSettings",
+    "OfficialAnswer",
+    "OpenDataDump",
     "Participant",
     "ParticipantKind",
     "Phase",
+    "PhaseAnnouncement",
     "Poll",
     "PollAnswer",
     "PollChoice",

@@ -90,7 +90,10 @@ class Contribution(models.Model):
         _("moderation state"), max_length=10, choices=ModerationState.choices, default=ModerationState.APPROVED
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    # Changed by its author after posting (within CONTRIBUTION_EDIT_MINUTES): the earlier texts are its revisions.
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    # Withdrawn by its author (or with the deleted account): gone from every public read, kept for moderation.
+    deleted_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("contribution")
@@ -133,3 +136,61 @@ class Contribution(models.Model):
     @property
     def is_located(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+
+class ContributionRevision(models.Model):
+    """An earlier text of a contribution, kept when its author changed it: what it said, and from when to when."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("contribution")
+    )
+    text = models.TextField(_("text"))
+    written_at = models.DateTimeField(_("written"))
+    replaced_at = models.DateTimeField(_("replaced"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier text of a contribution")
+        verbose_name_plural = _("earlier texts of contributions")
+        ordering = ["contribution", "replaced_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class OfficialAnswer(models.Model):
+    """The city's answer to a contribution ("Stellungnahme der Stadt"), written by staff; who wrote and who last
+    changed it, and when, are kept."""
+
+    contribution = models.OneToOneField(
+        Contribution, on_delete=models.CASCADE, related_name="official_answer", verbose_name=_("contribution")
+    )
+    text = models.TextField(_("text"), max_length=settings.CONTRIBUTION_MAX_LENGTH * 2)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("official answer")
+        verbose_name_plural = _("official answers")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def was_changed(self) -> bool:
+        return self.updated_at > self.created_at

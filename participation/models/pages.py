@@ -97,6 +97,14 @@ class ConsultationPage(ServedByView, Page):
     moderation_mode = models.CharField(
         _("moderation"), max_length=10, choices=ModerationMode.choices, default=ModerationMode.POST
     )
+    results_published = models.BooleanField(
+        _("publish the results"),
+        default=False,
+        help_text=_(
+            "Possible once the consultation has ended (evaluation phase): the results dashboard appears on the "
+            "site, and an anonymised open data download (CSV and GeoJSON) is made."
+        ),
+    )
 
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     content_panels = [
@@ -123,8 +131,9 @@ class ConsultationPage(ServedByView, Page):
             heading=_("What is allowed"),
         ),
         InlinePanel("twin_feature_links", heading=_("Twin objects under discussion"), label=_("Twin object")),
+        MultiFieldPanel([FieldPanel("results_published")], heading=_("Results")),
     ]
-    subpage_types = ["participation.ProposalPage"]
+    subpage_types = ["participation.ProposalPage", "participation.NewsPage"]
     template = "participation/consultation_page.html"
 
     class Meta:
@@ -146,6 +155,8 @@ class ConsultationPage(ServedByView, Page):
             errors["voting_ends"] = _("The voting phase must end after it starts.")
         if self.voting_method != VotingMethod.NONE and not self.voting_starts:
             errors["voting_starts"] = _("A consultation with voting needs a voting phase.")
+        if self.results_published and not errors and self.phase_at(timezone.now()) != Phase.EVALUATE:
+            errors["results_published"] = _("Results can be published once the consultation has ended.")
         if self.area:
             try:
                 self.area = geometry.clean_area(self.area)
@@ -176,6 +187,12 @@ class ConsultationPage(ServedByView, Page):
     @cached_property
     def current_phase(self) -> Phase:
         return self.phase_at(timezone.now())
+
+    @property
+    def results_are_public(self) -> bool:
+        """Staff published the results of this published consultation, and it has ended: its dashboard is on
+        the site and its open data download is made. (Dates moved back later take them off again.)"""
+        return self.live and self.results_published and self.current_phase == Phase.EVALUATE
 
     def is_participation_open(self, moment: dt.datetime | None = None) -> bool:
         moment = moment or timezone.now()
@@ -213,3 +230,21 @@ class ProposalPage(ServedByView, Page):
     class Meta:
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
+
+
+class PhaseAnnouncement(models.Model):
+    """The phase of a consultation last announced to screens, phones and followers (``services.switch_phases``).
+
+    The phase itself follows from the dates and the clock (``phase_at``); this row says which one the live
+    state was last published for, so the periodic run sees a date pass exactly once. Kept apart from the
+    page so that publishing a page revision never rewinds it.
+    """
+
+    consultation = models.OneToOneField(
+        ConsultationPage, on_delete=models.CASCADE, primary_key=True, related_name="phase_announcement"
+    )
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    announced_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.phase}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from participation.ogc.links import GEOJSON, JSON
@@ -27,14 +26,14 @@ def _get(operation_id: str, summary: str, responses: dict, parameters: list | No
     }
 
 
-def definition(server_url: str, collection_ids: list[str]) -> dict:
+def definition(server_url: str, collection_ids: list[str], site_name: str) -> dict:
     """The OpenAPI 3.0 document of this API, served from ``server_url`` (the landing page's URL)."""
     link = {"$ref": "#/components/schemas/link"}
     links = {"type": "array", "items": link}
     return {
         "openapi": "3.0.3",
         "info": {
-            "title": _("%(site)s: OGC API - Features") % {"site": settings.WAGTAIL_SITE_NAME},
+            "title": _("%(site)s: OGC API - Features") % {"site": site_name},
             "version": "1.0.0",
             "description": _(
                 "What citizens said, for the city's digital twin: the twin's objects with the contributions and "

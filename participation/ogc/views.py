@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participation import geojson
+from participation import geojson, selectors
 from participation.ogc import links, openapi
 from participation.ogc.collections import COLLECTIONS, Collection
 from participation.ogc.features import rfc3339
@@ -37,9 +36,10 @@ def _collection(collection_id: str) -> Collection:
 @endpoint
 def landing_page(request):
     media_type = _document(request)
+    site = selectors.site_profile_for_request(request).full_name
     return json_response(
         {
-            "title": _("%(site)s: OGC API - Features") % {"site": settings.WAGTAIL_SITE_NAME},
+            "title": _("%(site)s: OGC API - Features") % {"site": site},
             "description": _(
                 "What citizens said, for the city's digital twin: its objects with the contributions and votes "
                 "that concern them, and published contributions with a place."
@@ -63,7 +63,8 @@ def conformance(request):
 @endpoint
 def api_definition(request):
     media_type = _document(request, offered=(OPENAPI, JSON))
-    return json_response(openapi.definition(links.url(request, "landing"), list(COLLECTIONS)), media_type)
+    site = selectors.site_profile_for_request(request).full_name
+    return json_response(openapi.definition(links.url(request, "landing"), list(COLLECTIONS), site), media_type)
 
 
 def _describe(request, collection: Collection) -> dict:

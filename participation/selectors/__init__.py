@@ -4,7 +4,12 @@ Each selector runs a fixed number of queries, whatever the number of rows.
 One module per topic; the names are re-exported here.
 """
 
-from participation.selectors.accounts import account_contributions
+from participation.selectors.accounts import (
+    account_contribution_list,
+    account_contributions,
+    account_counts,
+    account_votes,
+)
 from participation.selectors.analog import current_paper_entries, paper_entries, paper_entry, paper_postcards
 from participation.selectors.boxes import BBox, area_box, box_meets, point_in
 from participation.selectors.contributions import (
@@ -14,9 +19,19 @@ from participation.selectors.contributions import (
     contribution_by_id,
     contributions_for_moderation,
     located,
+    official_answer_of,
     own_pending_comments,
     public_contribution_list,
     public_contributions,
+)
+from participation.selectors.dashboard import (
+    DashboardFigures,
+    consultations_with_open_data,
+    consultations_with_published_results,
+    dashboard_figures,
+    open_data_dump,
+    open_data_stamp,
+    public_open_data,
 )
 from participation.selectors.exports import (
     contribution_features,
@@ -55,7 +70,17 @@ from participation.selectors.moderation import (
     waiting_count_kept,
     waiting_in_consultation,
 )
+from participation.selectors.notifications import (
+    consultation_news,
+    consultation_of_news,
+    digest_recipients,
+    followers,
+    is_following,
+    notification_settings,
+    subscribers,
+)
 from participation.selectors.pages import (
+    announced_phases,
     consultation_by_slug,
     consultation_of,
     next_phase_date,
@@ -101,6 +126,13 @@ from participation.selectors.scene import (
     scene_feature_collection,
     twin_buildings_in_area,
 )
+from participation.selectors.sites import (
+    SiteProfile,
+    forget_site_profile,
+    mail_sender,
+    site_profile,
+    site_profile_for_request,
+)
 from participation.selectors.twin import (
     TWIN_HEAVY_FIELDS,
     linked_twin_features,
@@ -136,25 +168,37 @@ __all__ = [
     "WALL_SIZE",
     "BBox",
     "ChannelTotals",
+    "DashboardFigures",
     "QueueFilters",
     "Scene",
+    "SiteProfile",
     "Tab",
     "Totals",
+    "account_contribution_list",
     "account_contributions",
+    "account_counts",
+    "account_votes",
+    "announced_phases",
     "answered",
     "area_box",
     "box_meets",
     "comment_threads",
     "comment_wall",
     "consultation_by_slug",
+    "consultation_news",
     "consultation_of",
+    "consultation_of_news",
     "consultation_scene",
+    "consultations_with_open_data",
+    "consultations_with_published_results",
     "contribution_by_id",
     "contribution_features",
     "contribution_map",
     "contribution_url",
     "contributions_for_moderation",
     "current_paper_entries",
+    "dashboard_figures",
+    "digest_recipients",
     "empty_totals",
     "export_job",
     "export_progress_text",
@@ -162,13 +206,17 @@ __all__ = [
     "export_tables",
     "exportable_consultation",
     "exports_to_expire",
+    "followers",
+    "forget_site_profile",
     "forget_twin_revision",
     "has_flagged",
+    "is_following",
     "job_status",
     "known_participant",
     "linked_twin_features",
     "located",
     "located_contribution_count",
+    "mail_sender",
     "mail_when_waiting",
     "map_contribution_rows",
     "map_contributions",
@@ -178,7 +226,11 @@ __all__ = [
     "moderation_tab_counts",
     "moderators_to_mail",
     "next_phase_date",
+    "notification_settings",
+    "official_answer_of",
     "open_consultations",
+    "open_data_dump",
+    "open_data_stamp",
     "own_hidden_comments",
     "own_pending_comments",
     "own_vote",
@@ -198,6 +250,7 @@ __all__ = [
     "proposals_with_results",
     "public_contribution_list",
     "public_contributions",
+    "public_open_data",
     "published_consultation",
     "published_consultations",
     "published_proposals",
@@ -212,7 +265,10 @@ __all__ = [
     "scene_feature_collection",
     "search_twin_features",
     "shown_questions",
+    "site_profile",
+    "site_profile_for_request",
     "site_revision",
+    "subscribers",
     "summary_table",
     "summed",
     "twin_buildings_in_area",

@@ -16,7 +16,14 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.text import Truncator
 
-from participation.models import ConsultationPage, Contribution, ModerationMode, ModerationState, ProposalPage
+from participation.models import (
+    ConsultationPage,
+    Contribution,
+    ModerationMode,
+    ModerationState,
+    OfficialAnswer,
+    ProposalPage,
+)
 
 WALL_SIZE = 12  # comments on a kiosk's wall: what a screen can show at once, and a small frame
 WALL_TEXT_LENGTH = 280  # characters of each; the whole comment is on the consultation's page
@@ -46,11 +53,13 @@ def public_contributions(*, consultation_id: int | None = None, proposal_id: int
 
 def comment_threads(*, consultation: ConsultationPage, proposal: ProposalPage | None = None) -> QuerySet:
     """Public top-level comments of a page, oldest first, each with its public replies (``visible_replies``)."""
-    replies = Contribution.objects.filter(_SHOWN).select_related("author").order_by("created_at", "id")
+    replies = (
+        Contribution.objects.filter(_SHOWN).select_related("author", "official_answer").order_by("created_at", "id")
+    )
     threads = (
         public_contributions(consultation_id=consultation.pk, proposal_id=proposal.pk if proposal else None)
         .filter(parent__isnull=True)
-        .select_related("author", "proposal", "twin_feature")
+        .select_related("author", "proposal", "twin_feature", "official_answer")
         .defer("twin_feature__geometry", "twin_feature__attributes")
         .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
     )
@@ -75,8 +84,9 @@ def own_pending_comments(*, user, consultation: ConsultationPage, proposal: Prop
 
 
 def public_contribution_list(*, consultation_id: int | None = None, proposal_id: int | None = None) -> QuerySet:
-    """Public contributions in the order they were written: the open API's list."""
-    return public_contributions(consultation_id=consultation_id, proposal_id=proposal_id).order_by("created_at", "id")
+    """Public contributions in the order they were written, with their official answer: the open API's list."""
+    contributions = public_contributions(consultation_id=consultation_id, proposal_id=proposal_id)
+    return contributions.select_related("official_answer").order_by("created_at", "id")
 
 
 def comment_wall(*, consultation_id: int, limit: int = WALL_SIZE) -> list[dict]:
@@ -117,6 +127,11 @@ def contributions_for_moderation(*, state: str | None = None) -> QuerySet:
     if state:
         contributions = contributions.filter(moderation_state=state)
     return contributions
+
+
+def official_answer_of(*, contribution: Contribution):
+    """The city's answer to ``contribution``, with who wrote and last changed it, or None."""
+    return OfficialAnswer.objects.filter(contribution=contribution).select_related("author", "updated_by").first()
 
 
 def contribution_by_id(*, pk: int) -> Contribution | None:

@@ -6,6 +6,11 @@ from the database (``values_list(...).iterator(chunk_size=...)``) while they
 are written, so memory stays bounded whatever their number. Headings and
 labels (channel, state, kind) are in the active language; the GeoJSON
 properties use the stable codes instead.
+
+With ``public=True`` the same tables make the open data download of a
+consultation whose results are published: only what the site shows (public
+contributions, published proposals, polls whose results are shown), and
+nothing of moderation or of the paper (no state, no paper source, no note).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from participation.exports.tables import Table
 from participation.models import (
@@ -32,6 +38,7 @@ from participation.models import (
     twin_label,
 )
 from participation.models.twin import LABEL_FIELDS
+from participation.selectors.contributions import public_contributions
 from participation.selectors.jobs import job_status
 from participation.selectors.pages import proposals_of
 from participation.selectors.polls import poll_results, polls_of
@@ -59,6 +66,8 @@ _CONTRIBUTION_FIELDS = (
     "twin_feature__latitude",
     "twin_feature__longitude",
     *_TWIN,
+    "edited_at",
+    "official_answer__text",
 )
 
 
@@ -79,7 +88,7 @@ def _contributions(contributions: QuerySet) -> Iterator[dict]:
     for values in rows.iterator(chunk_size=CHUNK_SIZE):
         row = dict(zip(_CONTRIBUTION_FIELDS, values, strict=True))
         if row["deleted_at"] is not None:
-            row["state"], row["text"] = DELETED, ""  # deleted: what it said is not handed on
+            row["state"], row["text"] = DELETED, ""  # withdrawn: what it said is not handed on
         else:
             row["state"] = row["moderation_state"]
         if row["twin_feature_id"] is not None:
@@ -98,58 +107,78 @@ def _channel_labels() -> dict[str, str]:
     return {channel: str(label) for channel, label in Channel.choices}
 
 
-def contributions_table(*, consultation_id: int) -> Table:
-    columns = [
-        _("ID"),
-        _("Consultation ID"),
-        _("Proposal ID"),
-        _("Proposal"),
-        _("Reply to ID"),
-        _("Text"),
-        _("Created"),
-        _("Channel"),
-        _("State"),
-        _("Paper source"),
-        _("Twin object ID"),
-        _("Twin object"),
-        _("Latitude"),
-        _("Longitude"),
-        _("Geometry type"),
-    ]
+# The columns of the contributions: (key, heading); the open data download leaves out the private ones.
+_CONTRIBUTION_COLUMNS = (
+    ("id", gettext_lazy("ID")),
+    ("consultation_id", gettext_lazy("Consultation ID")),
+    ("proposal_id", gettext_lazy("Proposal ID")),
+    ("proposal", gettext_lazy("Proposal")),
+    ("parent_id", gettext_lazy("Reply to ID")),
+    ("text", gettext_lazy("Text")),
+    ("created", gettext_lazy("Created")),
+    ("channel", gettext_lazy("Channel")),
+    ("state", gettext_lazy("State")),
+    ("paper_source", gettext_lazy("Paper source")),
+    ("twin_id", gettext_lazy("Twin object ID")),
+    ("twin_label", gettext_lazy("Twin object")),
+    ("latitude", gettext_lazy("Latitude")),
+    ("longitude", gettext_lazy("Longitude")),
+    ("geometry_type", gettext_lazy("Geometry type")),
+    ("edited", gettext_lazy("Edited")),
+    ("official_answer", gettext_lazy("Official answer")),
+)
+_NOT_PUBLIC = {"state", "paper_source"}
+
+
+def _contribution_source(consultation_id: int, public: bool) -> QuerySet:
+    if public:
+        return public_contributions(consultation_id=consultation_id).order_by("id")
+    return _contribution_rows(consultation_id)
+
+
+def contributions_table(*, consultation_id: int, public: bool = False) -> Table:
+    keys = [key for key, _heading in _CONTRIBUTION_COLUMNS if not (public and key in _NOT_PUBLIC)]
+    columns = [str(heading) for key, heading in _CONTRIBUTION_COLUMNS if key in keys]
 
     def rows() -> Iterator[list]:
         channels, states = _channel_labels(), _state_labels()
-        for row in _contributions(_contribution_rows(consultation_id)):
-            yield [
-                row["id"],
-                row["consultation_id"],
-                row["proposal_id"],
-                row["proposal__title"] or "",
-                row["parent_id"],
-                row["text"],
-                local(row["created_at"]),
-                channels.get(row["channel"], row["channel"]),
-                states.get(row["state"], row["state"]),
-                row["paper_source"],
-                row["twin_feature__twin_id"] or "",
-                row["twin_label"],
-                row["latitude"],
-                row["longitude"],
-                (row["geometry"] or {}).get("type", "") if isinstance(row["geometry"], dict) else "",
-            ]
+        for row in _contributions(_contribution_source(consultation_id, public)):
+            geometry = row["geometry"] if isinstance(row["geometry"], dict) else {}
+            cells = {
+                "id": row["id"],
+                "consultation_id": row["consultation_id"],
+                "proposal_id": row["proposal_id"],
+                "proposal": row["proposal__title"] or "",
+                "parent_id": row["parent_id"],
+                "text": row["text"],
+                "created": local(row["created_at"]),
+                "channel": channels.get(row["channel"], row["channel"]),
+                "state": states.get(row["state"], row["state"]),
+                "paper_source": row["paper_source"],
+                "twin_id": row["twin_feature__twin_id"] or "",
+                "twin_label": row["twin_label"],
+                "latitude": row["latitude"],
+                "longitude": row["longitude"],
+                "geometry_type": geometry.get("type", ""),
+                "edited": local(row["edited_at"]),
+                "official_answer": row["official_answer__text"] or "",
+            }
+            yield [cells[key] for key in keys]
 
-    count = _contribution_rows(consultation_id).count()
+    count = _contribution_source(consultation_id, public).count()
     return Table("contributions", _("Contributions"), columns, count, rows)
 
 
-def votes_table(*, consultation: ConsultationPage) -> Table:
-    """Per proposal, a row per channel (paper counts included, as every total) and one for all channels."""
-    proposals = list(proposals_of(consultation, live_only=False).values_list("pk", "title", "live"))
+def votes_table(*, consultation: ConsultationPage, public: bool = False) -> Table:
+    """Per proposal, a row per channel (paper counts included, as every total) and one for all channels;
+    ``public``: the published proposals only (and no column that says so)."""
+    proposals = list(proposals_of(consultation, live_only=public).values_list("pk", "title", "live"))
     results = proposal_channel_results(proposal_ids=[pk for pk, _title, _live in proposals])
+    published = [] if public else [_("Published")]
     columns = [
         _("Proposal ID"),
         _("Proposal"),
-        _("Published"),
+        *published,
         _("Channel"),
         *[str(label) for label in VoteChoice.labels],
         _("Total"),
@@ -160,15 +189,17 @@ def votes_table(*, consultation: ConsultationPage) -> Table:
         for pk, title, live in proposals:
             by_channel = results[pk]
             lines = [(_channel_labels()[channel], totals) for channel, totals in by_channel.items()]
+            shown = [] if public else [_("yes") if live else _("no")]
             for channel, totals in [*lines, (every, summed(by_channel))]:
                 counts = [totals[choice] for choice in VoteChoice.values]
-                yield [pk, title, _("yes") if live else _("no"), channel, *counts, sum(counts)]
+                yield [pk, title, *shown, channel, *counts, sum(counts)]
 
     return Table("votes", _("Votes"), columns, len(proposals) * (len(Channel.values) + 1), rows)
 
 
-def polls_table(*, consultation_id: int) -> Table:
-    """Each poll's results in its current round: a row per option, scale value or word, by channel and summed."""
+def polls_table(*, consultation_id: int, public: bool = False) -> Table:
+    """Each poll's results in its current round: a row per option, scale value or word, by channel and summed;
+    ``public``: only the polls whose results are shown (not hidden, or revealed)."""
     columns = [
         _("Poll ID"),
         _("Question"),
@@ -181,7 +212,10 @@ def polls_table(*, consultation_id: int) -> Table:
         _("Share (%)"),
     ]
     lines = []
-    for poll in polls_of(consultation_id=consultation_id).exclude(kind=PollKind.QUESTIONS):
+    polls = polls_of(consultation_id=consultation_id).exclude(kind=PollKind.QUESTIONS)
+    if public:
+        polls = polls.filter(_POLL_SHOWN)
+    for poll in polls:
         results = poll_results(poll=poll)
         head = [poll.pk, poll.question, str(PollKind(poll.kind).label), str(PollState(poll.state).label), poll.round]
         for row in results.get("options") or results.get("scale") or results.get("words") or []:
@@ -192,20 +226,26 @@ def polls_table(*, consultation_id: int) -> Table:
     return Table("polls", _("Polls"), columns, len(lines), lambda: iter(lines))
 
 
-def _paper_counts(consultation_id: int) -> QuerySet:
-    return AnalogCount.objects.filter(entry__consultation_id=consultation_id).order_by(
-        "entry__entered_at", "entry_id", "id"
-    )
+_POLL_SHOWN = Q(revealed=True) | Q(results_hidden=False)
 
 
-def paper_table(*, consultation_id: int) -> Table:
+def _paper_counts(consultation_id: int, public: bool = False) -> QuerySet:
+    counts = AnalogCount.objects.filter(entry__consultation_id=consultation_id)
+    if public:  # what the site shows: the counts of published proposals and of polls whose results are shown
+        counts = counts.filter(
+            Q(entry__proposal__live=True) | Q(entry__poll__revealed=True) | Q(entry__poll__results_hidden=False)
+        )
+    return counts.order_by("entry__entered_at", "entry_id", "id")
+
+
+def paper_table(*, consultation_id: int, public: bool = False) -> Table:
     """Every number typed in from paper, corrections and the entries they replaced included (the audit trail);
-    who typed it in is left out."""
+    who typed it in is left out, and with ``public`` the source and the note too (they may name people)."""
+    described = [] if public else [_("Source"), _("Note")]
     columns = [
         _("Entry ID"),
         _("Event"),
-        _("Source"),
-        _("Note"),
+        *described,
         _("Entered"),
         _("Proposal ID"),
         _("Proposal"),
@@ -236,17 +276,17 @@ def paper_table(*, consultation_id: int) -> Table:
     )
 
     def rows() -> Iterator[list]:
-        for values in _paper_counts(consultation_id).values_list(*fields).iterator(chunk_size=CHUNK_SIZE):
+        for values in _paper_counts(consultation_id, public).values_list(*fields).iterator(chunk_size=CHUNK_SIZE):
             row = dict(zip(fields, values, strict=True))
             if row["choice"]:
                 counted = str(VoteChoice(row["choice"]).label)
             else:
                 counted = row["option__label"] if row["option__label"] is not None else row["value"]
+            described = [] if public else [row["entry__source"], row["entry__note"]]
             yield [
                 row["entry_id"],
                 row["entry__event"],
-                row["entry__source"],
-                row["entry__note"],
+                *described,
                 local(row["entry__entered_at"]),
                 row["entry__proposal_id"],
                 row["entry__proposal__title"] or "",
@@ -259,55 +299,56 @@ def paper_table(*, consultation_id: int) -> Table:
                 _("no") if row["entry__superseded_by__id"] else _("yes"),
             ]
 
-    return Table("paper", _("Paper entries"), columns, _paper_counts(consultation_id).count(), rows)
+    return Table("paper", _("Paper entries"), columns, _paper_counts(consultation_id, public).count(), rows)
 
 
-def export_tables(*, consultation: ConsultationPage) -> list[Table]:
-    """The tables of a consultation's export, in the order of the workbook's sheets."""
+def export_tables(*, consultation: ConsultationPage, public: bool = False) -> list[Table]:
+    """The tables of a consultation's export, in the order of the workbook's sheets; ``public``: of its open
+    data download."""
     return [
-        contributions_table(consultation_id=consultation.pk),
-        votes_table(consultation=consultation),
-        polls_table(consultation_id=consultation.pk),
-        paper_table(consultation_id=consultation.pk),
+        contributions_table(consultation_id=consultation.pk, public=public),
+        votes_table(consultation=consultation, public=public),
+        polls_table(consultation_id=consultation.pk, public=public),
+        paper_table(consultation_id=consultation.pk, public=public),
     ]
 
 
-def _located(consultation_id: int) -> QuerySet:
-    return _contribution_rows(consultation_id).filter(Q(latitude__isnull=False) | Q(twin_feature__isnull=False))
+def _located(consultation_id: int, public: bool = False) -> QuerySet:
+    located = Q(latitude__isnull=False) | Q(twin_feature__isnull=False)
+    return _contribution_source(consultation_id, public).filter(located)
 
 
-def located_contribution_count(*, consultation_id: int) -> int:
-    return _located(consultation_id).count()
+def located_contribution_count(*, consultation_id: int, public: bool = False) -> int:
+    return _located(consultation_id, public).count()
 
 
-def contribution_features(*, consultation_id: int) -> Iterator[dict]:
+def contribution_features(*, consultation_id: int, public: bool = False) -> Iterator[dict]:
     """The contributions with a place or a twin object as GeoJSON features (RFC 7946: WGS84, lon/lat).
 
     The geometry is the contribution's own (point, line or area); for one tied
     only to a twin object, that object's centroid (its footprint is in the OGC
-    API's twin-features collection, under the twin id given here).
+    API's twin-features collection, under the twin id given here). ``public``:
+    the public contributions only, without state and paper source.
     """
-    for row in _contributions(_located(consultation_id)):
-        yield {
-            "type": "Feature",
+    for row in _contributions(_located(consultation_id, public)):
+        properties = {
             "id": row["id"],
-            "geometry": _geometry(row),
-            "properties": {
-                "id": row["id"],
-                "consultation": row["consultation_id"],
-                "proposal": row["proposal_id"],
-                "proposal_title": row["proposal__title"],
-                "parent": row["parent_id"],
-                "text": row["text"],
-                "created": timezone.localtime(row["created_at"]).isoformat(timespec="seconds"),
-                "channel": row["channel"],
-                "state": row["state"],
-                "paper_source": row["paper_source"],
-                "twin_id": row["twin_feature__twin_id"],
-                "twin_name": row["twin_label"] or None,
-                "place": "contribution" if row["latitude"] is not None else "twin_object",
-            },
+            "consultation": row["consultation_id"],
+            "proposal": row["proposal_id"],
+            "proposal_title": row["proposal__title"],
+            "parent": row["parent_id"],
+            "text": row["text"],
+            "created": timezone.localtime(row["created_at"]).isoformat(timespec="seconds"),
+            "channel": row["channel"],
+            "state": row["state"],
+            "paper_source": row["paper_source"],
+            "twin_id": row["twin_feature__twin_id"],
+            "twin_name": row["twin_label"] or None,
+            "place": "contribution" if row["latitude"] is not None else "twin_object",
         }
+        if public:
+            properties = {key: value for key, value in properties.items() if key not in _NOT_PUBLIC}
+        yield {"type": "Feature", "id": row["id"], "geometry": _geometry(row), "properties": properties}
 
 
 def _geometry(row: dict) -> dict:

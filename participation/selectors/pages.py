@@ -10,7 +10,7 @@ from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, PageViewRestriction
 
-from participation.models import ConsultationPage, ProposalPage, ResultsRevision
+from participation.models import ConsultationPage, PhaseAnnouncement, ProposalPage, ResultsRevision
 
 
 def parent_path(page: Page) -> str:
@@ -102,3 +102,10 @@ def next_phase_date(moment: dt.datetime) -> dt.datetime | None:
         **{field: Min(field, filter=Q(**{f"{field}__gt": moment})) for field in fields}
     )
     return min((date for date in found.values() if date is not None), default=None)
+
+
+def announced_phases() -> list[tuple[ConsultationPage, PhaseAnnouncement | None]]:
+    """Every published consultation with the phase last announced for it (None before its first look):
+    what ``services.switch_phases`` compares with the clock. One query."""
+    consultations = ConsultationPage.objects.live().select_related("phase_announcement").order_by("pk")
+    return [(c, getattr(c, "phase_announcement", None)) for c in consultations]

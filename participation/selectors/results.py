@@ -139,6 +139,9 @@ def results_snapshot(*, consultation_id: int) -> dict:
         "consultation": consultation_id,
         "revision": revision,
         "title": consultation.title,
+        # What is open follows the clock; a phase date passing moves the revision on (``services.switch_phases``).
+        "phase": consultation.current_phase.value,
+        "voting_open": consultation.is_voting_open(),
         "comments": comment_count,
         "wall": comment_wall(consultation_id=consultation_id),
         "proposals": [

@@ -17,6 +17,7 @@ from participation.models import (
 )
 from participation.rules import account_of, require
 from participation.services.moderation import check_after_commit, mail_moderators_after_commit
+from participation.services.notifications import notify_reply
 from participation.services.participants import participant_of
 from participation.services.places import check_twin_feature, clean_place
 from participation.services.results import publish_after_commit
@@ -82,6 +83,8 @@ def post_contribution(
     )
     if state == ModerationState.APPROVED:
         publish_after_commit(consultation.pk)
+        if parent is not None:
+            notify_reply(contribution_id=contribution.pk)  # queued with this write, mailed after its commit
     else:
         mail_moderators_after_commit(consultation.pk)
     check_after_commit(contribution.pk)  # the automatic check (services.precheck), as a task after the commit

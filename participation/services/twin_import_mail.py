@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from participation.models import TwinImportJob, TwinImportStatus
+from participation.selectors import mail_sender, site_profile
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def mail_twin_import_finished(*, job_id: int) -> bool:
             with translation.override(job.language or settings.LANGUAGE_CODE):
                 subject, body = _message(job)
             TwinImportJob.objects.filter(pk=job_id).update(mail_sent_at=timezone.now())
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [job.started_by.email])
+            send_mail(subject, body, mail_sender(), [job.started_by.email])
     except Exception:
         logger.exception("twin import %s: the mail to its starter was not sent", job_id)
         return False
@@ -55,7 +56,8 @@ def mail_twin_import_finished(*, job_id: int) -> bool:
 
 
 def _message(job: TwinImportJob) -> tuple[str, str]:
-    names = {"site": settings.SITE_NAME, "file": job.file_name}
+    site = site_profile().full_name
+    names = {"site": site, "file": job.file_name}
     link = settings.BASE_URL + reverse("participation_twin_import_job", args=[job.pk])
     if job.status == TwinImportStatus.DONE:
         summary = job.summary or {}
@@ -79,7 +81,7 @@ def _message(job: TwinImportJob) -> tuple[str, str]:
             _("Hello,"),
             outcome,
             _("The import's page: %(link)s") % {"link": link},
-            "-- \n" + settings.SITE_NAME,
+            "-- \n" + site,
         ]
     )
     return subject, body + "\n"

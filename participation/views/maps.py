@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from participation import selectors
 from participation.models import ConsultationPage, TwinFeature
+from participation.selectors import SiteProfile
 from participation.twin.credits import source_credit
 from participation.twin_tiles import MAX_ZOOM, MIN_ZOOM
 
 
-def base_map_config() -> dict:
+def base_map_config(profile: SiteProfile) -> dict:
+    """The map's start view and tiles of the site (its ``CityProfile``, or the environment's)."""
     return {
-        "center": settings.MAP_CENTER,
-        "zoom": settings.MAP_ZOOM,
-        "tileUrl": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "center": list(profile.map_center),
+        "zoom": profile.map_zoom,
+        "tileUrl": profile.tile_url,
+        "attribution": profile.tile_attribution,
         "tilesName": _("Map"),
         "basemap": basemap_config(),
         "twinFeatureUrl": reverse("api:twin-feature-detail", args=[0]),
@@ -81,11 +82,11 @@ def twin_outline(feature: TwinFeature) -> dict:
     return {"id": feature.pk, "label": feature.label, "url": url, "geometry": feature.geometry}
 
 
-def map_context(consultation: ConsultationPage, linked: list[TwinFeature]) -> dict:
+def map_context(consultation: ConsultationPage, linked: list[TwinFeature], profile: SiteProfile) -> dict:
     """What the map script needs: the area, the objects to highlight, and where to load the rest per view."""
     return {
         "map_config": {
-            **base_map_config(),
+            **base_map_config(profile),
             "area": consultation.area,
             "consultation": consultation.pk,
             "linked": [twin_outline(feature) for feature in linked],

@@ -11,11 +11,16 @@ from wagtail.coreutils import get_supported_content_language_variant
 
 from participation import selectors
 
+PHASE_FIELDS = ("participation_starts", "participation_ends", "voting_starts", "voting_ends", "voting_method")
+
 
 @require_safe
 def open_data(request):
     context = {
-        "consultations": selectors.published_consultations().only("pk", "title"),
+        # Their results' publication needs the phase: the dates and the voting method.
+        "consultations": selectors.consultations_with_open_data().only(
+            "pk", "title", "live", "results_published", *PHASE_FIELDS
+        ),
         "ogc_url": request.build_absolute_uri(reverse("ogc:landing")),
         "license_name": settings.OPEN_DATA_LICENSE,
         "license_url": settings.OPEN_DATA_LICENSE_URL,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from participation import page_cache, selectors
 from participation.forms import CommentForm, VoteForm
 from participation.inputs import retry_after
-from participation.models import ConsultationPage, ModerationState, ProposalPage, TwinFeature
+from participation.models import ConsultationPage, ModerationState, NewsPage, ProposalPage, TwinFeature
 from participation.numerals import ascii_number
 from participation.rules import allows, refusal
 from participation.submissions import submit_comment, submit_vote
@@ -110,7 +110,7 @@ def _empty_comment_form(request, proposals=()) -> CommentForm:
 
 def _place_context(request, consultation: ConsultationPage, page, comment_form: CommentForm) -> dict:
     linked = selectors.linked_twin_features(page)
-    context = {"twin_links": linked, **map_context(consultation, linked)}
+    context = {"twin_links": linked, **map_context(consultation, linked, selectors.site_profile_for_request(request))}
     if allows("participation.pin_to_map", request.user, consultation):
         context.update(twin_picker(comment_form, consultation, linked))
     return context
@@ -126,8 +126,20 @@ def consultation_context(request, consultation: ConsultationPage, *, comment_for
         "own_pending": selectors.own_pending_comments(user=request.user, consultation=consultation),
         "own_hidden": selectors.own_hidden_comments(user=request.user, consultation=consultation),
         "comment_form": comment_form,
+        "news": selectors.consultation_news(consultation=consultation),
+        **_follow_context(request, consultation),
+        "open_data": selectors.public_open_data(consultation=consultation),  # no query unless results are public
         **_permissions(request, consultation),
         **_place_context(request, consultation, consultation, comment_form),
+    }
+
+
+def _follow_context(request, consultation: ConsultationPage) -> dict:
+    """The follow button: whether the visitor follows, may follow, and if not, why."""
+    return {
+        "following": selectors.is_following(user=request.user, consultation=consultation),
+        "can_follow": allows("participation.follow", request.user, consultation),
+        "follow_refusal": refusal("participation.follow", request.user, consultation),
     }
 
 
@@ -213,6 +225,15 @@ def consultation_page(request, consultation: ConsultationPage):
     if request.method == "POST":
         return _post_comment(request, consultation=consultation, page=consultation)
     return _render_page(request, consultation)
+
+
+def news_page(request, news: NewsPage):
+    """A consultation's news item; public only while its consultation is (previews stay possible)."""
+    consultation = selectors.consultation_of_news(news)
+    if consultation is None or (not consultation.live and not getattr(request, "is_preview", False)):
+        raise Http404
+    context = {**news.get_context(request), "consultation": consultation}
+    return TemplateResponse(request, news.get_template(request), context)
 
 
 def proposal_page(request, proposal: ProposalPage):

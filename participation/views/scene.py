@@ -7,7 +7,6 @@ The same information is on the page as a table, for everyone who cannot or does 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import Http404, JsonResponse
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from participation import selectors
 from participation.models import ConsultationPage
-from participation.selectors import Scene, consultation_scene, scene_feature_collection
+from participation.selectors import Scene, SiteProfile, consultation_scene, scene_feature_collection
 
 MAPLIBRE_SCRIPT = "vendor/maplibre-gl/maplibre-gl.mjs"
 MAPLIBRE_STYLESHEET = "vendor/maplibre-gl/maplibre-gl.css"
@@ -49,10 +48,10 @@ def _bounds(consultation: ConsultationPage) -> list[float] | None:
     return [consultation.area_min_lon, consultation.area_min_lat, consultation.area_max_lon, consultation.area_max_lat]
 
 
-def scene3d_config(consultation: ConsultationPage, *, texts: dict, title: str) -> dict:
+def scene3d_config(consultation: ConsultationPage, profile: SiteProfile, *, texts: dict, title: str) -> dict:
     """What ``scene3d.js`` needs to draw a consultation's twin: where to get the scene, where to look, and its
     words in the page's language (``texts``: loading, ready, noWebgl, failed, as the page says them)."""
-    lat, lon = settings.MAP_CENTER
+    lat, lon = profile.map_center
     return {
         "maplibreUrl": static(MAPLIBRE_SCRIPT),
         "sceneUrl": reverse("participation:consultation-3d-scene", args=[consultation.pk]),
@@ -60,7 +59,7 @@ def scene3d_config(consultation: ConsultationPage, *, texts: dict, title: str) -
         "area": consultation.area,
         "bounds": _bounds(consultation),
         "center": [lon, lat],
-        "zoom": settings.MAP_ZOOM,
+        "zoom": profile.map_zoom,
         "defaultHeight": DEFAULT_HEIGHT,
         "labels": {
             **texts,
@@ -84,7 +83,7 @@ def scene3d_config(consultation: ConsultationPage, *, texts: dict, title: str) -
     }
 
 
-def _scene_config(consultation: ConsultationPage, scene: Scene, pin_count: int) -> dict:
+def _scene_config(consultation: ConsultationPage, scene: Scene, pin_count: int, profile: SiteProfile) -> dict:
     """The consultation's 3D page: its twin with the words of a page that lists the same beside it."""
     buildings = ngettext(
         "The 3D view shows %(count)s building", "The 3D view shows %(count)s buildings", len(scene.buildings)
@@ -99,7 +98,7 @@ def _scene_config(consultation: ConsultationPage, scene: Scene, pin_count: int) 
         ),
         "failed": _("The 3D view could not be loaded. The table below lists the same information."),
     }
-    return scene3d_config(consultation, texts=texts, title=_("3D view of the consultation area"))
+    return scene3d_config(consultation, profile, texts=texts, title=_("3D view of the consultation area"))
 
 
 @require_safe
@@ -108,6 +107,7 @@ def consultation_3d(request, page_pk: int):
     scene = consultation_scene(consultation=consultation)
     pin_count = selectors.map_contributions(consultation_id=consultation.pk).count()
     installed = maplibre_installed()
+    profile = selectors.site_profile_for_request(request)
     context = {
         # ``page`` as on the consultation's own page: the title, the content language, the user bar.
         "page": consultation,
@@ -117,7 +117,7 @@ def consultation_3d(request, page_pk: int):
         "pin_count": pin_count,
         "maplibre_installed": installed,
         "maplibre_stylesheet": MAPLIBRE_STYLESHEET,
-        "scene_config": _scene_config(consultation, scene, pin_count) if installed else None,
+        "scene_config": _scene_config(consultation, scene, pin_count, profile) if installed else None,
     }
     return render(request, "participation/consultation_3d.html", context)
 

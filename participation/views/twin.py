@@ -42,7 +42,10 @@ def twin_feature(request, pk: int):
         "comments": comment_page(request, selectors.twin_feature_contributions(feature=feature)),
         "proposals": selectors.twin_feature_proposals(feature=feature),
         "consultations": selectors.twin_feature_consultations(feature=feature),
-        "map_config": {**base_map_config(), "feature": twin_outline(feature)},
+        "map_config": {
+            **base_map_config(selectors.site_profile_for_request(request)),
+            "feature": twin_outline(feature),
+        },
         # What staff wrote (titles) is in the site's content language, whatever the interface's.
         "content_language": get_supported_content_language_variant(settings.LANGUAGE_CODE),
     }

@@ -357,6 +357,9 @@
   function draw() {
     body.dataset.revision = String(shownRevision());
     document.getElementById("kiosk-comments").textContent = results.comments;
+    const phase = document.getElementById("kiosk-phase");
+    phase.textContent = text.phases[results.phase] || "";
+    phase.dataset.votingOpen = String(Boolean(results.voting_open));
     drawResults();
     drawProposal();
     drawPoll();

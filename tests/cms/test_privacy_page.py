@@ -123,7 +123,7 @@ def test_a_tile_server_of_another_host_is_named(privacy, visitor, settings):
 
 
 def test_the_periods_are_those_of_the_running_configuration():
-    stated = facts()
+    stated = facts(tile_url="")
 
     assert (stated["device_cookie"], stated["device_days"] * 24 * 3600) == (
         cookies.DEVICE_COOKIE,

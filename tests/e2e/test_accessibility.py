@@ -262,7 +262,7 @@ def test_the_account_area_by_keyboard(context, log_in, demo, ui_language):
     page = context.new_page()
     audit = PageAudit()
     problems = []
-    for path in ["/accounts/email/", "/accounts/data/", "/accounts/delete/"]:
+    for path in ["/accounts/", "/accounts/contributions/", "/accounts/email/", "/accounts/data/", "/accounts/delete/"]:
         visit(page, path)
         expect(
             page.get_by_role("navigation", name="Mein Konto" if ui_language == "de" else "My account")

@@ -87,7 +87,13 @@ ANONYMOUS_PAGES = [
     "/accounts/confirm-email/not-a-key/",  # an expired or wrong link
     "/accounts/password/reset/key/1-not-a-key/",  # likewise
 ]
-CITIZEN_PAGES = ["/accounts/logout/", "/accounts/email/", "/accounts/password/change/"]
+CITIZEN_PAGES = [
+    "/accounts/",
+    "/accounts/contributions/",
+    "/accounts/logout/",
+    "/accounts/email/",
+    "/accounts/password/change/",
+]
 
 
 def german_words(response) -> str:

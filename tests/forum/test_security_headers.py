@@ -11,8 +11,8 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
+from forum.csp_sources import tile_origins
 from forum.security_headers import SecurityHeaders
-from forum.settings import tile_origins
 from tests.support import factories
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,6 +123,7 @@ def test_an_external_tile_server_is_allowed_for_images_and_connections_only():
     assert tile_origins("") == []
 
 
+@pytest.mark.django_db
 def test_the_tile_server_reaches_the_header(settings):
     origin = tile_origins("https://tiles.example.org/{z}/{x}/{y}.png")
     settings.SECURE_CSP = {
@@ -137,6 +138,7 @@ def test_the_tile_server_reaches_the_header(settings):
     assert policy["script-src"] == ["'self'"]
 
 
+@pytest.mark.django_db  # an HTML page gets its site's tile server (CityProfile)
 def test_a_page_previewed_in_the_editor_gets_the_admins_policy():
     """Wagtail renders a preview as a request for the page's own address, marked ``is_dummy``; the editor frames it."""
     request = RequestFactory().get("/")
@@ -147,6 +149,7 @@ def test_a_page_previewed_in_the_editor_gets_the_admins_policy():
     assert directives(response)["frame-ancestors"] == ["'self'"]
 
 
+@pytest.mark.django_db  # an HTML page gets its site's tile server (CityProfile)
 def test_a_view_that_sets_its_own_policy_keeps_it():
     def view(request):
         response = HttpResponse()

@@ -1,5 +1,7 @@
 """`manage.py seed_demo`: an idempotent demo with a generated admin password."""
 
+import io
+import zipfile
 from collections import Counter
 from io import StringIO
 from pathlib import Path
@@ -22,6 +24,7 @@ from participation.models import (
     ConsultationPage,
     ConsultationTwinFeature,
     Contribution,
+    OpenDataDump,
     Participant,
     Poll,
     PollAnswer,
@@ -31,7 +34,7 @@ from participation.models import (
     TwinKind,
     Vote,
 )
-from participation.selectors import poll_results, public_contributions
+from participation.selectors import dashboard_figures, poll_results, public_contributions
 
 DEMO_SOURCE = Path(__file__).resolve().parents[2] / "forum" / "demo.py"
 DELFT = Path(__file__).resolve().parents[2] / "data" / "twin" / "delft.city.json"
@@ -53,8 +56,10 @@ def inside(consultation, feature) -> bool:
 
 @pytest.fixture
 def var_dir(tmp_path, settings):
-    """The demo writes the admin's credentials under VAR_DIR: keep them in the test's folder."""
+    """The demo writes the admin's credentials under VAR_DIR and its open data download into the media: keep
+    them in the test's folder."""
     settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
     return tmp_path
 
 
@@ -99,7 +104,7 @@ def test_seed_demo_builds_the_demo_site(db, var_dir):
     home = HomePage.objects.get()
     assert Site.objects.get(is_default_site=True).root_page_id == home.pk
     consultations = ConsultationPage.objects.live().order_by("path")
-    assert [c.slug for c in consultations] == ["platz-am-wasser", "gruene-strassen"]
+    assert [c.slug for c in consultations] == ["platz-am-wasser", "gruene-strassen", "licht-an-der-gracht"]
     for consultation in consultations:
         assert consultation.get_parent().pk == home.pk
         assert consultation.area_min_lon is not None
@@ -109,6 +114,41 @@ def test_seed_demo_builds_the_demo_site(db, var_dir):
     assert Vote.objects.filter(proposal__in=ProposalPage.objects.child_of(consultations[0])).exists()
     screen = Screen.objects.get(slug="foyer")
     assert screen.is_active and screen.consultation_id == consultations[0].pk
+
+
+def test_the_demo_has_a_finished_consultation_with_published_results_and_its_open_data(db, var_dir, client):
+    output = seed()
+
+    finished = ConsultationPage.objects.get(slug="licht-an-der-gracht")
+    assert finished.current_phase == "evaluate" and finished.results_published and finished.results_are_public
+    proposals = ProposalPage.objects.child_of(finished).live()
+    assert proposals.count() == 3
+    votes = Vote.objects.filter(proposal__in=proposals)
+    assert set(votes.values_list("channel", flat=True)) == {"online", "phone", "terminal"}
+    assert AnalogEntry.objects.filter(consultation=finished).count() == 3
+    figures = dashboard_figures(consultation=finished)
+    assert len(figures.days) == 6  # spread over the days before it ended
+    assert all(set(p.by_channel.values()) != {0} for p in figures.proposals)
+    assert figures.twin_objects and figures.twin_objects[0].count == 2  # the bridge: two comments
+    assert "open data licht-an-der-gracht" in output
+
+    dump = OpenDataDump.objects.get(consultation=finished)
+    response = client.get(f"/consultations/{finished.pk}/open-data.zip")
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        names = archive.namelist()
+        contributions = archive.read("contributions.csv").decode("utf-8-sig")
+        everything = b"".join(archive.read(name) for name in names).decode("utf-8")
+    assert names == ["README.md", "contributions.csv", "votes.csv", "polls.csv", "paper.csv", "contributions.geojson"]
+    assert "Die Brücke ist nachts der dunkelste Ort im Viertel." in contributions
+    for user in get_user_model().objects.all():
+        assert user.email not in everything and f";{user.username};" not in everything
+    assert "Klebepunkte" not in everything  # the paper's source
+    assert client.get(f"/consultations/{finished.pk}/results/").status_code == 200
+    assert f"/consultations/{finished.pk}/open-data.zip" in client.get(finished.url).content.decode()
+
+    seed()
+    assert OpenDataDump.objects.get(consultation=finished).file.name == dump.file.name  # not made again
 
 
 def test_seed_demo_puts_every_pin_inside_its_consultations_area(db, var_dir):
@@ -157,7 +197,8 @@ def test_the_demo_areas_lie_on_the_model_and_share_it_out(db, var_dir):
 
     features = list(TwinFeature.objects.all())
     model = unary_union([metric(f.geometry) for f in features])
-    areas = {c.slug: c for c in ConsultationPage.objects.all()}
+    # The two open ones share the model out; the finished one lies in the west again.
+    areas = {c.slug: c for c in ConsultationPage.objects.exclude(slug="licht-an-der-gracht")}
     held = {}
     min_lon, min_lat, max_lon, max_lat = DELFT_EXTENT
     for slug, consultation in areas.items():
@@ -278,7 +319,7 @@ def test_without_the_twin_file_the_demo_says_so_and_ties_later(db, var_dir, sett
 
     assert "No twin file at" in output and "TWIN_DEMO_FILE" in output
     assert not TwinFeature.objects.exists()
-    assert ConsultationPage.objects.count() == 2 and not ConsultationTwinFeature.objects.exists()
+    assert ConsultationPage.objects.count() == 3 and not ConsultationTwinFeature.objects.exists()
 
     settings.TWIN_DEMO_FILE = str(DELFT)
     output = seed()
@@ -320,7 +361,7 @@ def test_the_demo_opens_a_room_with_a_live_poll_a_terminal_and_paper(db, var_dir
     foyer = Screen.objects.get(slug="foyer")
     assert foyer.consultation_id == room.consultation_id and foyer.mode == "follow"
     assert Terminal.objects.get(slug="eingang").consultation_id == room.consultation_id
-    paper = AnalogEntry.objects.get()
+    paper = AnalogEntry.objects.get(consultation=room.consultation)
     assert paper.source == "Stellwand Foyer"
     assert sorted(paper.counts.values_list("choice", "count")) == [("abstain", 2), ("oppose", 3), ("support", 14)]
     assert f"room session {room.code}" in output

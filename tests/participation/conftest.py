@@ -25,13 +25,6 @@ def english():
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    """Uploads (the twin files of an import) go to the test's folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def eager():
     """Tasks run in this process, also in a run whose settings send them to Redis."""
     from forum.celery import app as celery_app

@@ -143,9 +143,11 @@ def test_contributions_show_published_comments_without_personal_data(anonymous, 
             "text",
             "channel",
             "created_at",
+            "edited_at",
             "location",
             "geometry",
             "twin_feature",
+            "official_answer",
         }
         assert "author" not in item
     assert "erika" not in response.content.decode()

@@ -23,8 +23,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from participation import services
 from tests.support import factories
 from tests.support.factories import box
+from tests.support.results import finish
 
 # Examples per operation and generation mode: bounded to keep each surface well under a minute per engine.
 EXAMPLES = 12
@@ -51,9 +53,12 @@ def _generous_limits(settings):
 
 
 @pytest.fixture
-def data(voting_consultation, citizen) -> dict[str, dict]:
-    """Something to find: a consultation with an area, a proposal, a comment, a twin object and a room;
-    the path parameters (by the path's first segment) that name them, for the valid cases."""
+def data(voting_consultation, citizen, media) -> dict[str, dict]:
+    """Something to find: a consultation with an area, a proposal, a comment, a twin object and a room, and a
+    finished one with its open data download (a consultation's ``open_data_url`` set); the path parameters
+    (by the path's first segment) that name them, for the valid cases."""
+    finished = finish(factories.consultation(phase="vote", title="Beendet"))
+    services.build_open_data(consultation_id=finished.pk)
     consultation = factories.consultation(phase="participate", area=box(11.0, 48.0, 11.2, 48.2))
     proposal = factories.proposal(voting_consultation)
     factories.comment(consultation, author=citizen)

@@ -178,13 +178,15 @@ def test_the_workbook_has_a_sheet_per_kind_with_the_contributions_votes_polls_an
         "Latitude",
         "Longitude",
         "Geometry type",
+        "Edited",
+        "Official answer",
     ]
     by_id = {row[0]: row for row in contributions[1:]}
     located = by_id[scene["located"].pk]
     assert located[1:5] == [scene["consultation"].pk, scene["trees"].pk, "Mehr Bäume", None]
     assert located[5] == "Hier fehlt Schatten, Grüße"
     assert located[7:9] == ["online", "published"]
-    assert located[12:] == [52.012, 4.364, "Point"]
+    assert located[12:] == [52.012, 4.364, "Point", None, None]
     created = timezone.localtime(scene["located"].created_at).replace(tzinfo=None, microsecond=0)
     assert located[6] == created
     assert by_id[scene["reply"].pk][4] == scene["located"].pk
@@ -251,6 +253,9 @@ def test_headings_and_labels_are_in_the_language_of_who_asked(scene):
 
 
 def test_the_zip_has_a_csv_per_kind_in_utf8_with_a_bom_and_semicolons(scene):
+    services.answer_contribution(
+        staff=scene["moderator"], contribution=scene["located"], text="Wir pflanzen im Herbst."
+    )
     job = exported(scene, ExportFormat.CSV)
 
     assert job.status == JobStatus.DONE, job.error
@@ -262,7 +267,7 @@ def test_the_zip_has_a_csv_per_kind_in_utf8_with_a_bom_and_semicolons(scene):
     assert "Grüße".encode() in data and b"\r\n" in data
     assert len(rows) == 1 + 5 + len(EVIL)
     by_id = {row[0]: row for row in rows[1:]}
-    assert by_id[str(scene["located"].pk)][12:] == ["52.012", "4.364", "Point"]
+    assert by_id[str(scene["located"].pk)][12:] == ["52.012", "4.364", "Point", "", "Wir pflanzen im Herbst."]
     assert by_id[str(scene["on_building"].pk)][10:12] == ["DEBY_123", "Rathaus"]
 
     _data, votes = csv_rows(path, "votes.csv")

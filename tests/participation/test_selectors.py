@@ -219,6 +219,8 @@ def test_results_snapshot_is_what_screens_draw(voting_consultation, citizen, dja
         "consultation": voting_consultation.pk,
         "revision": ResultsRevision.objects.get(consultation=voting_consultation).value,
         "title": voting_consultation.title,
+        "phase": "vote",
+        "voting_open": True,
         "comments": 1,
         "wall": [
             {

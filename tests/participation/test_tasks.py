@@ -316,7 +316,8 @@ def test_the_starter_gets_one_mail_however_often_the_task_runs(db, media, eager,
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == ["staff@example.org"]
-    assert mail.subject == f"{settings.SITE_NAME}: the twin import of “delft.city.json” is done"
+    site = f"{settings.SITE_NAME} {settings.CITY_NAME}"  # the site's name, as in its header
+    assert mail.subject == f"{site}: the twin import of “delft.city.json” is done"
     assert "570 objects created, 0 updated, 0 skipped, 0 removed" in mail.body
     assert f"{settings.BASE_URL}/admin/twin-import/{job.pk}/" in mail.body
     assert fresh(job).mail_sent_at is not None

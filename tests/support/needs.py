@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-NEEDS = {"chromium", "gettext", "maplibre-gl", "gdal", "nginx", "redis", "postgresql"}
+NEEDS = {"chromium", "gettext", "maplibre-gl", "gdal", "nginx", "redis", "postgresql", "oidc-provider"}
 REQUIRED = {item.strip() for item in os.environ.get("REQUIRE", "").split(",") if item.strip()}
 
 

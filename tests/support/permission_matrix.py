@@ -35,7 +35,9 @@ from participation.models import (
     Contribution,
     ExportJob,
     Flag,
+    Follow,
     ModerationState,
+    OfficialAnswer,
     PollAnswer,
     PollState,
     TwinImportJob,
@@ -349,6 +351,40 @@ def delete_account(client: Client, world: World) -> Observed:
         accounts = counted(get_user_model(), pk=user.pk)
     body = {"password": PASSWORD, "contributions": "keep"}
     return _write(lambda: client.post("/accounts/delete/", body), accounts)
+
+
+def follow(client: Client, world: World) -> Observed:
+    """Follow the consultation with the button on its page."""
+    url = f"/consultations/{world.consultation.pk}/follow/"
+    return _write(lambda: client.post(url, {"action": "follow"}), counted(Follow, consultation=world.consultation))
+
+
+def _own_comment(client: Client, world: World) -> Contribution:
+    """A comment the browser's account wrote a moment ago (written straight, whatever the phase); without an
+    account, somebody else's."""
+    user = get_user(client)
+    if not user.is_authenticated:
+        return world.comment
+    return factories.comment(world.consultation, author=user, text="Mein Kommentar")
+
+
+def edit_own(client: Client, world: World) -> Observed:
+    comment = _own_comment(client, world)
+    url = f"/accounts/contributions/{comment.pk}/edit/"
+    changed = counted(Contribution, pk=comment.pk, text="Mein geänderter Kommentar")
+    return _write(lambda: client.post(url, {"text": "Mein geänderter Kommentar"}), changed)
+
+
+def withdraw_own(client: Client, world: World) -> Observed:
+    comment = _own_comment(client, world)
+    url = f"/accounts/contributions/{comment.pk}/withdraw/"
+    return _write(lambda: client.post(url), counted(Contribution, pk=comment.pk, deleted_at__isnull=False))
+
+
+def answer_officially(client: Client, world: World) -> Observed:
+    url = f"/admin/participation/contributions/{world.comment.pk}/answer/"
+    answers = counted(OfficialAnswer, contribution=world.comment)
+    return _write(lambda: client.post(url, {"text": "Die Stadt prüft das."}), answers)
 
 
 def open_admin(client: Client, world: World) -> Observed:

@@ -41,6 +41,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen, log_file) -> None:
+    """Ends a server this test run started (terminate, then kill after 10 s) and closes its log."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    if not log_file.closed:
+        log_file.close()
+
+
 def database_url() -> str:
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
@@ -119,15 +132,7 @@ class ServerProcess:
         raise RuntimeError(f"server did not start in {timeout}s: {self.log.read_text()}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        if not self._log_file.closed:
-            self._log_file.close()
+        stop_process(self.process, self._log_file)
 
     def __enter__(self) -> ServerProcess:
         return self

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participation', '0018_editors_enter_paper'),
+        ('participation', '0023_phase_announcement'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
