@@ -42,6 +42,7 @@ def test_a_moderator_hides_a_flagged_contribution_with_a_reason(context, log_in,
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Report a contribution")).to_be_visible()
     expect(page.get_by_role("group", name="Why should moderators look at it?")).to_be_visible()
+    page.wait_for_load_state("load")
     audit.check(page, "report form")
 
     # The moderator: the queue, the flagged tab, the report and its reason, then hide with a reason.
