@@ -60,7 +60,8 @@ class SecurityHeaders:
 
     def _policies(self, request: HttpRequest, response: HttpResponse) -> tuple[str, str]:
         tile_url = ""
-        if response.get("Content-Type", "").startswith("text/html"):
+        # Only a page (not an error page, a redirect or data) may show a map with the site's tiles.
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
             # The database unreachable: the page says so (forum.database_errors) and has no map.
             with suppress(DatabaseError):
                 tile_url = site_profile_for_request(request).tile_url

@@ -517,6 +517,8 @@ CONTRIBUTION_EDIT_MINUTES = int(os.environ.get("CONTRIBUTION_EDIT_MINUTES", "15"
 # Edits and withdrawals of one's own contributions, per account.
 RATELIMIT_OWN_CONTRIBUTIONS = os.environ.get("RATELIMIT_OWN_CONTRIBUTIONS", "20/m")
 RATELIMIT_VOTES = os.environ.get("RATELIMIT_VOTES", "60/m")
+# Reports of contributions to the moderators, per account (site and API together).
+RATELIMIT_FLAGS = os.environ.get("RATELIMIT_FLAGS", "10/m")
 # In the room, per phone (or terminal, or account) and per room session; never per address: a whole room
 # shares one public address behind the venue's Wi-Fi.
 RATELIMIT_ROOM_DEVICE = os.environ.get("RATELIMIT_ROOM_DEVICE", "30/m")
@@ -540,6 +542,14 @@ RATELIMIT_IP_META_KEY = "participation.inputs.client_address"
 LIVE_FRAME_INTERVAL = float(os.environ.get("LIVE_FRAME_INTERVAL", "0.2"))
 # How often every socket is told the current revision (a client behind it reloads), in seconds.
 LIVE_HEARTBEAT_INTERVAL = float(os.environ.get("LIVE_HEARTBEAT_INTERVAL", "5"))
+
+# --- Moderation ---------------------------------------------------------------------
+# The automatic check of every new contribution (participation.services.precheck) holds it for review when it has
+# more than this many links, repeats a text posted in the same consultation (or by the same author) within the
+# hours given, or contains a word of the lists (data/moderation/words.de.txt, words.en.txt, plus MODERATION_WORDS).
+MODERATION_MAX_LINKS = int(os.environ.get("MODERATION_MAX_LINKS", "2"))
+MODERATION_REPEAT_HOURS = float(os.environ.get("MODERATION_REPEAT_HOURS", "24"))
+MODERATION_WORDS = env_list("MODERATION_WORDS")
 
 # --- Security (production) ----------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG

@@ -7,7 +7,15 @@ from django.forms.fields import InvalidJSONInput
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from participation.models import Delivery, NotificationKind, RatingValue, VoteChoice, VotingMethod
+from participation.models import (
+    FLAG_NOTE_MAX_LENGTH,
+    Delivery,
+    FlagReason,
+    NotificationKind,
+    RatingValue,
+    VoteChoice,
+    VotingMethod,
+)
 
 
 def _interpolate(message, **values) -> str:
@@ -106,6 +114,21 @@ class VoteForm(forms.Form):
         if self.rated:
             return {"rating": self.cleaned_data["rating"]}
         return {"choice": self.cleaned_data["choice"]}
+
+
+class FlagForm(forms.Form):
+    """A citizen's report of a contribution: a reason from a short list, and a note if they like."""
+
+    reason = forms.ChoiceField(
+        label=_("Why should moderators look at it?"), choices=FlagReason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note for the moderators (optional)"),
+        required=False,
+        max_length=FLAG_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=lazy_interpolate(_("At most %(limit)d characters."), limit=FLAG_NOTE_MAX_LENGTH),
+    )
 
 
 class NotificationSettingsForm(forms.Form):

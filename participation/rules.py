@@ -149,6 +149,23 @@ def may_enter_paper(actor) -> bool:
 
 
 @rules.predicate
+def contribution_is_public(user, contribution) -> bool:
+    """A contribution anyone can read: published, not deleted, in a published consultation. (Its proposal's and
+    thread's visibility are the selectors'; the entry points find contributions through them.)"""
+    return (
+        contribution.moderation_state == ModerationState.APPROVED
+        and contribution.deleted_at is None
+        and contribution.consultation.live
+    )
+
+
+@rules.predicate
+def is_not_the_author(actor, contribution) -> bool:
+    user = account_of(actor)
+    return contribution.author_id is None or contribution.author_id != getattr(user, "pk", None)
+
+
+@rules.predicate
 def poll_consultation_is_published(user, poll) -> bool:
     return poll.consultation.live
 
@@ -303,6 +320,18 @@ REQUIREMENTS: dict[str, list[Requirement]] = {
         Requirement(
             "paper_clerk", may_enter_paper, NotAllowed, _("Only staff who may enter paper results can do this.")
         ),
+    ],
+    # Flags come from accounts (one per account and contribution), in any phase, on what is public.
+    "participation.flag": [
+        Requirement(
+            "flaggable",
+            contribution_is_public,
+            NotAllowed,
+            _("This contribution is not shown, so it cannot be reported."),
+        ),
+        Requirement("logged_in", is_logged_in, NotAllowed, LOGGED_IN.message),
+        Requirement("confirmed_email", has_confirmed_email, NotAllowed, CONFIRMED.message),
+        Requirement("not_own", is_not_the_author, NotAllowed, _("You cannot report your own contribution.")),
     ],
     "participation.present": [
         Requirement("presenter", is_moderator, NotAllowed, _("Only moderators can run the room.")),

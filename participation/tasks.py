@@ -16,6 +16,8 @@ from participation.services.exports import (
     run_export_job,
 )
 from participation.services.jobs import Busy
+from participation.services.moderation import CHECK_CONTRIBUTION, MAIL_MODERATORS
+from participation.services.moderator_mail import mail_moderators as mail_moderators_service
 from participation.services.notification_mail import Sent, send_digest, send_notification
 from participation.services.notifications import (
     QUEUE_DAILY_DIGESTS,
@@ -25,6 +27,7 @@ from participation.services.notifications import (
 )
 from participation.services.open_data import BUILD_OPEN_DATA, REFRESH_OPEN_DATA, build_open_data, refresh_open_data
 from participation.services.phases import PhaseChange, switch_phases
+from participation.services.precheck import check_contribution as check_contribution_service
 from participation.services.scheduled_pages import publish_scheduled_pages
 from participation.services.twin_imports import RUN_TWIN_IMPORT, run_twin_import_job
 from participation.services.twin_tiles import WARM_TWIN_TILES, warm_twin_tiles
@@ -67,6 +70,23 @@ def run_export(self, job_id: int) -> bool:
 def delete_expired_exports_task() -> int:
     """Delete export files older than EXPORT_RETENTION_DAYS (beat, hourly); idempotent."""
     return delete_expired_exports()
+
+
+@shared_task(name=CHECK_CONTRIBUTION, ignore_result=True)
+def check_contribution(contribution_id: int) -> bool:
+    """The automatic check of a new contribution (services.precheck); idempotent. A check that fails is logged:
+    the contribution stays as it was written (it is never lost for a failed check)."""
+    try:
+        return check_contribution_service(contribution_id=contribution_id) is not None
+    except Exception:
+        logger.exception("the automatic check of contribution %s failed", contribution_id)
+        return False
+
+
+@shared_task(name=MAIL_MODERATORS, ignore_result=True)
+def mail_moderators(consultation_id: int) -> int:
+    """Mail the moderators who opted in about what waits in a consultation (at most one an hour each)."""
+    return mail_moderators_service(consultation_id=consultation_id)
 
 
 # A mail server that refused is asked again a few times, minutes apart; the rows say what went out already.

@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from participation.views import notifications, open_data, results, scene, twin
+from participation.views import flags, notifications, open_data, results, scene, twin
 
 app_name = "participation"
 urlpatterns = [
     path("twin/", twin.twin_search, name="twin-search"),
     path("open-data/", open_data.open_data, name="open-data"),
     path("twin/<id:pk>/", twin.twin_feature, name="twin-feature"),
+    path("contributions/<id:pk>/report/", flags.flag_contribution, name="flag"),
     path("consultations/<id:page_pk>/3d/", scene.consultation_3d, name="consultation-3d"),
     path("consultations/<id:page_pk>/follow/", notifications.follow, name="follow"),
     # The account area's notification settings, and the unsubscribe link of every mail (allauth's own pages are

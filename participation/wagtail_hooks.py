@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.account import BaseSettingsPanel, notifications_tab
 from wagtail.models import Page
 from wagtail.signals import page_published, workflow_approved
 from wagtail.snippets.models import register_snippet
@@ -21,6 +23,8 @@ def moderation_urls():
     return [
         path("moderation/", moderation.ModerationQueue.as_view(), name="participation_moderation"),
         path("moderation/<id:pk>/", moderation.moderate, name="participation_moderate"),
+        path("moderation/<id:pk>/hide/", moderation.hide, name="participation_moderation_hide"),
+        path("moderation/bulk/", moderation.bulk, name="participation_moderation_bulk"),
         path(
             "participation/contributions/<id:pk>/answer/",
             official_answers.OfficialAnswerView.as_view(),
@@ -30,8 +34,35 @@ def moderation_urls():
 
 
 class ModerationMenuItem(MenuItem):
+    """ "Moderation (3)": the number of contributions waiting (new or flagged), counted at most every 30 s."""
+
     def is_shown(self, request):
         return allows("participation.moderate", request.user)
+
+    def render_component(self, request):
+        waiting = selectors.waiting_count_kept()
+        label = f"{self.label} ({waiting})" if waiting else self.label
+        return LinkMenuItemComponent(
+            self.name, label, self.url, icon_name=self.icon_name, classname=self.classname, attrs=self.attrs
+        )
+
+
+class ModeratorMailPanel(BaseSettingsPanel):
+    """In a moderator's own account settings (Notifications): a mail when contributions wait, or none."""
+
+    name = "moderation_mail"
+    title = _("Moderation")
+    tab = notifications_tab
+    order = 200
+    form_class = moderation.ModeratorMailForm
+
+    def is_active(self):
+        return allows("participation.moderate", self.user)
+
+
+@hooks.register("register_account_settings_panel")
+def moderator_mail_panel(request, user, profile):
+    return ModeratorMailPanel(request, user, profile)
 
 
 @hooks.register("register_admin_menu_item")

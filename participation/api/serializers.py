@@ -4,7 +4,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from participation.inputs import ID_MAX
-from participation.models import RATING_VALUES, ConsultationPage, Contribution, TwinFeature, VoteChoice, VotingMethod
+from participation.models import (
+    FLAG_NOTE_MAX_LENGTH,
+    RATING_VALUES,
+    ConsultationPage,
+    Contribution,
+    FlagReason,
+    TwinFeature,
+    VoteChoice,
+    VotingMethod,
+)
 
 
 class TotalsSerializer(serializers.Serializer):
@@ -208,3 +217,19 @@ class TwinFeatureDetailSerializer(TwinFeatureSearchSerializer):
 
     class Meta(TwinFeatureSearchSerializer.Meta):
         fields = [*TwinFeatureSearchSerializer.Meta.fields, "geometry"]
+
+
+class FlagInputSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=FlagReason.choices)
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=FLAG_NOTE_MAX_LENGTH, trim_whitespace=True
+    )
+
+
+class FlagSerializer(serializers.Serializer):
+    """A report as its sender sees it (who else reported, and what the moderators decided, stays with them)."""
+
+    contribution = serializers.IntegerField(source="contribution_id")
+    reason = serializers.CharField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("proposals/<id:pk>/", views.ProposalDetail.as_view(), name="proposal-detail"),
     path("proposals/<id:pk>/vote/", views.ProposalVote.as_view(), name="proposal-vote"),
     path("contributions/", views.ContributionList.as_view(), name="contribution-list"),
+    path("contributions/<id:pk>/flags/", views.ContributionFlags.as_view(), name="contribution-flags"),
     path("contributions/geojson/", views.ContributionGeoJSON.as_view(), name="contribution-geojson"),
     path("twin-features/", views.TwinFeatureList.as_view(), name="twin-feature-list"),
     path("twin-features/<id:pk>/", views.TwinFeatureDetail.as_view(), name="twin-feature-detail"),

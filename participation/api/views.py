@@ -6,9 +6,16 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied, Throttled, ValidationError
+from rest_framework.exceptions import (
+    APIException,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    Throttled,
+    ValidationError,
+)
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +25,8 @@ from participation.api.serializers import (
     ConsultationSerializer,
     ContributionInputSerializer,
     ContributionSerializer,
+    FlagInputSerializer,
+    FlagSerializer,
     ProposalSerializer,
     TwinFeatureDetailSerializer,
     TwinFeatureSearchSerializer,
@@ -172,6 +181,44 @@ class ContributionList(generics.ListCreateAPIView):
         except ServiceError as error:
             _raise_service_error(request, error)
         return Response(ContributionSerializer(contribution).data, status=status.HTTP_201_CREATED)
+
+
+class ContributionFlags(APIView):
+    """Report a published contribution to the moderators, as the logged-in citizen (session login and CSRF token
+    required): a reason and an optional note, once per account and contribution (again: 409)."""
+
+    @extend_schema(
+        request=FlagInputSerializer,
+        responses={
+            201: FlagSerializer,
+            409: OpenApiResponse(OpenApiTypes.OBJECT, description="This account has reported it already."),
+        },
+    )
+    def post(self, request, pk: int):
+        contribution = selectors.public_contributions().filter(pk=pk).select_related("consultation").first()
+        if contribution is None:
+            raise NotFound(_("There is no such contribution."))
+        _require_login(request)
+        _check_rate(request, "flag", settings.RATELIMIT_FLAGS)
+        data = FlagInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            flag = services.flag_contribution(
+                user=request.user,
+                contribution=contribution,
+                reason=data.validated_data["reason"],
+                note=data.validated_data.get("note", ""),
+            )
+        except services.AlreadyFlagged as error:
+            raise Conflict(error.message) from None
+        except ServiceError as error:
+            _raise_service_error(request, error)
+        return Response(FlagSerializer(flag).data, status=status.HTTP_201_CREATED)
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 def _published_proposal(*, pk: int):

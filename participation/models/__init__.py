@@ -17,6 +17,16 @@ from participation.models.contributions import (
 )
 from participation.models.exports import ExportFormat, ExportJob
 from participation.models.jobs import JobStatus
+from participation.models.moderation import (
+    DECISION_REASON_MAX_LENGTH,
+    FLAG_NOTE_MAX_LENGTH,
+    DecisionAction,
+    Flag,
+    FlagReason,
+    ModerationDecision,
+    ModeratorMail,
+    ModeratorSettings,
+)
 from participation.models.news import NewsPage
 from participation.models.notifications import (
     Delivery,
@@ -64,6 +74,8 @@ from participation.models.votes import RATING_VALUES, RatingValue, ResultsRevisi
 
 __all__ = [
     "BUILDING_KINDS",
+    "DECISION_REASON_MAX_LENGTH",
+    "FLAG_NOTE_MAX_LENGTH",
     "KIND_SEARCH_WORDS",
     "RATING_VALUES",
     "SCALE_VALUES",
@@ -76,13 +88,19 @@ __all__ = [
     "ConsultationTwinFeature",
     "Contribution",
     "ContributionRevision",
+    "DecisionAction",
     "Delivery",
     "ExportFormat",
     "ExportJob",
+    "Flag",
+    "FlagReason",
     "Follow",
     "JobStatus",
+    "ModerationDecision",
     "ModerationMode",
     "ModerationState",
+    "ModeratorMail",
+    "ModeratorSettings",
     "NewsPage",
     "Notification",
     "NotificationKind",

@@ -7,9 +7,16 @@ One module per topic; the names are re-exported here.
 
 from participation.services.accounts import forget_account
 from participation.services.analog import enter_paper_counts, transcribe_postcard
-from participation.services.contributions import moderate_contribution, post_contribution, tie_to_twin_feature
+from participation.services.contributions import post_contribution, tie_to_twin_feature
 from participation.services.exports import delete_expired_exports, download_name, run_export_job, start_export
 from participation.services.follows import follow_consultation, unfollow_consultation
+from participation.services.moderation import (
+    AlreadyFlagged,
+    flag_contribution,
+    moderate_contribution,
+    moderate_contributions,
+)
+from participation.services.moderator_mail import mail_moderators, set_moderator_settings
 from participation.services.notification_mail import Sent, send_digest, send_notification
 from participation.services.notifications import (
     notify_moderation_decision,
@@ -54,6 +61,7 @@ from participation.services.polls import (
     set_poll_state,
     upvote_question,
 )
+from participation.services.precheck import check_contribution
 from participation.services.results import page_changed, publish_after_commit
 from participation.services.scheduled_pages import publish_scheduled_pages
 from participation.services.twin_features import import_twin_file
@@ -62,6 +70,7 @@ from participation.services.twin_tiles import twin_changed, warm_twin_tiles
 from participation.services.votes import Ballot, cast_vote, cast_votes
 
 __all__ = [
+    "AlreadyFlagged",
     "Ballot",
     "PhaseChange",
     "Sent",
@@ -76,6 +85,7 @@ __all__ = [
     "build_open_data",
     "cast_vote",
     "cast_votes",
+    "check_contribution",
     "delete_expired_exports",
     "device_participant",
     "device_participants",
@@ -83,10 +93,13 @@ __all__ = [
     "edit_contribution",
     "end_consultation",
     "enter_paper_counts",
+    "flag_contribution",
     "follow_consultation",
     "forget_account",
     "import_twin_file",
+    "mail_moderators",
     "moderate_contribution",
+    "moderate_contributions",
     "moderate_question",
     "new_participant_key",
     "notify_moderation_decision",
@@ -110,6 +123,7 @@ __all__ = [
     "save_notification_settings",
     "send_digest",
     "send_notification",
+    "set_moderator_settings",
     "set_poll_state",
     "spread_over_days",
     "start_export",

@@ -1,4 +1,4 @@
-"""Writes of contributions: a citizen comments or replies, a moderator publishes or hides."""
+"""Writes of contributions: a citizen comments or replies (moderation's writes: ``services.moderation``)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from participation.models import (
     TwinFeature,
 )
 from participation.rules import account_of, require
+from participation.services.moderation import check_after_commit, mail_moderators_after_commit
 from participation.services.notifications import notify_reply
 from participation.services.participants import participant_of
 from participation.services.places import check_twin_feature, clean_place
@@ -84,22 +85,9 @@ def post_contribution(
         publish_after_commit(consultation.pk)
         if parent is not None:
             notify_reply(contribution_id=contribution.pk)  # queued with this write, mailed after its commit
-    return contribution
-
-
-@transaction.atomic
-def moderate_contribution(*, moderator, contribution: Contribution, state: str) -> Contribution:
-    """A moderator publishes or hides a contribution; hiding never deletes it."""
-    require("participation.moderate", moderator)
-    if state not in ModerationState.values:
-        raise InvalidInput(_("Unknown moderation state."), field="state")
-    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
-    was_visible = contribution.moderation_state == ModerationState.APPROVED
-    if contribution.moderation_state != state:
-        contribution.moderation_state = state
-        contribution.save(update_fields=["moderation_state"])
-    if was_visible != (state == ModerationState.APPROVED):
-        publish_after_commit(contribution.consultation_id)
+    else:
+        mail_moderators_after_commit(consultation.pk)
+    check_after_commit(contribution.pk)  # the automatic check (services.precheck), as a task after the commit
     return contribution
 
 

@@ -19,7 +19,7 @@ def moderator(db):
 
 
 def _moderate(client, comment, next_url: str):
-    return client.post(f"/admin/moderation/{comment.pk}/", {"state": "hidden", "next": next_url})
+    return client.post(f"/admin/moderation/{comment.pk}/", {"state": "hidden", "reason": "Spam", "next": next_url})
 
 
 def test_it_returns_to_the_queue_page_it_came_from(signed_in_moderator, participating_consultation):

@@ -107,7 +107,9 @@ def test_a_comment_and_its_moderation_show_at_once(home, moderator):
     comment = services.post_contribution(author=factories.CitizenFactory(), consultation=consultation, text="Ganz neu")
     assert "Ganz neu" in browser().get(consultation.url).content.decode()
 
-    services.moderate_contribution(moderator=moderator, contribution=comment, state=ModerationState.HIDDEN)
+    services.moderate_contribution(
+        moderator=moderator, contribution=comment, state=ModerationState.HIDDEN, reason="Spam"
+    )
     assert "Ganz neu" not in browser().get(consultation.url).content.decode()
 
 

@@ -397,3 +397,23 @@ def test_answering_a_comment_for_the_city_mails_its_author_once_not_for_each_cor
     (mail,) = mailoutbox
     assert mail.to == ["alice@example.org"]
     assert mail.subject == "Bürgerforum Delft: Your comment has received an official answer"
+
+
+def test_hiding_and_restoring_in_the_queue_mails_the_author_each_time_keeping_mails_nothing(
+    thread, mailoutbox, django_capture_on_commit_callbacks
+):
+    alice, _bob, comment = thread
+    wants(alice, NotificationKind.MODERATION, language="en")
+    moderator = factories.moderator()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.moderate_contribution(moderator=moderator, contribution=comment, state="approved")  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        services.moderate_contribution(moderator=moderator, contribution=comment, state="hidden", reason="Beleidigung")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.moderate_contribution(moderator=moderator, contribution=comment, state="approved")  # restored
+
+    assert [mail.subject for mail in mailoutbox] == [
+        "Bürgerforum Delft: A moderator has hidden your comment",
+        "Bürgerforum Delft: Your comment has been published",
+    ]

@@ -427,8 +427,9 @@ def test_english_is_served_to_browsers_that_ask_for_it(participating_consultatio
 # --- a fixed number of queries, whatever the number of rows ----------------------------------
 
 # With an empty cache (as here): 2 of them are the twin's map state (revision, extent, credits), which the
-# cache then keeps for all pages until the twin changes.
-PAGE_QUERY_LIMIT = 27
+# cache then keeps for all pages until the twin changes. A logged-in reader's page reads their own contributions
+# that moderation holds back (hidden, with the reason; one query: selectors.own_hidden_comments).
+PAGE_QUERY_LIMIT = 28
 
 
 def comments_of(response) -> str:
@@ -545,7 +546,7 @@ def test_a_new_comment_and_a_hidden_one_show_at_once(visitor, participating_cons
     assert "Schon da" in visitor.get(url).content.decode()
 
     services.post_contribution(author=citizen, consultation=participating_consultation, text="Ganz neu")
-    services.moderate_contribution(moderator=moderator, contribution=shown, state=ModerationState.HIDDEN)
+    services.moderate_contribution(moderator=moderator, contribution=shown, state=ModerationState.HIDDEN, reason="Spam")
     page = visitor.get(url).content.decode()
 
     assert "Ganz neu" in page and "Schon da" not in page

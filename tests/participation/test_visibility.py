@@ -43,12 +43,17 @@ def world(db, citizen, moderator):
     public = post("Öffentlicher Kommentar")
     post("Öffentliche Antwort", parent=public)
     post("Zum unveröffentlichten Vorschlag", proposal=unpublished)
-    for text, state in (("Wartet auf Prüfung", ModerationState.PENDING), ("Ausgeblendet", ModerationState.HIDDEN)):
-        services.moderate_contribution(moderator=moderator, contribution=post(text), state=state)
+    # Waiting for review: as a pre-moderated consultation (or the automatic check) leaves a new comment.
+    Contribution.objects.filter(pk=post("Wartet auf Prüfung").pk).update(moderation_state=ModerationState.PENDING)
+    services.moderate_contribution(
+        moderator=moderator, contribution=post("Ausgeblendet"), state=ModerationState.HIDDEN, reason="Beleidigung"
+    )
     Contribution.objects.filter(pk=post("Gelöscht").pk).update(deleted_at=timezone.now())  # no service deletes yet
     thread = post("Ausgeblendeter Faden")
     post("Antwort in ausgeblendetem Faden", parent=thread)
-    services.moderate_contribution(moderator=moderator, contribution=thread, state=ModerationState.HIDDEN)
+    services.moderate_contribution(
+        moderator=moderator, contribution=thread, state=ModerationState.HIDDEN, reason="Spam"
+    )
     post("In zurückgezogener Beteiligung", on=withdrawn, proposal=None)
     unpublished.unpublish()
     withdrawn.unpublish()

@@ -34,6 +34,7 @@ from participation.models import (
     AnalogEntry,
     Contribution,
     ExportJob,
+    Flag,
     Follow,
     ModerationState,
     OfficialAnswer,
@@ -290,7 +291,21 @@ def enter_paper(client: Client, world: World) -> Observed:
 def moderate(client: Client, world: World) -> Observed:
     url = f"/admin/moderation/{world.comment.pk}/"
     hidden = counted(Contribution, pk=world.comment.pk, moderation_state=ModerationState.HIDDEN)
-    return _write(lambda: client.post(url, {"state": ModerationState.HIDDEN}), hidden)
+    return _write(lambda: client.post(url, {"state": ModerationState.HIDDEN, "reason": "Beleidigung"}), hidden)
+
+
+def _flags(world: World):
+    return counted(Flag, contribution=world.comment)
+
+
+def flag_page(client: Client, world: World) -> Observed:
+    url = f"/contributions/{world.comment.pk}/report/"
+    return _write(lambda: client.post(url, {"reason": "insult", "note": "Beleidigend"}), _flags(world))
+
+
+def flag_api(client: Client, world: World) -> Observed:
+    url = f"/api/v1/contributions/{world.comment.pk}/flags/"
+    return _write(lambda: client.post(url, {"reason": "insult"}, "application/json"), _flags(world))
 
 
 def present(client: Client, world: World) -> Observed:
