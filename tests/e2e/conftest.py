@@ -19,7 +19,6 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -38,12 +37,7 @@ from tests.support.browser import (
     outside_event_loop,
 )
 from tests.support.needs import require_chromium, require_maplibre
-from tests.support.server import FRAME_INTERVAL, ROOT, ServerProcess, new_channel_prefix
-
-# Servers never inherit the test process' permission to call the ORM from a running event loop.
-# Changes the tests write themselves (a presenter's action, from this process) reach the server's
-# sockets through its heartbeat, as a change from another process would: a short one keeps tests quick.
-SERVER_ENV = {"DJANGO_ALLOW_ASYNC_UNSAFE": "", "LIVE_HEARTBEAT_INTERVAL": "0.5"}
+from tests.support.server import FRAME_INTERVAL, ROOT, SERVER_ENV, LiveServer, ServerProcess, new_channel_prefix
 
 expect.set_options(timeout=5_000)
 
@@ -54,19 +48,6 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call":
         item.e2e_failed = report.failed
     return report
-
-
-@dataclass
-class LiveServer:
-    process: ServerProcess
-    mail_dir: Path
-
-    @property
-    def url(self) -> str:
-        return self.process.url
-
-    def log_tail(self, lines: int = 40) -> str:
-        return "\n".join(self.process.log.read_text(errors="replace").splitlines()[-lines:])
 
 
 @pytest.fixture(scope="session")

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import SERVER_ENV, LiveServer
 from tests.support.browser import PageAudit, close_session, open_session, outside_event_loop, ready
 from tests.support.oidc import CLIENT_ID, EMAIL_DOMAIN, ProviderProcess
-from tests.support.server import ServerProcess, new_channel_prefix
+from tests.support.server import SERVER_ENV, LiveServer, ServerProcess, new_channel_prefix
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

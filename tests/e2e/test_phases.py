@@ -13,9 +13,8 @@ from playwright.sync_api import Page, expect
 
 from forum import services as forum_services
 from participation.models import ConsultationPage
-from tests.e2e.conftest import SERVER_ENV, LiveServer
 from tests.support.browser import close_session, open_session, outside_event_loop, screenshot
-from tests.support.server import ServerProcess, new_channel_prefix
+from tests.support.server import SERVER_ENV, LiveServer, ServerProcess, new_channel_prefix
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

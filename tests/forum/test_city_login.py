@@ -13,9 +13,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from participation import services
-from tests.forum.test_settings import manage, production_env
 from tests.support import factories
 from tests.support.dump import database_dump
+from tests.support.environment import manage, production_env
 from tests.support.german import informal_words, page_text
 
 SUB = "c1t1zen-0815"

@@ -3,39 +3,16 @@
 import os
 import secrets
 import shlex
-import string
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.environment import manage, production_env
 from tests.support.server import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def production_env(tmp_path: Path, **overrides) -> dict:
-    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECURE_SSL_REDIRECT"}}
-    env.update(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(60)),
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "ALLOWED_HOSTS": "example.org",
-            "DATABASE_URL": database_url(),
-            "VAR_DIR": str(tmp_path / "var"),
-            **overrides,
-        }
-    )
-    return env
-
-
-def manage(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
 
 
 @pytest.mark.django_db

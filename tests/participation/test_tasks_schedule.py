@@ -15,8 +15,8 @@ from participation.live.frames import cached_frames
 from participation.models import Phase, PhaseAnnouncement
 from participation.selectors import results_revision
 from participation.tasks import run_schedule
-from tests.participation.test_tasks import celery_worker
 from tests.support import factories
+from tests.support.celery_worker import celery_worker
 
 
 @pytest.mark.server

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.error import HTTPError, URLError
@@ -431,3 +432,24 @@ class RedisProcess:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+# Browser tests' servers (tests/e2e/) never inherit the test process' permission to call the ORM from a running
+# event loop. Changes the tests write themselves (a presenter's action, from this process) reach the server's
+# sockets through its heartbeat, as a change from another process would: a short one keeps tests quick.
+SERVER_ENV = {"DJANGO_ALLOW_ASYNC_UNSAFE": "", "LIVE_HEARTBEAT_INTERVAL": "0.5"}
+
+
+@dataclass
+class LiveServer:
+    """A server of the browser tests, with the folder its mails are written to."""
+
+    process: ServerProcess
+    mail_dir: Path
+
+    @property
+    def url(self) -> str:
+        return self.process.url
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.process.log.read_text(errors="replace").splitlines()[-lines:])
