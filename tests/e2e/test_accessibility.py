@@ -284,3 +284,31 @@ def test_the_account_area_by_keyboard(context, log_in, demo, ui_language):
     ready(page)
     audit.check(page, f"deletion refused [{ui_language}]")
     audit.assert_clean()
+
+
+def test_staff_give_the_site_its_colour_and_name_and_the_pages_stay_accessible(context, log_in, demo):
+    """Settings → City and map, in the admin as staff use it: a light colour is refused with its contrast, a
+    dark one shows on every page at once (header, buttons, links), which axe still finds readable."""
+    from wagtail.models import Site
+
+    log_in(factories.CitizenFactory(username="webteam", is_staff=True, is_superuser=True))
+    page = context.new_page()
+    site = Site.objects.get(is_default_site=True)
+    visit(page, f"/admin/settings/participation/cityprofile/{site.pk}/")
+    page.locator("#id_city_name").fill("Lemgo")
+    page.locator("#id_brand_colour").fill("#ffd700")
+    page.locator("form button[type=submit]").filter(has_text=re.compile("Save|Speichern")).first.click()
+    expect(page.get_by_text(re.compile("too light|zu hell")).first).to_be_visible()
+
+    page.locator("#id_brand_colour").fill("#1d6b2f")
+    page.locator("form button[type=submit]").filter(has_text=re.compile("Save|Speichern")).first.click()
+    expect(page.get_by_text(re.compile("too light|zu hell"))).to_have_count(0)
+
+    audit = PageAudit()
+    for name, path in [("home", "/"), ("consultation", demo.consultation.url)]:
+        visit(page, path)
+        expect(page.locator(".site-header__brand")).to_contain_text("Lemgo")
+        expect(page.locator(".site-header")).to_have_css("background-color", "rgb(29, 107, 47)")
+        audit.check(page, f"{name} in the site's colour")
+    screenshot(page, "city-profile-consultation")
+    audit.assert_clean()
