@@ -35,6 +35,6 @@ def test_a_need_is_one_the_suite_knows():
 def test_ci_requires_only_needs_the_suite_knows():
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     lists = re.findall(r"\bREQUIRE=([\w,.-]+)", script)
-    assert lists == ["all", "chromium,gettext,maplibre-gl,gdal,nginx"], lists
+    assert lists == ["all", "chromium,gettext,maplibre-gl,gdal,nginx,oidc-provider"], lists
     for names in lists:
         assert set(names.split(",")) <= needs.NEEDS | {"all"}, names

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from participation.errors import InvalidInput, NotOpenNow
 from participation.models import (
@@ -165,5 +166,9 @@ def mail_moderators_later(consultation_id: int) -> None:
 def _queue_quietly(name: str, *args) -> None:
     try:
         queue_task(name, *args)
-    except Exception:  # a broker that is down, or a check that failed eagerly: the contribution is saved
+    except OperationalError as error:
+        # The task queue (Redis) is down: the contribution is saved and shows in the queue's "New" or "Published"
+        # tab as any other; it is not checked automatically. Said without a traceback: the outage is known.
+        logger.warning("task %s%r not queued, the task queue is down: %s", name, args, error)
+    except Exception:  # a check that failed eagerly: the contribution is saved
         logger.exception("task %s%r could not run", name, args)

@@ -141,8 +141,8 @@ def _enqueue(notification_ids: list[int]) -> None:
     for notification_id in notification_ids:
         try:
             queue_task(SEND_NOTIFICATION, notification_id)
-        except OperationalError:
-            logger.exception("notification %s: cannot reach the task queue", notification_id)
+        except OperationalError as error:  # the row waits unsent; the digest or a retry by hand can send it
+            logger.warning("notification %s: cannot reach the task queue: %s", notification_id, error)
 
 
 @transaction.atomic

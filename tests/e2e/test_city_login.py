@@ -186,9 +186,14 @@ def test_without_local_accounts_only_the_city_login_is_offered(open_page, city_l
     page.get_by_role("textbox", name=re.compile("public name", re.I)).fill("CarlaCity")
     page.get_by_role("main").get_by_role("button", name="Sign Up").click()
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="My account").click()
-    expect(page).to_have_url(re.compile(r"/accounts/data/$"))
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
     account_nav = page.get_by_role("navigation", name="My account")
-    expect(account_nav.get_by_role("link")).to_have_text(["Download my data", "Delete account"])
+    expect(account_nav.get_by_role("link")).to_have_text(
+        ["Overview", "My contributions and votes", "Notifications", "Download my data", "Delete account"]
+    )
+    main = page.get_by_role("main")
+    expect(main.get_by_role("heading", name="Password")).to_have_count(0)
+    expect(main.get_by_role("link", name="Manage e-mail addresses")).to_have_count(0)
 
 
 def test_the_city_login_is_offered_only_where_it_is_configured(open_page, city_login, live_server_process, demo):

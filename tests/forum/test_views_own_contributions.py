@@ -114,7 +114,9 @@ def test_sign_up_refuses_an_address_as_public_name(db):
 def _states(consultation, anna, moderator):
     published = services.post_contribution(author=anna, consultation=consultation, text="Veröffentlicht")
     hidden = services.post_contribution(author=anna, consultation=consultation, text="Ausgeblendet")
-    services.moderate_contribution(moderator=moderator, contribution=hidden, state=ModerationState.HIDDEN)
+    services.moderate_contribution(
+        moderator=moderator, contribution=hidden, state=ModerationState.HIDDEN, reason="Beleidigung"
+    )
     withdrawn = services.post_contribution(author=anna, consultation=consultation, text="Zurückgezogen")
     services.withdraw_contribution(author=anna, contribution=withdrawn)
     premoderated = factories.consultation("participate", moderation_mode="pre", slug="vorab")

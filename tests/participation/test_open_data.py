@@ -176,7 +176,10 @@ def test_the_task_builds_once_and_again_only_when_the_results_change(published, 
     assert refresh_open_data_task.delay().get() == 0
 
     services.moderate_contribution(
-        moderator=published["clerk"], contribution=published["on_building"], state=ModerationState.HIDDEN
+        moderator=published["clerk"],
+        contribution=published["on_building"],
+        state=ModerationState.HIDDEN,
+        reason="Beleidigung",
     )
     with django_capture_on_commit_callbacks(execute=True):  # the old file is deleted after the commit
         assert refresh_open_data_task.delay().get() == 1

@@ -213,7 +213,9 @@ def test_a_withdrawn_contribution_and_its_replies_leave_every_public_read(withdr
 
 
 def test_a_hidden_contribution_is_not_changed(citizen, comment, moderator, english):
-    services.moderate_contribution(moderator=moderator, contribution=comment, state=ModerationState.HIDDEN)
+    services.moderate_contribution(
+        moderator=moderator, contribution=comment, state=ModerationState.HIDDEN, reason="Beleidigung"
+    )
     with pytest.raises(NotAllowed, match="hidden by the moderation"):
         services.edit_contribution(author=citizen, contribution=comment, text="Umgeschrieben")
     services.withdraw_contribution(author=citizen, contribution=comment)  # withdrawing it still works

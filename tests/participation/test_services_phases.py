@@ -204,7 +204,7 @@ def test_workers_running_at_the_same_moment_announce_a_phase_once():
 
 
 def test_followers_who_asked_are_told_once_when_the_voting_phase_opens(
-    consultation, clock, mailoutbox, django_capture_on_commit_callbacks
+    consultation, clock, eager, mailoutbox, django_capture_on_commit_callbacks
 ):
     follower = factories.CitizenFactory(email="follower@example.org")
     services.follow_consultation(user=follower, consultation=consultation)
