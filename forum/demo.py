@@ -20,6 +20,7 @@ from django.db import transaction
 from cms.demo import seed_website
 from forum import selectors, services
 from forum.models import RegisteredDevice, Scene
+from participation import live
 from participation.demo import (
     DATA_CREDIT,
     Seeded,
@@ -44,7 +45,8 @@ class DemoReport(Seeded):
 
 def seed_demo() -> DemoReport:
     report = DemoReport()
-    with transaction.atomic():
+    # Over a hundred writes ask for live frames: each consultation's are built once, after the commit.
+    with live.publisher.deferred(), transaction.atomic():
         home = seed_website(data_credit=DATA_CREDIT, created=report.created)
         citizens = [_citizen(name, report) for name in CITIZENS]
         consultations = seed_participation(home=home, citizens=citizens, report=report)

@@ -33,8 +33,9 @@ import asyncio
 import contextvars
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Protocol
 
 from asgiref.sync import async_to_sync, sync_to_async
@@ -74,6 +75,10 @@ class Listener(Protocol):
     """A socket of this process that shows a consultation: told the current revision on every heartbeat."""
 
     def heartbeat(self, revision: int) -> None: ...
+
+
+# Inside ``SnapshotPublisher.deferred``: the consultations whose frames were asked for meanwhile.
+_DEFERRED: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar("live_frames_deferred", default=None)
 
 
 class SnapshotPublisher:
@@ -153,8 +158,25 @@ class SnapshotPublisher:
             return None
         return loop
 
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Frames asked for inside are asked for once per consultation at the end: a run of many writes
+        without a server (``seed_demo``: over a hundred) builds a consultation's frames once, not per write."""
+        asked: set[int] = set()
+        token = _DEFERRED.set(asked)
+        try:
+            yield
+        finally:
+            _DEFERRED.reset(token)
+            for consultation_id in sorted(asked):
+                self.request(consultation_id)
+
     def request(self, consultation_id: int) -> None:
         """Ask for frames for this consultation; safe to call from any thread."""
+        asked = _DEFERRED.get()
+        if asked is not None:
+            asked.add(consultation_id)
+            return
         loop = self._server_loop()
         if loop is None:
             try:

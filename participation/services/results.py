@@ -17,25 +17,9 @@ def bump_results_revision(consultation_id: int) -> None:
         ResultsRevision.objects.filter(pk=consultation_id).update(value=F("value") + 1)
 
 
-class _PublishFrames:
-    """The callback ``publish_after_commit`` leaves for the commit: one per consultation and transaction."""
-
-    def __init__(self, consultation_id: int) -> None:
-        self.consultation_id = consultation_id
-
-    def __call__(self) -> None:
-        live.publisher.request(self.consultation_id)
-
-
 def publish_after_commit(consultation_id: int) -> None:
-    """The revision moves on now; the live frame is asked for once the transaction commits, once for all of
-    its writes to the consultation (a seeded demo or a bulk decision makes one frame, not one per row). A
-    callback dropped by a rolled back savepoint is not counted: it is looked for among those still pending."""
     bump_results_revision(consultation_id)
-    pending = transaction.get_connection().run_on_commit
-    if any(isinstance(func, _PublishFrames) and func.consultation_id == consultation_id for _sids, func, _r in pending):
-        return
-    transaction.on_commit(_PublishFrames(consultation_id))
+    transaction.on_commit(lambda: live.publisher.request(consultation_id))
 
 
 @transaction.atomic

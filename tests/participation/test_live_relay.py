@@ -85,3 +85,25 @@ def test_the_newest_frame_is_read_once_for_all_who_ask_at_once_and_then_kept_fro
         assert len(reads) == 1  # the frame that passed is kept: nothing read
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.django_db
+def test_frames_asked_for_while_deferred_are_published_once_each_at_the_end(django_capture_on_commit_callbacks):
+    from participation import services
+    from participation.live import publisher, results_group
+    from participation.live.frames import cached_frames
+    from participation.selectors import results_revision
+    from tests.support import factories
+
+    consultation = factories.consultation("vote")
+    proposal = factories.proposal(consultation)
+    group = results_group(consultation.pk)
+    with publisher.deferred():
+        for voter in factories.citizens(3):
+            with django_capture_on_commit_callbacks(execute=True):  # each vote committed, asking for a frame
+                services.cast_vote(voter=voter, proposal=proposal, choice="support")
+        assert group not in cached_frames([group])  # none built while the run lasts
+
+    kept_revision, text = cached_frames([group])[group]
+    assert kept_revision == results_revision(consultation_id=consultation.pk)
+    assert json.loads(text)["proposals"][0]["totals"]["support"] == 3

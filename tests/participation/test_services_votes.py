@@ -1,5 +1,4 @@
 import pytest
-from django.db import transaction
 from django.utils import translation
 
 from participation import services
@@ -192,14 +191,3 @@ def test_ratings_written_together_with_choices_elsewhere_each_count_by_their_met
     assert isinstance(outcomes[2], InvalidInput)
     assert Vote.objects.get(proposal=rated_proposal).rating == 3
     assert Vote.objects.get(proposal=proposal).choice == "support"
-
-
-def test_many_writes_in_one_transaction_ask_for_one_live_frame_after_the_commit(db, django_capture_on_commit_callbacks):
-    consultation = factories.consultation("vote")
-    proposal = factories.proposal(consultation)
-    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
-        for voter in factories.citizens(5):
-            services.cast_vote(voter=voter, proposal=proposal, choice="support")
-
-    assert len(callbacks) == 1  # one frame for the five votes (a seeded demo, a bulk decision)
-    assert results_revision(consultation_id=consultation.pk) >= 5  # each vote moved the revision
