@@ -4,6 +4,7 @@ form pass axe-core, and the author sees the reason beside their hidden comment."
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -44,6 +45,10 @@ def test_a_moderator_hides_a_flagged_contribution_with_a_reason(context, log_in,
     expect(page.get_by_role("group", name="Why should moderators look at it?")).to_be_visible()
     page.wait_for_load_state("load")
     audit.check(page, "report form")
+    # She sends it: through the server, as every report comes (which also tells the admin menu's count).
+    page.get_by_role("radio", name=re.compile("Spam", re.I)).check()
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_text("Thank you. Our moderators will look at this contribution.")).to_be_visible()
 
     # The moderator: the queue, the flagged tab, the report and its reason, then hide with a reason.
     log_in(factories.presenter("moderatorin"))
