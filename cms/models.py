@@ -10,7 +10,7 @@ from wagtail.search import index
 
 from participation.blocks import BodyBlock
 from participation.page_forms import PageForm
-from participation.selectors import open_consultations, site_profile_for_request
+from participation.selectors import open_consultations, site_profile_for_request, site_scope_for_request
 
 
 class HomePage(Page):
@@ -23,7 +23,8 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     subpage_types = ["participation.ConsultationPage", "cms.StandardPage", "cms.PrivacyPage"]
-    max_count = 1
+    # One per site, at the top: an installation for several municipalities has a home page for each.
+    parent_page_types = ["wagtailcore.Page"]
     template = "cms/home_page.html"
 
     class Meta:
@@ -31,7 +32,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["consultations"] = open_consultations()
+        context["consultations"] = open_consultations(site=site_scope_for_request(request))
         return context
 
 
@@ -84,7 +85,7 @@ class PrivacyPage(StandardPage):
     ]
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
-    max_count = 1
+    max_count_per_parent = 1  # one per site
     template = "cms/privacy_page.html"
 
     class Meta:

@@ -87,7 +87,7 @@ class ConsoleView(StaffView):
         context.update(
             {
                 "room": room,
-                "join_url": selectors.join_url(room.code),
+                "join_url": selectors.join_url(room),
                 "status": status,
                 "scene_label": Scene(room.scene).label,
                 "slides": [(scene.value, scene.label) for scene in SLIDES],

@@ -39,7 +39,7 @@ class RoomListView(StaffView):
         consultations = participation_selectors.published_consultations().exclude(pk__in=busy)
         context.update(
             {
-                "open_rooms": [(room, selectors.join_url(room.code)) for room in open_rooms],
+                "open_rooms": [(room, selectors.join_url(room)) for room in open_rooms],
                 "recent_rooms": [room for room in selectors.recent_rooms() if not room.is_open],
                 "form": form or OpenRoomForm(consultations=consultations),
             }

@@ -35,12 +35,13 @@ from forum.submissions import (
     submit_room_upvote,
     submit_room_vote,
 )
+from participation import selectors as participation_selectors
 from participation.api.auth import SessionAuthentication
 from participation.live import publisher
 
 
-def _open_room(code: str) -> RoomSession:
-    room = room_by_code(code=code)
+def _open_room(request, code: str) -> RoomSession:
+    room = room_by_code(code=code, site=participation_selectors.site_scope_for_request(request))
     if room is None or not room.consultation.live or not room.is_open:
         raise NotFound(_("There is no open room with this code. Please check it and try again."))
     return room
@@ -57,9 +58,9 @@ class RoomList(APIView):
                 "title": room.title,
                 "consultation": {"id": room.consultation_id, "title": room.consultation.title},
                 "scene": room.scene,
-                "url": join_url(room.code),
+                "url": join_url(room),
             }
-            for room in open_rooms()
+            for room in open_rooms(site=participation_selectors.site_scope_for_request(request))
         ]
         return Response(rooms)
 
@@ -70,7 +71,7 @@ class RoomDetail(APIView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 404: RoomErrorSerializer})
     def get(self, request, code: str):
-        room = _open_room(code)
+        room = _open_room(request, code)
         frame = json.loads(publisher.current_frame_text(room_group(room.consultation_id), room.consultation_id))
         response = Response(frame)
         key, new = device_key_or_new(request)
@@ -86,7 +87,7 @@ def _phone_write(request, code: str, submit, **fields) -> Response | RoomOutcome
     Returns the outcome once written, else the refusal to answer.
     """
     SessionAuthentication().enforce_csrf(request)
-    room = _open_room(code)
+    room = _open_room(request, code)
     outcome = submit(request, room=room, **fields, **phone_identity(request, key=device_key(request)))
     if outcome.ok:
         return outcome

@@ -9,6 +9,7 @@ from forum.models import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, RoomSession, Scen
 from forum.selectors.site import public_url
 from participation import selectors as participation_selectors
 from participation.models import ConsultationPage, Poll, PollKind, ProposalPage
+from participation.selectors import EVERY_SITE, SiteScope
 
 
 def normalised_code(text: str) -> str:
@@ -20,21 +21,24 @@ def is_room_code(code: str) -> bool:
     return len(code) == ROOM_CODE_LENGTH and all(char in ROOM_CODE_ALPHABET for char in code)
 
 
-def join_url(code: str) -> str:
-    """The public address of a room's phone page, in the site's name (BASE_URL), for QR codes and screens."""
-    return public_url(reverse("live-room", args=[code]))
+def join_url(room: RoomSession) -> str:
+    """The public address of a room's phone page at its consultation's site (the default one: BASE_URL), for QR
+    codes and screens: the room is found on that site only."""
+    site_id = participation_selectors.site_id_of_page(room.consultation)
+    return public_url(reverse("live-room", args=[room.code]), site_id=site_id)
 
 
 def _rooms() -> QuerySet:
     return RoomSession.objects.select_related("consultation", "poll", "proposal")
 
 
-def room_by_code(*, code: str) -> RoomSession | None:
-    """The room session with this code, open or closed; None for anything that is no code."""
+def room_by_code(*, code: str, site: SiteScope = EVERY_SITE) -> RoomSession | None:
+    """The room session with this code of a consultation the site shows, open or closed; None for anything that
+    is no code."""
     code = normalised_code(code or "")
     if not is_room_code(code):
         return None
-    return _rooms().filter(code=code).first()
+    return participation_selectors.on_site(_rooms().filter(code=code), site=site).first()
 
 
 def room_by_id(*, pk: int) -> RoomSession | None:
@@ -45,9 +49,9 @@ def open_room(*, consultation_id: int) -> RoomSession | None:
     return _rooms().filter(consultation_id=consultation_id, closed_at__isnull=True).first()
 
 
-def open_rooms() -> QuerySet:
-    """Open room sessions of published consultations, newest first."""
-    return _rooms().filter(closed_at__isnull=True, consultation__live=True)
+def open_rooms(*, site: SiteScope = EVERY_SITE) -> QuerySet:
+    """Open room sessions of published consultations the site shows, newest first."""
+    return participation_selectors.on_site(_rooms().filter(closed_at__isnull=True, consultation__live=True), site=site)
 
 
 def recent_rooms(*, limit: int = 20) -> QuerySet:
@@ -120,7 +124,7 @@ def room_snapshot(*, consultation_id: int) -> dict:
         frame["room"] = {
             "code": room.code,
             "title": room.title,
-            "join_url": join_url(room.code),
+            "join_url": join_url(room),
             **shown_now(room),
         }
     return frame

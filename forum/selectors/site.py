@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.conf import settings
-
-from participation.selectors import site_profile
+from participation.selectors import public_base_url, site_profile
 
 
 @dataclass(frozen=True)
@@ -28,16 +26,18 @@ def site_name() -> str:
     return site_profile().full_name
 
 
-def public_host() -> str:
-    """The host (and port) of the public address: "beteiligung.example.de"."""
-    return urlsplit(settings.BASE_URL).netloc
+def public_host(*, site_id: int | None = None) -> str:
+    """The host (and port) of the public address of the site ``site_id`` (None: the default site's):
+    "beteiligung.example.de"."""
+    return urlsplit(public_base_url(site_id=site_id)).netloc
 
 
 def public_site() -> PublicSite:
     return PublicSite(name=site_name(), domain=public_host())
 
 
-def public_url(address: str) -> str:
-    """``address`` (a path, or a full URL on any host) at the site's public address, query included."""
+def public_url(address: str, *, site_id: int | None = None) -> str:
+    """``address`` (a path, or a full URL on any host) at the public address of the site ``site_id`` (None:
+    the default site's, BASE_URL), query included."""
     parts = urlsplit(address)
-    return settings.BASE_URL.rstrip("/") + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return public_base_url(site_id=site_id) + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

@@ -6,15 +6,14 @@ import segno
 from django import template
 from django.utils.safestring import mark_safe
 
-from forum.selectors import join_url
-
 register = template.Library()
 
 
 @register.simple_tag
-def room_qr(code: str, *, label: str = "", dark: str = "#000000", light: str = "#ffffff") -> str:
-    """The QR code of a room's phone page as inline SVG, drawn on the server (no other host is asked)."""
-    qr = segno.make(join_url(code), error="m")
+def room_qr(address: str, *, label: str = "", dark: str = "#000000", light: str = "#ffffff") -> str:
+    """The QR code of a room's phone page (its ``join_url``) as inline SVG, drawn on the server (no other host
+    is asked)."""
+    qr = segno.make(address, error="m")
     # omitsize: a viewBox instead of a fixed size, so the page's CSS sizes it (a phone, a 5 m screen).
     svg = qr.svg_inline(
         scale=1, border=2, dark=dark, light=light, svgclass="room-qr", title=label or None, omitsize=True

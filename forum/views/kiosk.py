@@ -23,7 +23,7 @@ from forum.selectors import public_host, screen_access
 from forum.views.devices import device_access
 from forum.views.script_labels import plural_forms
 from participation.models import ConsultationPage, Phase, RatingValue
-from participation.selectors import SiteProfile, site_profile_for_request
+from participation.selectors import SiteProfile, site_id_of_page, site_profile_for_request
 from participation.views.maps import map_context
 from participation.views.scene import MAPLIBRE_STYLESHEET, maplibre_installed, scene3d_config
 
@@ -129,7 +129,7 @@ def kiosk(request, slug: str):
         "room": snapshot["room"]["room"],
         "phase": Phase(snapshot["results"]["phase"]).label,
         "config": _config(screen),
-        "join_host": public_host(),
+        "join_host": public_host(site_id=site_id_of_page(consultation)),
         "scene3d_config": scene3d,
         "maplibre_stylesheet": MAPLIBRE_STYLESHEET if scene3d else None,
         **map_context(consultation, [], profile),

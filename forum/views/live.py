@@ -75,7 +75,7 @@ def live_join(request):
     code = request.GET.get("code")
     if code is None:
         return render(request, "forum/live/join.html", {"code": ""})
-    room = room_by_code(code=code)
+    room = room_by_code(code=code, site=participation_selectors.site_scope_for_request(request))
     if room is None or not room.consultation.live:
         return _no_room(request, code)
     if not room.is_open:
@@ -198,7 +198,7 @@ def _room_page(request, room: RoomSession, *, status: int = 200, outcome: RoomOu
 @require_GET
 @never_cache
 def live_room(request, code: str):
-    room = room_by_code(code=code)
+    room = room_by_code(code=code, site=participation_selectors.site_scope_for_request(request))
     if room is None or not room.consultation.live:
         return _no_room(request, code)
     if not room.is_open:
@@ -212,7 +212,7 @@ def live_room(request, code: str):
 @never_cache
 def live_state(request, code: str):
     """The room's newest frame, for phones whose network blocks sockets: one small query when cached."""
-    room = room_by_code(code=code)
+    room = room_by_code(code=code, site=participation_selectors.site_scope_for_request(request))
     if room is None or not room.consultation.live:
         return HttpResponse(json.dumps({"type": "gone", "status": 404}), status=404, content_type="application/json")
     text = publisher.current_frame_text(room_group(room.consultation_id), room.consultation_id)
@@ -231,7 +231,7 @@ def _after_post(request, room: RoomSession, outcome: RoomOutcome) -> HttpRespons
 
 def _phone_post(request, code: str, submit, **fields) -> HttpResponse:
     """A phone's form: to the open room its code names, as this phone (or its logged-in account)."""
-    room = room_by_code(code=code)
+    room = room_by_code(code=code, site=participation_selectors.site_scope_for_request(request))
     if room is None or not room.consultation.live:
         return _no_room(request, code)
     if not room.is_open:

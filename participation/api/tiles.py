@@ -40,12 +40,14 @@ def twin_tile(request, zoom: int, x: int, y: int):
         raise NotFound(message % {"min": MIN_ZOOM, "max": MAX_ZOOM})
     seen = request.query_params.get("v")
     revision = selectors.twin_revision(seen=seen)
-    etag = f'"{revision}"'
+    site = selectors.site_scope_for_request(request)
+    # Sites showing different datasets draw different tiles at the same address (on their own host).
+    etag = f'"{revision}{selectors.sources_tag(site)}"'
     cache_control = IMMUTABLE if seen == revision else REVALIDATE
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     else:
-        body = selectors.twin_tile(zoom=zoom, x=x, y=y, revision=revision)
+        body = selectors.twin_tile(zoom=zoom, x=x, y=y, revision=revision, site=site)
         response = HttpResponse(content_type="application/json")
         if "gzip" in request.headers.get("Accept-Encoding", ""):
             response.content, response["Content-Encoding"] = body, "gzip"

@@ -75,7 +75,7 @@ class ConsultationList(generics.ListAPIView):
     serializer_class = ConsultationSerializer
 
     def get_queryset(self):
-        return selectors.consultations_with_open_data()
+        return selectors.consultations_with_open_data(site=selectors.site_scope_for_request(self.request))
 
 
 class ConsultationDetail(generics.RetrieveAPIView):
@@ -84,7 +84,7 @@ class ConsultationDetail(generics.RetrieveAPIView):
     serializer_class = ConsultationSerializer
 
     def get_queryset(self):
-        return selectors.consultations_with_open_data()
+        return selectors.consultations_with_open_data(site=selectors.site_scope_for_request(self.request))
 
 
 @extend_schema(parameters=[OpenApiParameter("consultation", OpenApiTypes.INT, description="Only this consultation's")])
@@ -94,7 +94,10 @@ class ProposalList(generics.ListAPIView):
     serializer_class = ProposalSerializer
 
     def get_queryset(self):
-        return selectors.published_proposals(consultation_id=_int_param(self.request, "consultation"))
+        return selectors.published_proposals(
+            consultation_id=_int_param(self.request, "consultation"),
+            site=selectors.site_scope_for_request(self.request),
+        )
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -106,7 +109,9 @@ class ProposalDetail(APIView):
 
     @extend_schema(responses=ProposalSerializer)
     def get(self, request, pk: int):
-        proposal = get_object_or_404(selectors.published_proposals(), pk=pk)
+        proposal = get_object_or_404(
+            selectors.published_proposals(site=selectors.site_scope_for_request(request)), pk=pk
+        )
         (proposal,) = selectors.with_results([proposal])
         return Response(ProposalSerializer(proposal, context={"request": request}).data)
 
@@ -117,7 +122,9 @@ class ProposalVote(APIView):
 
     @extend_schema(request=VoteInputSerializer, responses={200: VoteResultSerializer})
     def post(self, request, pk: int):
-        proposal = get_object_or_404(selectors.published_proposals(), pk=pk)
+        proposal = get_object_or_404(
+            selectors.published_proposals(site=selectors.site_scope_for_request(request)), pk=pk
+        )
         _require_login(request)
         _check_rate(request, "vote", settings.RATELIMIT_VOTES)
         method = selectors.consultation_of(proposal).voting_method
@@ -154,7 +161,9 @@ class ContributionList(generics.ListCreateAPIView):
 
     def get_queryset(self):
         return selectors.public_contribution_list(
-            consultation_id=_int_param(self.request, "consultation"), proposal_id=_int_param(self.request, "proposal")
+            consultation_id=_int_param(self.request, "consultation"),
+            proposal_id=_int_param(self.request, "proposal"),
+            site=selectors.site_scope_for_request(self.request),
         )
 
     @extend_schema(request=ContributionInputSerializer, responses={201: ContributionSerializer})
@@ -164,7 +173,9 @@ class ContributionList(generics.ListCreateAPIView):
         data = ContributionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        consultation = selectors.published_consultation(pk=values["consultation"])
+        consultation = selectors.published_consultation(
+            pk=values["consultation"], site=selectors.site_scope_for_request(request)
+        )
         if consultation is None:
             raise NotFound(_("There is no such consultation."))
         location = values.get("location") or {}
@@ -195,7 +206,12 @@ class ContributionFlags(APIView):
         },
     )
     def post(self, request, pk: int):
-        contribution = selectors.public_contributions().filter(pk=pk).select_related("consultation").first()
+        contribution = (
+            selectors.public_contributions(site=selectors.site_scope_for_request(request))
+            .filter(pk=pk)
+            .select_related("consultation")
+            .first()
+        )
         if contribution is None:
             raise NotFound(_("There is no such contribution."))
         _require_login(request)
@@ -271,7 +287,10 @@ class ContributionGeoJSON(APIView):
     )
     def get(self, request):
         collection = selectors.contribution_map(
-            consultation_id=_int_param(request, "consultation"), bbox=_bbox_param(request), zoom=_zoom_param(request)
+            consultation_id=_int_param(request, "consultation"),
+            bbox=_bbox_param(request),
+            zoom=_zoom_param(request),
+            site=selectors.site_scope_for_request(request),
         )
         return JsonResponse(collection, content_type="application/geo+json")
 
@@ -295,15 +314,16 @@ class TwinFeatureList(APIView):
     )
     def get(self, request):
         consultation = None
+        site = selectors.site_scope_for_request(request)
         if (consultation_id := _int_param(request, "consultation")) is not None:
-            consultation = selectors.published_consultation(pk=consultation_id)
+            consultation = selectors.published_consultation(pk=consultation_id, site=site)
             if consultation is None:
                 raise NotFound(_("There is no such consultation."))
         try:
             query = search_text(request.query_params.get("q", ""))
         except ServiceError as error:
             raise ValidationError({"q": error.message}) from None
-        found = selectors.search_twin_features(query=query, consultation=consultation)
+        found = selectors.search_twin_features(query=query, consultation=consultation, site=site)
         return Response(TwinFeatureSearchSerializer(found, many=True).data)
 
 
@@ -312,7 +332,7 @@ class TwinFeatureDetail(APIView):
 
     @extend_schema(responses={200: TwinFeatureDetailSerializer})
     def get(self, request, pk: int):
-        feature = selectors.twin_feature_choice(pk=pk)
+        feature = selectors.twin_feature_choice(pk=pk, site=selectors.site_scope_for_request(request))
         if feature is None:
             raise NotFound(_("There is no such object in the city model."))
         return Response(TwinFeatureDetailSerializer(feature).data)
@@ -332,7 +352,9 @@ class TwinFeatureGeoJSON(APIView):
         bbox = _bbox_param(request)
         if bbox is None:
             raise ValidationError({"bbox": _("Give the view: min_lon,min_lat,max_lon,max_lat.")})
-        collection = selectors.twin_feature_map(bbox=bbox, zoom=_zoom_param(request))
+        collection = selectors.twin_feature_map(
+            bbox=bbox, zoom=_zoom_param(request), site=selectors.site_scope_for_request(request)
+        )
         return JsonResponse(collection, content_type="application/geo+json")
 
 

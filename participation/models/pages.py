@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -106,6 +108,18 @@ class ConsultationPage(ServedByView, Page):
             "site, and an anonymised open data download (CSV and GeoJSON) is made."
         ),
     )
+    # A joint consultation of several municipalities: it lives under one site's home page and is listed, mapped
+    # and served by the API on these sites too (participation.selectors.site_scope).
+    shared_with_sites = ParentalManyToManyField(
+        "wagtailcore.Site",
+        blank=True,
+        related_name="shared_consultations",
+        verbose_name=_("also shown on"),
+        help_text=_(
+            "A joint consultation: the other sites of this installation that list it, show it on their map and "
+            "in their API. Its page stays on its own site."
+        ),
+    )
 
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     content_panels = [
@@ -133,6 +147,10 @@ class ConsultationPage(ServedByView, Page):
         ),
         InlinePanel("twin_feature_links", heading=_("Twin objects under discussion"), label=_("Twin object")),
         MultiFieldPanel([FieldPanel("results_published")], heading=_("Results")),
+    ]
+    settings_panels = [
+        *Page.settings_panels,
+        FieldPanel("shared_with_sites", widget=forms.CheckboxSelectMultiple),
     ]
     subpage_types = ["participation.ProposalPage", "participation.NewsPage"]
     template = "participation/consultation_page.html"

@@ -82,6 +82,15 @@ class CityProfile(BaseSiteSetting):
         _("credit of the map tiles"), max_length=300, blank=True, help_text=_("Required by most tile licences.")
     )
 
+    twin_sources = models.TextField(
+        _("twin datasets of this site"),
+        blank=True,
+        help_text=_(
+            "The names of the twin datasets (as given when importing them) whose objects this site shows, one per "
+            "line. Empty: all of them, as on an installation for one city."
+        ),
+    )
+
     panels = [
         MultiFieldPanel([FieldPanel("site_name"), FieldPanel("city_name"), FieldPanel("logo")], heading=_("Name")),
         FieldPanel("brand_colour"),
@@ -95,6 +104,7 @@ class CityProfile(BaseSiteSetting):
             ],
             heading=_("Map"),
         ),
+        FieldPanel("twin_sources"),
     ]
     select_related = ["logo"]
 
@@ -118,5 +128,12 @@ class CityProfile(BaseSiteSetting):
                 errors["tile_url"] = _("Give an https address with {z}, {x} and {y} in it.")
             elif not self.tile_attribution:
                 errors["tile_attribution"] = _("Name the source of the tiles, as its licence requires.")
+        self.twin_sources = "\n".join(self.twin_source_names)
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def twin_source_names(self) -> tuple[str, ...]:
+        """The datasets named in ``twin_sources``, each once, in the order given."""
+        names = (line.strip() for line in self.twin_sources.splitlines())
+        return tuple(dict.fromkeys(name for name in names if name))

@@ -1,7 +1,8 @@
 """The two collections of the OGC API, over the selectors: what each holds, its extent, its pages.
 
-Every page of items costs a fixed number of queries whatever its size: the count, the page, and
-one or three queries for what is shown beside each row (vote totals, counts of contributions).
+Each reads what the site asked on shows (``site``: its consultations and twin datasets). Every page of items
+costs a fixed number of queries whatever its size: the count, the page, and one or three queries for what is
+shown beside each row (vote totals, counts of contributions).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from participation import selectors
 from participation.ogc import features
 from participation.ogc.params import CRS84, ItemsQuery
+from participation.selectors import SiteScope
 
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 
@@ -35,19 +37,19 @@ class Collection(abc.ABC):
     description = ""
 
     @abc.abstractmethod
-    def rows(self, query: ItemsQuery):
+    def rows(self, query: ItemsQuery, *, site: SiteScope):
         """Plain rows of the items matching ``query``, ordered by id (no paging yet)."""
 
     @abc.abstractmethod
-    def features(self, rows: list[dict]) -> list[dict]:
+    def features(self, rows: list[dict], *, site: SiteScope) -> list[dict]:
         """The rows as GeoJSON features."""
 
     @abc.abstractmethod
-    def extent(self) -> dict | None:
+    def extent(self, *, site: SiteScope) -> dict | None:
         """The collection's OGC extent."""
 
-    def row(self, pk: int) -> dict | None:
-        return self.rows(ItemsQuery()).filter(id=pk).first()
+    def row(self, pk: int, *, site: SiteScope) -> dict | None:
+        return self.rows(ItemsQuery(), site=site).filter(id=pk).first()
 
 
 class TwinFeatures(Collection):
@@ -58,16 +60,17 @@ class TwinFeatures(Collection):
         "published contributions tied to each and the votes on the published proposals that concern it."
     )
 
-    def rows(self, query: ItemsQuery):
+    def rows(self, query: ItemsQuery, *, site: SiteScope):
         # The objects carry no time of their own: ``datetime`` leaves them all in.
-        return selectors.twin_feature_rows(bbox=query.bbox)
+        return selectors.twin_feature_rows(bbox=query.bbox, site=site)
 
-    def features(self, rows: list[dict]) -> list[dict]:
-        participation = selectors.twin_feature_participation(twin_feature_ids=[row["id"] for row in rows])
+    def features(self, rows: list[dict], *, site: SiteScope) -> list[dict]:
+        ids = [row["id"] for row in rows]
+        participation = selectors.twin_feature_participation(twin_feature_ids=ids, site=site)
         return [features.twin_feature(row, participation[row["id"]]) for row in rows]
 
-    def extent(self) -> dict | None:
-        return extent(selectors.twin_features_extent())
+    def extent(self, *, site: SiteScope) -> dict | None:
+        return extent(selectors.twin_features_extent(site=site))
 
 
 class Contributions(Collection):
@@ -80,15 +83,15 @@ class Contributions(Collection):
         "and how many gave each value from 1 to 5. No personal data."
     )
 
-    def rows(self, query: ItemsQuery):
-        return selectors.map_contribution_rows(bbox=query.bbox, created=query.datetime)
+    def rows(self, query: ItemsQuery, *, site: SiteScope):
+        return selectors.map_contribution_rows(bbox=query.bbox, created=query.datetime, site=site)
 
-    def features(self, rows: list[dict]) -> list[dict]:
+    def features(self, rows: list[dict], *, site: SiteScope) -> list[dict]:
         tallies = selectors.proposal_tallies(proposal_ids={row["proposal_id"] for row in rows} - {None})
         return [features.contribution(row, tallies) for row in rows]
 
-    def extent(self) -> dict | None:
-        found = selectors.map_contributions_extent()
+    def extent(self, *, site: SiteScope) -> dict | None:
+        found = selectors.map_contributions_extent(site=site)
         return None if found is None else extent(found["bbox"], found["interval"])
 
 

@@ -79,7 +79,7 @@ def _describe(request, collection: Collection) -> dict:
             link(links.url(request, "items", collection_id=collection.id), "items", GEOJSON, _("Its features")),
         ],
     }
-    if (found := collection.extent()) is not None:
+    if (found := collection.extent(site=selectors.site_scope_for_request(request))) is not None:
         data["extent"] = found
     return data
 
@@ -108,13 +108,14 @@ def items(request, collection_id: str):
     found = _collection(collection_id)
     query = items_query(request.GET)
     media_type = negotiate(request, (GEOJSON, JSON))
-    rows = found.rows(query)
+    site = selectors.site_scope_for_request(request)
+    rows = found.rows(query, site=site)
     matched = rows.count()
     page = list(rows[query.offset : query.offset + query.limit]) if query.offset < matched else []
     params = {"bbox": request.GET.get("bbox"), "datetime": query.raw_datetime, "f": request.GET.get("f")}
     address = links.url(request, "items", collection_id=found.id)
     collection = geojson.feature_collection(
-        found.features(page),
+        found.features(page, site=site),
         links=[
             *links.page_links(
                 address=address,
@@ -144,12 +145,13 @@ def item(request, collection_id: str, feature_id: str):
     check_known(request.GET, ITEM_PARAMETERS)
     media_type = negotiate(request, (GEOJSON, JSON))
     pk = _feature_pk(feature_id)
-    row = found.row(pk) if pk is not None else None
+    site = selectors.site_scope_for_request(request)
+    row = found.row(pk, site=site) if pk is not None else None
     if row is None:
         raise not_found(
             _("There is no feature “%(id)s” in “%(collection)s”.") % {"id": feature_id, "collection": found.id}
         )
-    (feature,) = found.features([row])
+    (feature,) = found.features([row], site=site)
     feature["links"] = [
         link(links.url(request, "item", collection_id=found.id, feature_id=row["id"]), "self", GEOJSON),
         link(links.url(request, "collection", collection_id=found.id), "collection", JSON, found.title),

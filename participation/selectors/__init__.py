@@ -132,12 +132,19 @@ from participation.selectors.scene import (
     scene_feature_collection,
     twin_buildings_in_area,
 )
+from participation.selectors.site_scope import consultations_on_site, on_site, twin_features_on_site
 from participation.selectors.sites import (
+    EVERY_SITE,
     SiteProfile,
+    SiteScope,
     forget_site_profile,
     mail_sender,
+    public_base_url,
+    public_page_url,
+    site_id_of_page,
     site_profile,
     site_profile_for_request,
+    site_scope_for_request,
 )
 from participation.selectors.twin import (
     TWIN_HEAVY_FIELDS,
@@ -162,9 +169,16 @@ from participation.selectors.twin_imports import (
     twin_import_status,
 )
 from participation.selectors.twin_search import TWIN_SEARCH_LIMIT, ranked_search, search_twin_features
-from participation.selectors.twin_tiles import forget_twin_revision, twin_map_state, twin_revision, twin_tile
+from participation.selectors.twin_tiles import (
+    forget_twin_revision,
+    sources_tag,
+    twin_map_state,
+    twin_revision,
+    twin_tile,
+)
 
 __all__ = [
+    "EVERY_SITE",
     "MAP_MAX_CELLS",
     "MAP_UNCLUSTERED_LIMIT",
     "SCENE_LIMIT",
@@ -180,6 +194,7 @@ __all__ = [
     "Rating",
     "Scene",
     "SiteProfile",
+    "SiteScope",
     "Tab",
     "Tally",
     "Totals",
@@ -198,6 +213,7 @@ __all__ = [
     "consultation_of",
     "consultation_of_news",
     "consultation_scene",
+    "consultations_on_site",
     "consultations_with_open_data",
     "consultations_with_published_results",
     "contribution_by_id",
@@ -238,6 +254,7 @@ __all__ = [
     "next_phase_date",
     "notification_settings",
     "official_answer_of",
+    "on_site",
     "open_consultations",
     "open_data_dump",
     "open_data_stamp",
@@ -259,9 +276,11 @@ __all__ = [
     "proposal_tallies",
     "proposals_of",
     "proposals_with_results",
+    "public_base_url",
     "public_contribution_list",
     "public_contributions",
     "public_open_data",
+    "public_page_url",
     "published_consultation",
     "published_consultations",
     "published_proposals",
@@ -277,9 +296,12 @@ __all__ = [
     "scene_feature_collection",
     "search_twin_features",
     "shown_questions",
+    "site_id_of_page",
     "site_profile",
     "site_profile_for_request",
     "site_revision",
+    "site_scope_for_request",
+    "sources_tag",
     "subscribers",
     "summary_table",
     "summed",
@@ -295,6 +317,7 @@ __all__ = [
     "twin_feature_rows",
     "twin_features_extent",
     "twin_features_of_source",
+    "twin_features_on_site",
     "twin_import",
     "twin_import_status",
     "twin_map_state",

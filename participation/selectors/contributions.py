@@ -24,6 +24,8 @@ from participation.models import (
     OfficialAnswer,
     ProposalPage,
 )
+from participation.selectors.site_scope import on_site
+from participation.selectors.sites import EVERY_SITE, SiteScope
 
 WALL_SIZE = 12  # comments on a kiosk's wall: what a screen can show at once, and a small frame
 WALL_TEXT_LENGTH = 280  # characters of each; the whole comment is on the consultation's page
@@ -36,8 +38,10 @@ def _not_shown_ids() -> QuerySet:
     return Contribution.objects.exclude(_SHOWN).values("pk")
 
 
-def public_contributions(*, consultation_id: int | None = None, proposal_id: int | None = None) -> QuerySet:
-    """Every public contribution (see the module), optionally of one consultation or one proposal."""
+def public_contributions(
+    *, consultation_id: int | None = None, proposal_id: int | None = None, site: SiteScope = EVERY_SITE
+) -> QuerySet:
+    """Every public contribution (see the module) the site shows, optionally of one consultation or proposal."""
     contributions = (
         Contribution.objects.filter(_SHOWN, consultation__live=True)
         # Unpublished proposals and hidden parents are few: excluded by id, no join per row.
@@ -48,7 +52,7 @@ def public_contributions(*, consultation_id: int | None = None, proposal_id: int
         contributions = contributions.filter(consultation_id=consultation_id)
     if proposal_id is not None:
         contributions = contributions.filter(proposal_id=proposal_id)
-    return contributions
+    return on_site(contributions, site=site)
 
 
 def comment_threads(*, consultation: ConsultationPage, proposal: ProposalPage | None = None) -> QuerySet:
@@ -83,9 +87,11 @@ def own_pending_comments(*, user, consultation: ConsultationPage, proposal: Prop
     return list(pending.select_related("proposal").order_by("created_at", "id"))
 
 
-def public_contribution_list(*, consultation_id: int | None = None, proposal_id: int | None = None) -> QuerySet:
+def public_contribution_list(
+    *, consultation_id: int | None = None, proposal_id: int | None = None, site: SiteScope = EVERY_SITE
+) -> QuerySet:
     """Public contributions in the order they were written, with their official answer: the open API's list."""
-    contributions = public_contributions(consultation_id=consultation_id, proposal_id=proposal_id)
+    contributions = public_contributions(consultation_id=consultation_id, proposal_id=proposal_id, site=site)
     return contributions.select_related("official_answer").order_by("created_at", "id")
 
 

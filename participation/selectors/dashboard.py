@@ -20,6 +20,7 @@ from participation.models.twin import LABEL_FIELDS
 from participation.selectors.contributions import public_contributions
 from participation.selectors.pages import published_consultations
 from participation.selectors.results import proposals_with_results
+from participation.selectors.sites import EVERY_SITE, SiteScope
 
 TOP_TWIN_OBJECTS = 10  # the objects most talked about: the chart's bars and the list of places
 
@@ -148,11 +149,11 @@ def open_data_stamp(*, consultation: ConsultationPage, revision: int) -> str:
     return f"{revision}:{consultation.live_revision_id or 0}"
 
 
-def consultations_with_open_data() -> QuerySet:
+def consultations_with_open_data(*, site: SiteScope = EVERY_SITE) -> QuerySet:
     """Published consultations, each with ``open_data_ready`` (its download is made; whether it is public, its
     ``results_are_public`` says): no query more than the list."""
     made = OpenDataDump.objects.filter(consultation=OuterRef("pk")).exclude(file="")
-    return published_consultations().annotate(open_data_ready=Exists(made))
+    return published_consultations(site=site).annotate(open_data_ready=Exists(made))
 
 
 def consultations_with_published_results() -> QuerySet:

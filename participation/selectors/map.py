@@ -17,6 +17,8 @@ from participation import geometry as geometry_checks
 from participation.models import ConsultationPage, TwinFeature
 from participation.selectors.boxes import BBox, area_box, box_meets, point_in
 from participation.selectors.contributions import located, public_contributions
+from participation.selectors.site_scope import twin_features_on_site
+from participation.selectors.sites import EVERY_SITE, SiteScope
 from participation.selectors.twin import TWIN_HEAVY_FIELDS
 
 MAP_CELL_PIXELS = 80  # one cluster cell is about this many screen pixels wide at the requested zoom
@@ -113,9 +115,9 @@ def map_contribution_feature(row: dict) -> dict:
     return geojson.contribution_feature(row, properties)
 
 
-def map_contributions(*, consultation_id: int | None = None) -> QuerySet:
+def map_contributions(*, consultation_id: int | None = None, site: SiteScope = EVERY_SITE) -> QuerySet:
     """The public contributions the maps show: those with a place (their own, or their twin object's)."""
-    return located(public_contributions(consultation_id=consultation_id))
+    return located(public_contributions(consultation_id=consultation_id, site=site))
 
 
 def _in_view(contributions: QuerySet, bbox: BBox | None) -> tuple[QuerySet, QuerySet]:
@@ -130,7 +132,13 @@ def _in_view(contributions: QuerySet, bbox: BBox | None) -> tuple[QuerySet, Quer
     return pinned, by_object
 
 
-def contribution_map(*, consultation_id: int | None = None, bbox: BBox | None = None, zoom: int | None = None) -> dict:
+def contribution_map(
+    *,
+    consultation_id: int | None = None,
+    bbox: BBox | None = None,
+    zoom: int | None = None,
+    site: SiteScope = EVERY_SITE,
+) -> dict:
     """Public contributions with a place in the view, as a GeoJSON FeatureCollection (WGS84).
 
     A comment's place is its point (a line's or area's representative point), else its twin object's
@@ -139,7 +147,7 @@ def contribution_map(*, consultation_id: int | None = None, bbox: BBox | None = 
     only comments alone in their cell come with text. Three queries, at most MAP_MAX_CELLS features.
     """
     # Split by how each is placed (which implies it has a place): each part reads the map's covering index.
-    public = public_contributions(consultation_id=consultation_id)
+    public = public_contributions(consultation_id=consultation_id, site=site)
     pinned, by_object = _in_view(public, bbox)
     cell = grid_cell(bbox or _default_view(consultation_id), zoom)
     cells = _merge_cells(
@@ -178,11 +186,11 @@ def twin_map_feature(feature: TwinFeature) -> dict:
     return geojson.feature(id=feature.pk, geometry=feature.geometry, properties=properties)
 
 
-def twin_feature_map(*, bbox: BBox, zoom: int | None = None) -> dict:
+def twin_feature_map(*, bbox: BBox, zoom: int | None = None, site: SiteScope = EVERY_SITE) -> dict:
     """Twin objects meeting the view as a GeoJSON FeatureCollection of their footprints (WGS84); when the
     view holds more than TWIN_MAP_LIMIT or the zoom is below TWIN_MAP_MIN_ZOOM, grid clusters of their
     centroids instead. Two queries."""
-    in_view = TwinFeature.objects.filter(box_meets(bbox))
+    in_view = twin_features_on_site(TwinFeature.objects.filter(box_meets(bbox)), site=site)
     total = in_view.count()
     if total > TWIN_MAP_LIMIT or (zoom is not None and zoom < TWIN_MAP_MIN_ZOOM):
         cells = _cells(in_view, longitude="longitude", latitude="latitude", cell=grid_cell(bbox, zoom))
@@ -194,14 +202,16 @@ def twin_feature_map(*, bbox: BBox, zoom: int | None = None) -> dict:
 # --- For the city's twin (participation.ogc) --------------------------------------------------------
 
 
-def map_contribution_rows(*, bbox: BBox | None = None, created: tuple | None = None) -> QuerySet:
+def map_contribution_rows(
+    *, bbox: BBox | None = None, created: tuple | None = None, site: SiteScope = EVERY_SITE
+) -> QuerySet:
     """``map_contributions`` as plain rows (OGC_ROW_FIELDS), ordered by id: one query.
 
     ``bbox`` keeps those whose point lies in the box: their own map point, else their twin object's
     centroid (both indexed columns). A line or area is tested by its representative point.
     ``created`` is (start, end), either None for open: the moment a contribution was made.
     """
-    rows = map_contributions()
+    rows = map_contributions(site=site)
     if bbox is not None:
         by_object = Q(latitude__isnull=True) & point_in(
             bbox, longitude="twin_feature__longitude", latitude="twin_feature__latitude"
@@ -216,12 +226,12 @@ def map_contribution_rows(*, bbox: BBox | None = None, created: tuple | None = N
     return rows.order_by("id").values(*OGC_ROW_FIELDS)
 
 
-def map_contributions_extent() -> dict | None:
+def map_contributions_extent(*, site: SiteScope = EVERY_SITE) -> dict | None:
     """``{"bbox": BBox, "interval": (first, last)}`` of the map contributions, or None if there are none.
 
     Two queries: the points in SQL; then, in Python, the outlines of lines and areas (few: drawn by hand).
     """
-    public = map_contributions()
+    public = map_contributions(site=site)
     found = public.aggregate(
         west=Min(Coalesce("longitude", "twin_feature__longitude")),
         south=Min(Coalesce("latitude", "twin_feature__latitude")),

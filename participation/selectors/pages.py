@@ -11,6 +11,8 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, PageViewRestriction
 
 from participation.models import ConsultationPage, PhaseAnnouncement, ProposalPage, ResultsRevision
+from participation.selectors.site_scope import consultations_on_site
+from participation.selectors.sites import EVERY_SITE, SiteScope
 
 
 def parent_path(page: Page) -> str:
@@ -29,13 +31,18 @@ def proposals_of(consultation: ConsultationPage, *, live_only: bool = True) -> Q
     return pages.live() if live_only else pages
 
 
-def published_consultations() -> QuerySet:
+def live_consultations(*, site: SiteScope = EVERY_SITE) -> QuerySet:
+    """Published consultations the site shows (``EVERY_SITE``: all of them)."""
+    return consultations_on_site(ConsultationPage.objects.live(), site=site)
+
+
+def published_consultations(*, site: SiteScope = EVERY_SITE) -> QuerySet:
     """Published consultations, newest first."""
-    return ConsultationPage.objects.live().order_by("-participation_starts", "pk")
+    return live_consultations(site=site).order_by("-participation_starts", "pk")
 
 
-def published_consultation(*, pk: int) -> ConsultationPage | None:
-    return ConsultationPage.objects.live().filter(pk=pk).first()
+def published_consultation(*, pk: int, site: SiteScope = EVERY_SITE) -> ConsultationPage | None:
+    return live_consultations(site=site).filter(pk=pk).first()
 
 
 def consultation_by_slug(*, slug: str) -> ConsultationPage | None:
@@ -43,22 +50,23 @@ def consultation_by_slug(*, slug: str) -> ConsultationPage | None:
     return ConsultationPage.objects.filter(slug=slug).first()
 
 
-def open_consultations() -> QuerySet:
+def open_consultations(*, site: SiteScope = EVERY_SITE) -> QuerySet:
     """Published consultations whose participation or voting is open now or ahead, soonest ending first."""
     now = timezone.now()
     return (
-        ConsultationPage.objects.live()
+        live_consultations(site=site)
         .filter(Q(participation_ends__gt=now) | Q(voting_ends__gt=now))
         .order_by("participation_ends", "pk")
     )
 
 
-def published_proposals(*, consultation_id: int | None = None) -> QuerySet:
-    """Live proposals of live consultations (Wagtail does not unpublish children with their parent)."""
+def published_proposals(*, consultation_id: int | None = None, site: SiteScope = EVERY_SITE) -> QuerySet:
+    """Live proposals of live consultations (Wagtail does not unpublish children with their parent) the site
+    shows."""
     proposals = (
         ProposalPage.objects.live()
         .annotate(parent_path=Substr("path", 1, Length("path") - Page.steplen))
-        .filter(parent_path__in=ConsultationPage.objects.live().values("path"))
+        .filter(parent_path__in=live_consultations(site=site).values("path"))
         .order_by("path")
     )
     if consultation_id is not None:

@@ -19,6 +19,8 @@ from participation.selectors.results import (
     proposals_with_results,
     rating_of,
 )
+from participation.selectors.site_scope import twin_features_on_site
+from participation.selectors.sites import EVERY_SITE, SiteScope
 
 SCENE_KINDS = (TwinKind.BUILDING, TwinKind.BUILDING_PART)
 SCENE_LIMIT = 5000
@@ -56,18 +58,23 @@ class Scene:
     truncated: bool  # more buildings in the area than the limit
 
 
-def twin_buildings_in_area(*, consultation: ConsultationPage, limit: int = SCENE_LIMIT) -> QuerySet:
+def twin_buildings_in_area(
+    *, consultation: ConsultationPage, limit: int = SCENE_LIMIT, site: SiteScope = EVERY_SITE
+) -> QuerySet:
     """The twin's buildings and building parts whose bounding box meets the consultation area's bounding box."""
     bbox = area_box(consultation)
     if bbox is None:
         return TwinFeature.objects.none()
-    return TwinFeature.objects.filter(box_meets(bbox), kind__in=SCENE_KINDS).order_by("id")[: limit + 1]
+    buildings = twin_features_on_site(TwinFeature.objects.filter(box_meets(bbox), kind__in=SCENE_KINDS), site=site)
+    return buildings.order_by("id")[: limit + 1]
 
 
-def consultation_scene(*, consultation: ConsultationPage, limit: int = SCENE_LIMIT) -> Scene:
+def consultation_scene(
+    *, consultation: ConsultationPage, limit: int = SCENE_LIMIT, site: SiteScope = EVERY_SITE
+) -> Scene:
     """The buildings of a consultation's area (at most ``limit``), each with the public comments of the
     consultation tied to it and the votes on the consultation's published proposals tied to it. Five queries."""
-    features = list(twin_buildings_in_area(consultation=consultation, limit=limit))
+    features = list(twin_buildings_in_area(consultation=consultation, limit=limit, site=site))
     truncated = len(features) > limit
     buildings = {feature.pk: SceneBuilding(feature=feature) for feature in features[:limit]}
     if not buildings:

@@ -22,6 +22,20 @@ LOGO_RENDITION = "height-96"  # twice the header's 48 px, sharp on dense screens
 
 
 @dataclass(frozen=True)
+class SiteScope:
+    """What a site shows of everything published (participation.selectors.site_scope): the consultations under
+    its home page and those shared with it, and the objects of the twin datasets it names (none named: all).
+    ``EVERY_SITE`` is the scope of staff, tasks and mails."""
+
+    site_id: int | None
+    root_path: str
+    twin_sources: tuple[str, ...] = ()
+
+
+EVERY_SITE = SiteScope(site_id=None, root_path="")
+
+
+@dataclass(frozen=True)
 class SiteProfile:
     site_name: str
     city_name: str
@@ -32,6 +46,7 @@ class SiteProfile:
     map_zoom: int
     tile_url: str
     tile_attribution: str
+    scope: SiteScope = EVERY_SITE
 
     @property
     def full_name(self) -> str:
@@ -84,6 +99,34 @@ def site_profile_for_request(request) -> SiteProfile:
     return profile
 
 
+def site_scope_for_request(request) -> SiteScope:
+    """The scope of the site the request came in on: every public read passes it on. No query once kept."""
+    return site_profile_for_request(request).scope
+
+
+def public_base_url(*, site_id: int | None = None) -> str:
+    """Where people reach a site, without a trailing slash: BASE_URL for the default site (the operator's public
+    address), else the Wagtail site's own (its host name; https on port 443). For whatever leaves the site for
+    later: mails, QR codes, the addresses commands print."""
+    if site_id is None or site_id == site_profile().scope.site_id:
+        return settings.BASE_URL.rstrip("/")
+    root = next((root for root in Site.get_site_root_paths() if root.site_id == site_id), None)
+    return (root.root_url if root else settings.BASE_URL).rstrip("/")
+
+
+def site_id_of_page(page) -> int | None:
+    """The site whose home page ``page`` lies under (Wagtail's site root paths, kept in the cache)."""
+    parts = page.get_url_parts()
+    return parts[0] if parts else None
+
+
+def public_page_url(page, fragment: str = "") -> str:
+    """The address of a page at its own site's public address (``public_base_url``), with ``#fragment``."""
+    parts = page.get_url_parts()
+    path = parts[2] if parts else "/"
+    return public_base_url(site_id=parts[0] if parts else None) + path + (f"#{fragment}" if fragment else "")
+
+
 def mail_sender(profile: SiteProfile | None = None) -> str:
     """DEFAULT_FROM_EMAIL, with the site's name (of ``profile``, else the default site's) shown as the sender
     unless it names one itself."""
@@ -110,8 +153,8 @@ def forget_profiles_on_setting_change(*, setting: str, **kwargs) -> None:
 
 
 def _read_profile(site_id: int | None) -> SiteProfile:
-    if site_id is None:
-        site_id = Site.objects.filter(is_default_site=True).values_list("pk", flat=True).first()
+    sites = Site.objects.filter(pk=site_id) if site_id is not None else Site.objects.filter(is_default_site=True)
+    site_id, root_path = sites.values_list("pk", "root_page__path").first() or (None, "")
     row = CityProfile.objects.select_related("logo").filter(site_id=site_id).first() if site_id else None
     row = row or CityProfile()
     colour = row.brand_colour or DEFAULT_BRAND_COLOUR
@@ -126,4 +169,5 @@ def _read_profile(site_id: int | None) -> SiteProfile:
         map_zoom=row.map_zoom or settings.MAP_ZOOM,
         tile_url=row.tile_url or settings.MAP_TILE_URL,
         tile_attribution=row.tile_attribution if row.tile_url else settings.MAP_TILE_ATTRIBUTION,
+        scope=SiteScope(site_id=site_id, root_path=root_path, twin_sources=row.twin_source_names),
     )

@@ -16,8 +16,10 @@ from participation.models import (
 )
 from participation.selectors.boxes import BBox, box_meets, point_in
 from participation.selectors.contributions import located, public_contributions
-from participation.selectors.pages import parent_path, published_proposals
+from participation.selectors.pages import live_consultations, parent_path, published_proposals
 from participation.selectors.results import empty_distribution, empty_totals, proposal_tallies, rating_of
+from participation.selectors.site_scope import twin_features_on_site
+from participation.selectors.sites import EVERY_SITE, SiteScope
 
 # Columns of a twin object a list or the map needs; the attributes (often large) stay in the database.
 TWIN_HEAVY_FIELDS = ("attributes",)
@@ -35,13 +37,15 @@ TWIN_FEATURE_FIELDS = (
 )
 
 
-def twin_feature(*, pk: int) -> TwinFeature | None:
-    return TwinFeature.objects.filter(pk=pk).first()
+def twin_feature(*, pk: int, site: SiteScope = EVERY_SITE) -> TwinFeature | None:
+    """A twin object of the datasets the site shows."""
+    return twin_features_on_site(TwinFeature.objects.filter(pk=pk), site=site).first()
 
 
-def twin_feature_choice(*, pk: int) -> TwinFeature | None:
-    """A twin object for a list or a form, without its (often large) attributes."""
-    return TwinFeature.objects.filter(pk=pk).defer(*TWIN_HEAVY_FIELDS).first()
+def twin_feature_choice(*, pk: int, site: SiteScope = EVERY_SITE) -> TwinFeature | None:
+    """A twin object (of the datasets the site shows) for a list or a form, without its (often large)
+    attributes."""
+    return twin_features_on_site(TwinFeature.objects.filter(pk=pk), site=site).defer(*TWIN_HEAVY_FIELDS).first()
 
 
 def twin_feature_is_linked(*, feature: TwinFeature, consultation: ConsultationPage, proposal=None) -> bool:
@@ -59,10 +63,10 @@ def linked_twin_features(page) -> list[TwinFeature]:
     return [link.twin_feature for link in links.order_by("sort_order")]
 
 
-def twin_feature_contributions(*, feature: TwinFeature) -> QuerySet:
-    """Public comments about a twin object in any consultation, newest first."""
+def twin_feature_contributions(*, feature: TwinFeature, site: SiteScope = EVERY_SITE) -> QuerySet:
+    """Public comments about a twin object in any consultation the site shows, newest first."""
     return (
-        public_contributions()
+        public_contributions(site=site)
         .filter(twin_feature=feature)
         .select_related("author", "consultation", "proposal")
         .defer("consultation__body", "proposal__body")
@@ -70,10 +74,10 @@ def twin_feature_contributions(*, feature: TwinFeature) -> QuerySet:
     )
 
 
-def twin_feature_proposals(*, feature: TwinFeature) -> list[ProposalPage]:
+def twin_feature_proposals(*, feature: TwinFeature, site: SiteScope = EVERY_SITE) -> list[ProposalPage]:
     """Published proposals tied to a twin object, each with its results (``.totals``, ``.rating``, ``.method``:
     see ``proposals_with_results``) and its consultation: three queries."""
-    proposals = list(published_proposals().filter(twin_feature_links__twin_feature=feature).defer("body"))
+    proposals = list(published_proposals(site=site).filter(twin_feature_links__twin_feature=feature).defer("body"))
     parents = ConsultationPage.objects.filter(path__in={parent_path(p) for p in proposals}).defer("body")
     by_path = {consultation.path: consultation for consultation in parents}
     tallies = proposal_tallies(proposal_ids=[p.pk for p in proposals])
@@ -85,12 +89,12 @@ def twin_feature_proposals(*, feature: TwinFeature) -> list[ProposalPage]:
     return proposals
 
 
-def twin_feature_consultations(*, feature: TwinFeature) -> list[ConsultationPage]:
+def twin_feature_consultations(*, feature: TwinFeature, site: SiteScope = EVERY_SITE) -> list[ConsultationPage]:
     """Published consultations about a twin object: tied to it, or with an area it meets. One query."""
     tied = ConsultationTwinFeature.objects.filter(twin_feature=feature).values("page_id")
     feature_box = (feature.min_lon, feature.min_lat, feature.max_lon, feature.max_lat)
     candidates = (
-        ConsultationPage.objects.live()
+        live_consultations(site=site)
         .filter(Q(pk__in=tied) | box_meets(feature_box, prefix="area_"))
         .annotate(is_tied=Exists(tied.filter(page_id=OuterRef("pk"))))
         .defer("body")
@@ -99,24 +103,24 @@ def twin_feature_consultations(*, feature: TwinFeature) -> list[ConsultationPage
     return [c for c in candidates if c.is_tied or shapes_meet(c.area, feature.geometry)]
 
 
-def twin_feature_rows(*, bbox: BBox | None = None) -> QuerySet:
+def twin_feature_rows(*, bbox: BBox | None = None, site: SiteScope = EVERY_SITE) -> QuerySet:
     """Every twin object as plain rows (TWIN_FEATURE_FIELDS), ordered by id: one query.
 
     ``bbox`` keeps those whose own bounding box (indexed columns) overlaps the box.
     """
     rows = TwinFeature.objects.all() if bbox is None else TwinFeature.objects.filter(box_meets(bbox))
-    return rows.order_by("id").values(*TWIN_FEATURE_FIELDS)
+    return twin_features_on_site(rows, site=site).order_by("id").values(*TWIN_FEATURE_FIELDS)
 
 
-def twin_features_extent() -> BBox | None:
-    """The bounding box of every twin object, or None if there are none: one query."""
-    found = TwinFeature.objects.aggregate(
+def twin_features_extent(*, site: SiteScope = EVERY_SITE) -> BBox | None:
+    """The bounding box of every twin object the site shows, or None if there are none: one query."""
+    found = twin_features_on_site(TwinFeature.objects.all(), site=site).aggregate(
         west=Min("min_lon"), south=Min("min_lat"), east=Max("max_lon"), north=Max("max_lat")
     )
     return None if found["west"] is None else (found["west"], found["south"], found["east"], found["north"])
 
 
-def twin_feature_participation(*, twin_feature_ids: Iterable[int]) -> dict[int, dict]:
+def twin_feature_participation(*, twin_feature_ids: Iterable[int], site: SiteScope = EVERY_SITE) -> dict[int, dict]:
     """What citizens said about each twin object: three queries, whatever the number of objects.
 
     ``{id: {"contributions": n, "votes": {"support": s, "oppose": o, "abstain": a}, "rating": {"count": c,
@@ -128,7 +132,7 @@ def twin_feature_participation(*, twin_feature_ids: Iterable[int]) -> dict[int, 
     if not ids:
         return participation
     counts = (
-        located(public_contributions())
+        located(public_contributions(site=site))
         .filter(twin_feature_id__in=ids)
         .values("twin_feature_id")
         .annotate(count=Count("id"))
@@ -138,7 +142,7 @@ def twin_feature_participation(*, twin_feature_ids: Iterable[int]) -> dict[int, 
         participation[row["twin_feature_id"]]["contributions"] = row["count"]
     links = list(
         ProposalTwinFeature.objects.filter(
-            twin_feature_id__in=ids, page__in=published_proposals().values("pk")
+            twin_feature_id__in=ids, page__in=published_proposals(site=site).values("pk")
         ).values_list("twin_feature_id", "page_id")
     )
     tallies = proposal_tallies(proposal_ids={proposal_id for _, proposal_id in links})

@@ -21,6 +21,8 @@ from participation.models import (
     TwinKind,
 )
 from participation.selectors.boxes import area_box, box_meets
+from participation.selectors.site_scope import twin_features_on_site
+from participation.selectors.sites import EVERY_SITE, SiteScope
 from participation.selectors.twin import TWIN_HEAVY_FIELDS
 
 TWIN_SEARCH_LIMIT = 20
@@ -98,14 +100,18 @@ def ranked_search(query: str, features: QuerySet | None = None) -> QuerySet:
 
 
 def search_twin_features(
-    *, query: str, consultation: ConsultationPage | None = None, limit: int = TWIN_SEARCH_LIMIT
+    *,
+    query: str,
+    consultation: ConsultationPage | None = None,
+    limit: int = TWIN_SEARCH_LIMIT,
+    site: SiteScope = EVERY_SITE,
 ) -> list[TwinFeature]:
     """Twin objects the query finds (see the module), best first; with a consultation, only those a comment on
     it may be about (meeting its area, or tied to it), the tied ones first. Two queries."""
     query = (query or "").strip()
     if not query:
         return []
-    features = ranked_search(query).defer(*TWIN_HEAVY_FIELDS)
+    features = twin_features_on_site(ranked_search(query), site=site).defer(*TWIN_HEAVY_FIELDS)
     bbox = area_box(consultation) if consultation is not None and consultation.area else None
     if bbox is None:
         return list(features[:limit])

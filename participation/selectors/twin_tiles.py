@@ -19,6 +19,8 @@ from django.db.models.functions import Cast
 
 from participation.models import BUILDING_KINDS, TwinFeature
 from participation.selectors.boxes import BBox, box_meets
+from participation.selectors.site_scope import twin_features_on_site
+from participation.selectors.sites import EVERY_SITE, SiteScope
 from participation.twin_tiles import (
     EXTENT,
     TileFeature,
@@ -35,11 +37,11 @@ STATE_SECONDS = 300  # a twin changed behind the services' back (a shell, a rest
 TILE_SECONDS = 7 * 24 * 3600
 
 
-def twin_map_state(*, seen: str | None = None) -> dict | None:
-    """What a map needs to know of the twin before drawing it, or None if it has no objects:
-    ``{"revision": text that changes whenever the objects change, "bounds": (west, south, east, north),
-    "sources": [dataset names]}``. One query (its figures per source, summed up here), then the cache's until
-    the twin changes.
+def twin_map_state(*, seen: str | None = None, site: SiteScope = EVERY_SITE) -> dict | None:
+    """What a map needs to know of the twin (of the datasets the site shows) before drawing it, or None if it
+    has no objects: ``{"revision": text that changes whenever the objects change, "bounds": (west, south, east,
+    north), "sources": [dataset names]}``. One query (its figures per source, summed up here), then the cache's
+    until the twin changes.
 
     Where the cache is one process' own (no REDIS_URL), the services' forgetting does not reach the other
     processes (a second server, a command run beside it): pages read the state afresh, and a tile that names
@@ -69,16 +71,24 @@ def twin_map_state(*, seen: str | None = None) -> dict | None:
             text = f"{count}:{last}:{updated.isoformat()}"
             state = {
                 "revision": hashlib.sha256(text.encode()).hexdigest()[:12],
-                "bounds": (
-                    min(row["west"] for row in per_source),
-                    min(row["south"] for row in per_source),
-                    max(row["east"] for row in per_source),
-                    max(row["north"] for row in per_source),
-                ),
-                "sources": [row["source"] for row in per_source],
+                "boxes": {row["source"]: (row["west"], row["south"], row["east"], row["north"]) for row in per_source},
             }
         cache.set(STATE_KEY, state, STATE_SECONDS)
-    return state if state["revision"] else None
+    return _state_of_site(state, site)
+
+
+def _state_of_site(state: dict, site: SiteScope) -> dict | None:
+    """The twin's state narrowed to the datasets the site shows: their bounds and names."""
+    if not state["revision"]:
+        return None
+    boxes = {name: box for name, box in state["boxes"].items() if not site.twin_sources or name in site.twin_sources}
+    if not boxes:
+        return None
+    return {
+        "revision": state["revision"],
+        "bounds": tuple(fold(box[index] for box in boxes.values()) for index, fold in enumerate((min, min, max, max))),
+        "sources": list(boxes),
+    }
 
 
 def twin_revision(*, seen: str | None = None) -> str:
@@ -92,7 +102,7 @@ def forget_twin_revision() -> None:
     cache.delete(STATE_KEY)
 
 
-def twin_tile_features(*, zoom: int, x: int, y: int) -> list[TileFeature]:
+def twin_tile_features(*, zoom: int, x: int, y: int, site: SiteScope = EVERY_SITE) -> list[TileFeature]:
     """The objects a tile draws: those meeting it (and its clip margin), and the named ones near enough for
     their label to reach into it. One query, on the tile-key index: its cost follows the tile, not the city."""
     bounds = tile_bounds(zoom, x, y, margin=CLIP_MARGIN / EXTENT)
@@ -107,7 +117,8 @@ def twin_tile_features(*, zoom: int, x: int, y: int) -> list[TileFeature]:
     smallest = MIN_AREA * unit * unit * math.cos(math.radians((bounds[1] + bounds[3]) / 2))
     too_small = Q(kind__in=BUILDING_KINDS) & Q(box_size__lt=smallest)
     rows = (
-        TwinFeature.objects.alias(
+        twin_features_on_site(TwinFeature.objects.all(), site=site)
+        .alias(
             box_size=(F("max_lon") - F("min_lon")) * (F("max_lat") - F("min_lat")),
             **{f"row_{name}": F(name) + 0.0 for name in ("min_lon", "min_lat", "max_lon", "max_lat")},
         )
@@ -131,12 +142,20 @@ def _in_tiles(bounds: BBox, zoom: int) -> Q:
     return condition
 
 
-def twin_tile(*, zoom: int, x: int, y: int, revision: str | None = None) -> bytes:
-    """The tile (zoom, x, y) as gzipped JSON, from the cache, else computed and kept there."""
-    key = f"twin-tiles:{revision or twin_revision()}:{zoom}:{x}:{y}"
+def sources_tag(site: SiteScope) -> str:
+    """A short name of the twin datasets a site shows, for the keys of what differs between sites ("": all)."""
+    if not site.twin_sources:
+        return ""
+    return hashlib.sha256("\n".join(site.twin_sources).encode()).hexdigest()[:12]
+
+
+def twin_tile(*, zoom: int, x: int, y: int, revision: str | None = None, site: SiteScope = EVERY_SITE) -> bytes:
+    """The tile (zoom, x, y) of the site's datasets as gzipped JSON, from the cache, else computed and kept
+    there."""
+    key = f"twin-tiles:{revision or twin_revision()}:{sources_tag(site)}:{zoom}:{x}:{y}"
     body = cache.get(key)
     if body is None:
-        tile = encode_tile(twin_tile_features(zoom=zoom, x=x, y=y), zoom=zoom, x=x, y=y)
+        tile = encode_tile(twin_tile_features(zoom=zoom, x=x, y=y, site=site), zoom=zoom, x=x, y=y)
         body = gzip.compress(json.dumps(tile, separators=(",", ":")).encode(), compresslevel=6, mtime=0)
         cache.set(key, body, TILE_SECONDS)
     return body

@@ -5,8 +5,9 @@ unpublished, a kind switched off: nothing is sent, the row goes), marks them sen
 mail server in one transaction: a second delivery of the task waits for the lock and then finds the mark (as
 ``twin_import_mail``). A mail server that refuses rolls the mark back, for a retry of the task.
 
-Mails are in the citizen's language (their settings), in the site's name (sender and subject), with links at
-the site's public address (BASE_URL), plain text and HTML, and an unsubscribe link that needs no login (RFC
+Mails are in the citizen's language (their settings), in the name of the consultation's site (sender and
+subject; a digest's: the default site's), with links at that site's public address (BASE_URL for the default
+site), plain text and HTML, and an unsubscribe link that needs no login (RFC
 8058: also as the ``List-Unsubscribe`` and ``List-Unsubscribe-Post`` headers). They name other people only by
 their public name.
 """
@@ -18,7 +19,6 @@ from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -34,7 +34,7 @@ from participation.models import (
     NotificationSettings,
     Phase,
 )
-from participation.selectors import mail_sender, site_profile
+from participation.selectors import mail_sender, public_base_url, public_page_url, site_id_of_page, site_profile
 from participation.services.notifications import ALL_KINDS, unsubscribe_token
 
 logger = logging.getLogger(__name__)
@@ -59,10 +59,10 @@ class Item:
     link_text: str
 
 
-def public_link(address: str, fragment: str = "") -> str:
-    """A path (or a page's full URL on any host) at the site's public address."""
+def public_link(address: str, fragment: str = "", *, site_id: int | None = None) -> str:
+    """A path (or a page's full URL on any host) at the public address of the site (the default one)."""
     path = urlsplit(address).path or "/"
-    return settings.BASE_URL.rstrip("/") + path + (f"#{fragment}" if fragment else "")
+    return public_base_url(site_id=site_id) + path + (f"#{fragment}" if fragment else "")
 
 
 def _quote(text: str) -> str:
@@ -70,8 +70,7 @@ def _quote(text: str) -> str:
 
 
 def _comment_link(contribution) -> str:
-    page = contribution.proposal or contribution.consultation
-    return public_link(page.url or "/", f"comment-{contribution.pk}")
+    return public_page_url(contribution.proposal or contribution.consultation, f"comment-{contribution.pk}")
 
 
 def _phase_sentence(phase: str) -> str:
@@ -113,7 +112,7 @@ def _item(notification: Notification) -> Item | None:
             link=(
                 _comment_link(contribution)
                 if notification.detail == ModerationState.APPROVED
-                else public_link(consultation.url or "/")
+                else public_page_url(consultation)
             ),
             link_text=_("Open the consultation"),
         )
@@ -134,7 +133,7 @@ def _item(notification: Notification) -> Item | None:
             title=_("“%(consultation)s”: a new phase") % {"consultation": consultation.title},
             context=in_consultation,
             text=_phase_sentence(notification.detail),
-            link=public_link(consultation.url or "/"),
+            link=public_page_url(consultation),
             link_text=_("Open the consultation"),
         )
     if kind == NotificationKind.NEWS:
@@ -145,22 +144,25 @@ def _item(notification: Notification) -> Item | None:
             title=news.title,
             context=_("News of “%(consultation)s”") % {"consultation": consultation.title},
             text=news.intro,
-            link=public_link(news.url or "/"),
+            link=public_page_url(news),
             link_text=_("Read the news"),
         )
     return None
 
 
-def _message(chosen: NotificationSettings, items: list[Item], *, subject: str, kind: str) -> EmailMultiAlternatives:
-    unsubscribe = public_link(
-        reverse("participation:notifications-unsubscribe", args=[unsubscribe_token(user_id=chosen.user_id, kind=kind)])
-    )
+def _message(
+    chosen: NotificationSettings, items: list[Item], *, subject: str, kind: str, site_id: int | None = None
+) -> EmailMultiAlternatives:
+    """The mail, in the name of the site ``site_id`` (the consultation's; a digest's: the default site)."""
+    token = unsubscribe_token(user_id=chosen.user_id, kind=kind)
+    unsubscribe = public_link(reverse("participation:notifications-unsubscribe", args=[token]), site_id=site_id)
+    profile = site_profile(site_id=site_id)
     context = {
-        "site_name": site_profile().full_name,
+        "site_name": profile.full_name,
         "items": items,
         "subject": subject,
         "digest": len(items) > 1 or kind == ALL_KINDS,
-        "settings_link": public_link(reverse("participation:notification-settings")),
+        "settings_link": public_link(reverse("participation:notification-settings"), site_id=site_id),
         "unsubscribe_link": unsubscribe,
         "unsubscribe_all": kind == ALL_KINDS,
         "language": chosen.language,
@@ -168,7 +170,7 @@ def _message(chosen: NotificationSettings, items: list[Item], *, subject: str, k
     mail = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("participation/mail/notification.txt", context),
-        from_email=mail_sender(),
+        from_email=mail_sender(profile),
         to=[chosen.user.email],
         headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
@@ -204,9 +206,9 @@ def send_notification(*, notification_id: int) -> Sent:
                 with translation.override(chosen.language):
                     item = _item(notification)
                     if item is not None:
-                        mail = _message(
-                            chosen, [item], subject=f"{site_profile().full_name}: {item.title}", kind=notification.kind
-                        )
+                        site_id = site_id_of_page(notification.consultation) if notification.consultation else None
+                        subject = f"{site_profile(site_id=site_id).full_name}: {item.title}"
+                        mail = _message(chosen, [item], subject=subject, kind=notification.kind, site_id=site_id)
             if item is None:
                 notification.delete()
                 return Sent.NOTHING

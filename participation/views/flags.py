@@ -18,7 +18,10 @@ from participation.rules import refusal
 
 def flag_contribution(request, pk: int):
     contribution = (
-        selectors.public_contributions().filter(pk=pk).select_related("consultation", "proposal", "author").first()
+        selectors.public_contributions(site=selectors.site_scope_for_request(request))
+        .filter(pk=pk)
+        .select_related("consultation", "proposal", "author")
+        .first()
     )
     if contribution is None:
         raise Http404

@@ -37,7 +37,7 @@ def _too_many(request, rate: str, template: str, context: dict):
 @require_POST
 def follow(request, page_pk: int):
     """Follow (``action=follow``) or stop following (``action=unfollow``) a published consultation."""
-    consultation = selectors.published_consultation(pk=page_pk)
+    consultation = selectors.published_consultation(pk=page_pk, site=selectors.site_scope_for_request(request))
     if consultation is None:
         raise Http404
     context = {"consultation": consultation}

@@ -18,7 +18,7 @@ PHASE_FIELDS = ("participation_starts", "participation_ends", "voting_starts", "
 def open_data(request):
     context = {
         # Their results' publication needs the phase: the dates and the voting method.
-        "consultations": selectors.consultations_with_open_data().only(
+        "consultations": selectors.consultations_with_open_data(site=selectors.site_scope_for_request(request)).only(
             "pk", "title", "live", "results_published", *PHASE_FIELDS
         ),
         "ogc_url": request.build_absolute_uri(reverse("ogc:landing")),

@@ -14,8 +14,8 @@ from participation.dashboards import dashboard_context
 from participation.services.open_data import download_name
 
 
-def _public_results_or_404(page_pk: int):
-    consultation = selectors.published_consultation(pk=page_pk)
+def _public_results_or_404(request, page_pk: int):
+    consultation = selectors.published_consultation(pk=page_pk, site=selectors.site_scope_for_request(request))
     if consultation is None or not consultation.results_are_public:
         raise Http404
     return consultation
@@ -23,7 +23,7 @@ def _public_results_or_404(page_pk: int):
 
 @require_safe
 def consultation_results(request, page_pk: int):
-    consultation = _public_results_or_404(page_pk)
+    consultation = _public_results_or_404(request, page_pk)
     context = {
         "consultation": consultation,
         "open_data": selectors.public_open_data(consultation=consultation),
@@ -36,7 +36,7 @@ def consultation_results(request, page_pk: int):
 @require_safe
 def consultation_open_data(request, page_pk: int):
     """The ZIP, read from the storage in chunks (whatever its size, little memory)."""
-    consultation = _public_results_or_404(page_pk)
+    consultation = _public_results_or_404(request, page_pk)
     dump = selectors.public_open_data(consultation=consultation)
     if dump is None:
         raise Http404

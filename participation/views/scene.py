@@ -33,7 +33,7 @@ def maplibre_installed() -> bool:
 
 def _public_consultation(request, page_pk: int) -> ConsultationPage:
     """A published consultation the request may see (Wagtail's privacy settings included), or 404."""
-    consultation = selectors.published_consultation(pk=page_pk)
+    consultation = selectors.published_consultation(pk=page_pk, site=selectors.site_scope_for_request(request))
     if consultation is None:
         raise Http404
     # Its own and its ancestors' restrictions, as Wagtail checks them before serving the page.
@@ -104,7 +104,7 @@ def _scene_config(consultation: ConsultationPage, scene: Scene, pin_count: int, 
 @require_safe
 def consultation_3d(request, page_pk: int):
     consultation = _public_consultation(request, page_pk)
-    scene = consultation_scene(consultation=consultation)
+    scene = consultation_scene(consultation=consultation, site=selectors.site_scope_for_request(request))
     pin_count = selectors.map_contributions(consultation_id=consultation.pk).count()
     installed = maplibre_installed()
     profile = selectors.site_profile_for_request(request)
@@ -126,5 +126,6 @@ def consultation_3d(request, page_pk: int):
 def consultation_3d_scene(request, page_pk: int):
     """The buildings of the consultation's area as GeoJSON (WGS84), with the comments and votes tied to each."""
     consultation = _public_consultation(request, page_pk)
-    collection = scene_feature_collection(consultation_scene(consultation=consultation))
+    scene = consultation_scene(consultation=consultation, site=selectors.site_scope_for_request(request))
+    collection = scene_feature_collection(scene)
     return JsonResponse(collection, content_type="application/geo+json")

@@ -27,21 +27,23 @@ def twin_search(request):
     except InvalidInput as error:
         context = {"query": "", "error": error.message, "results": [], "limit": TWIN_SEARCH_PAGE_LIMIT}
         return TemplateResponse(request, "participation/twin_search.html", context, status=400)
-    results = selectors.search_twin_features(query=query, limit=TWIN_SEARCH_PAGE_LIMIT) if query else []
+    site = selectors.site_scope_for_request(request)
+    results = selectors.search_twin_features(query=query, limit=TWIN_SEARCH_PAGE_LIMIT, site=site) if query else []
     context = {"query": query, "results": results, "limit": TWIN_SEARCH_PAGE_LIMIT}
     return TemplateResponse(request, "participation/twin_search.html", context)
 
 
 def twin_feature(request, pk: int):
-    feature = selectors.twin_feature(pk=pk)
+    site = selectors.site_scope_for_request(request)
+    feature = selectors.twin_feature(pk=pk, site=site)
     if feature is None:
         raise Http404
     context = {
         "feature": feature,
         "credit": source_credit(feature.source),
-        "comments": comment_page(request, selectors.twin_feature_contributions(feature=feature)),
-        "proposals": selectors.twin_feature_proposals(feature=feature),
-        "consultations": selectors.twin_feature_consultations(feature=feature),
+        "comments": comment_page(request, selectors.twin_feature_contributions(feature=feature, site=site)),
+        "proposals": selectors.twin_feature_proposals(feature=feature, site=site),
+        "consultations": selectors.twin_feature_consultations(feature=feature, site=site),
         "map_config": {
             **base_map_config(selectors.site_profile_for_request(request)),
             "feature": twin_outline(feature),

@@ -8,6 +8,8 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import Page, Site
 
 from cms import services as cms_services
 from cms.models import HomePage, PrivacyPage, StandardPage
@@ -51,8 +53,17 @@ def home_page() -> HomePage:
     return cms_services.ensure_home_page(title="Bürgerforum", slug="buergerforum")[0]
 
 
-def consultation(phase: str = "vote", **fields) -> ConsultationPage:
-    """A published consultation whose current phase is ``phase`` (inform/participate/vote/evaluate)."""
+def other_site(hostname: str = "kalletal.example", *, title: str = "Kalletal") -> Site:
+    """A second municipality on the installation: its own home page at the top of the tree, its own host."""
+    home_page()
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title=title, slug=slugify(title)))
+    return Site.objects.create(hostname=hostname, port=80, root_page=home, site_name=title)
+
+
+def consultation(phase: str = "vote", *, parent=None, **fields) -> ConsultationPage:
+    """A published consultation whose current phase is ``phase`` (inform/participate/vote/evaluate), under the
+    default site's home page or ``parent``."""
     now = timezone.now()
     day = timedelta(days=1)
     windows = {
@@ -73,7 +84,7 @@ def consultation(phase: str = "vote", **fields) -> ConsultationPage:
         "voting_ends": v_end,
         **fields,
     }
-    return services.add_consultation(parent=home_page(), **values)
+    return services.add_consultation(parent=parent or home_page(), **values)
 
 
 def proposal(consultation_page: ConsultationPage, **fields) -> ProposalPage:
