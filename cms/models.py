@@ -10,7 +10,7 @@ from wagtail.search import index
 
 from participation.blocks import BodyBlock
 from participation.page_forms import PageForm
-from participation.selectors import open_consultations, site_profile_for_request, site_scope_for_request
+from participation.selectors import home_site_of, open_consultations, site_profile_for_request, site_scope_for_request
 
 
 class HomePage(Page):
@@ -32,7 +32,11 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["consultations"] = open_consultations(site=site_scope_for_request(request))
+        site = site_scope_for_request(request)
+        consultations = list(open_consultations(site=site))
+        for consultation in consultations:
+            consultation.home_site = home_site_of(consultation, site=site)  # a joint one lives on another site
+        context["consultations"] = consultations
         return context
 
 

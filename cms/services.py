@@ -10,11 +10,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site, Task, Workflow
 
 from cms.models import HomePage, PrivacyPage, SiteSettings, StandardPage
+from participation import services as participation_services
 
 
 @transaction.atomic
@@ -75,6 +77,39 @@ def set_legal_pages(*, imprint: Page, privacy: Page, accessibility: Page) -> boo
     if missing:
         site_settings.save(update_fields=missing)
     return bool(missing)
+
+
+class SiteTaken(ValueError):
+    """The host and port name a site already."""
+
+
+@transaction.atomic
+def add_site(*, address: str, title: str, city_name: str = "") -> Site:
+    """Another municipality on this installation: a home page of its own at the top of the page tree, and a
+    Wagtail site answering at ``address`` (``https://beteiligung.kalletal.de``) with it as root. Its name and
+    city are set in its "City and map" settings; staff make its pages under the new home page."""
+    parts = urlsplit(address)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if not parts.hostname:
+        raise ValueError(gettext("Give the address as https://host.name."))
+    if Site.objects.filter(hostname=parts.hostname, port=port).exists():
+        raise SiteTaken(gettext("There is a site at this address already."))
+    root = Page.get_first_root_node()
+    slug = _free_slug(root, slugify(title) or parts.hostname.replace(".", "-"))
+    home = root.add_child(instance=HomePage(title=title, slug=slug))
+    site = Site.objects.create(hostname=parts.hostname, port=port, root_page=home, site_name=title)
+    participation_services.name_site(site_id=site.pk, city_name=city_name or title)
+    return site
+
+
+def _free_slug(parent: Page, slug: str) -> str:
+    """``slug``, or ``slug-2``, ``slug-3``... where a sibling has it."""
+    taken = set(parent.get_children().values_list("slug", flat=True))
+    candidate, number = slug, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{slug}-{number}"
+    return candidate
 
 
 @transaction.atomic

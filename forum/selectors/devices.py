@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from forum.models import RegisteredDevice, Screen, Terminal, token_matches
 from forum.selectors.site import public_url
+from participation import selectors as participation_selectors
 
 # Why a device is refused, as HTTP statuses; sockets close with 4000 + the status.
 NO_TOKEN = 403
@@ -93,8 +94,10 @@ def device_token_path(device: RegisteredDevice, token: str) -> str:
 
 
 def device_token_url(device: RegisteredDevice, token: str) -> str:
-    """The address that opens a device with its token, in the site's name (BASE_URL): what its operator types in.
+    """The address that opens a device with its token, at its consultation's site (the default one: BASE_URL):
+    what its operator types in.
 
     The page keeps the token in cookies and takes it out of the address at once.
     """
-    return public_url(device_token_path(device, token))
+    site_id = participation_selectors.site_id_of_page(device.consultation)
+    return public_url(device_token_path(device, token), site_id=site_id)

@@ -132,7 +132,7 @@ from participation.selectors.scene import (
     scene_feature_collection,
     twin_buildings_in_area,
 )
-from participation.selectors.site_scope import consultations_on_site, on_site, twin_features_on_site
+from participation.selectors.site_scope import consultations_on_site, home_site_of, on_site, twin_features_on_site
 from participation.selectors.sites import (
     EVERY_SITE,
     SiteProfile,
@@ -236,6 +236,7 @@ __all__ = [
     "forget_site_profile",
     "forget_twin_revision",
     "has_flagged",
+    "home_site_of",
     "is_following",
     "job_status",
     "known_participant",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from participation.models import ConsultationPage
-from participation.selectors.sites import SiteScope
+from participation.selectors.sites import SiteProfile, SiteScope, site_id_of_page, site_profile
 
 
 def consultations_on_site(consultations: QuerySet, *, site: SiteScope) -> QuerySet:
@@ -28,6 +28,14 @@ def on_site(rows: QuerySet, *, site: SiteScope, consultation: str = "consultatio
         return rows
     shown = consultations_on_site(ConsultationPage.objects.all(), site=site)
     return rows.filter(**{f"{consultation}__in": shown.values("pk")})
+
+
+def home_site_of(consultation: ConsultationPage, *, site: SiteScope) -> SiteProfile | None:
+    """The profile of the site a joint consultation lives on, where it is not ``site`` (whose lists link to it
+    there); None for the site's own."""
+    if consultation.path.startswith(site.root_path):
+        return None
+    return site_profile(site_id=site_id_of_page(consultation))
 
 
 def twin_features_on_site(features: QuerySet, *, site: SiteScope) -> QuerySet:

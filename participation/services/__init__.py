@@ -64,6 +64,7 @@ from participation.services.polls import (
 from participation.services.precheck import check_contribution
 from participation.services.results import page_changed, publish_after_commit
 from participation.services.scheduled_pages import publish_scheduled_pages
+from participation.services.sites import name_site
 from participation.services.twin_features import import_twin_file
 from participation.services.twin_imports import run_twin_import_job, start_twin_import
 from participation.services.twin_tiles import twin_changed, warm_twin_tiles
@@ -101,6 +102,7 @@ __all__ = [
     "moderate_contribution",
     "moderate_contributions",
     "moderate_question",
+    "name_site",
     "new_participant_key",
     "notify_moderation_decision",
     "notify_news",

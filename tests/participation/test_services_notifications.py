@@ -417,3 +417,23 @@ def test_hiding_and_restoring_in_the_queue_mails_the_author_each_time_keeping_ma
         "Bürgerforum Delft: A moderator has hidden your comment",
         "Bürgerforum Delft: Your comment has been published",
     ]
+
+
+def test_a_consultation_of_another_site_mails_in_that_sites_name_and_address(
+    db, mailoutbox, django_capture_on_commit_callbacks
+):
+    kalletal = factories.other_site("kalletal.example", title="Kalletal")
+    services.name_site(site_id=kalletal.pk, city_name="Kalletal")
+    dorfplatz = factories.consultation("participate", parent=kalletal.root_page, title="Dorfplatz", slug="dorfplatz")
+    alice = factories.CitizenFactory(username="alice")
+    comment = factories.comment(dorfplatz, author=alice, text="Eine Bank, bitte.")
+    wants(alice, NotificationKind.REPLY, language="en")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = reply_to(comment, factories.CitizenFactory(username="bob"))
+
+    (mail,) = mailoutbox
+    assert mail.subject == "Bürgerforum Kalletal: bob replied to your comment"
+    assert str(make_header(decode_header(mail.from_email))) == "Bürgerforum Kalletal <buergerforum@localhost>"
+    assert f"http://kalletal.example/dorfplatz/#comment-{reply.pk}" in mail.body
+    assert "127.0.0.1:8000/dorfplatz" not in mail.body

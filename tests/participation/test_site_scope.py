@@ -217,6 +217,8 @@ def test_a_joint_consultation_shows_on_both_sites_and_links_to_its_own(client, t
     # Kalletal's home page links to the page on Lemgo's site, which serves it.
     kalletal_home = client.get("/", HTTP_HOST=HOSTS["Kalletal"]).content.decode()
     assert f'href="{lemgo_url[1].rstrip("/")}{lemgo_url[2]}"' in kalletal_home
+    assert "Gemeinsame Beteiligung, auf der Website von Lemgo" in kalletal_home
+    assert "Gemeinsame Beteiligung" not in client.get("/", HTTP_HOST=HOSTS["Lemgo"]).content.decode()
     assert client.get(lemgo_url[2], HTTP_HOST=HOSTS["Lemgo"]).status_code == 200
 
 
@@ -245,14 +247,16 @@ def test_a_site_that_names_no_dataset_shows_the_whole_twin(towns):
     assert selectors.twin_feature(pk=towns["Lemgo"].feature.pk, site=scope) is not None
 
 
-def test_mails_and_qr_codes_carry_the_consultations_own_site(towns):
-    from forum.selectors import join_url
+def test_mails_qr_codes_and_device_addresses_carry_the_consultations_own_site(towns):
+    from forum.selectors import device_token_url, join_url
 
     kalletal_room = towns["Kalletal"].room
     lemgo_room = towns["Lemgo"].room
 
     assert join_url(kalletal_room) == f"http://kalletal.example/live/{kalletal_room.code}/"
     assert join_url(lemgo_room).startswith(f"{selectors.public_base_url()}/live/")
+    screen = factories.screen(towns["Kalletal"].consultation, slug="dorfhaus")
+    assert device_token_url(screen, "t0k3n") == "http://kalletal.example/kiosk/dorfhaus/?token=t0k3n"
     assert selectors.public_page_url(towns["Kalletal"].consultation, "comment-1") == (
         "http://kalletal.example/kalletal-m/#comment-1"
     )

@@ -1,0 +1,24 @@
+"""``manage.py add_site https://beteiligung.kalletal.de Kalletal``: another municipality on this installation."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cms import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Add a site for another municipality: its own home page and address. Its name, colour, map and twin "
+        "datasets are then set in the admin (Settings, City and map)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("address", help="The site's public address, e.g. https://beteiligung.kalletal.de")
+        parser.add_argument("title", help="The title of its home page, e.g. Kalletal")
+        parser.add_argument("--city", default="", help="The name of the city (default: the title)")
+
+    def handle(self, *args, address: str, title: str, city: str, **options):
+        try:
+            site = services.add_site(address=address, title=title, city_name=city)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"Site {site.root_url} with its home page “{title}” (page {site.root_page_id}).")
