@@ -10,7 +10,9 @@ import os
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 from hypothesis import HealthCheck, settings
 
 from participation.live import publisher
@@ -87,6 +89,14 @@ def _content_types_after_a_restoring_test(request):
 def _fresh_cache():
     # Rate-limit counters live in the cache; every test starts with none.
     cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    # The test client leaves the language of its last request active in the thread (LocaleMiddleware sets it,
+    # nothing resets it): every test starts in the site's language, whatever the test before asked in.
+    translation.activate(django_settings.LANGUAGE_CODE)
     yield
 
 

@@ -144,6 +144,7 @@ from participation.selectors.sites import (
     site_id_of_page,
     site_profile,
     site_profile_for_request,
+    site_scope,
     site_scope_for_request,
 )
 from participation.selectors.twin import (
@@ -301,6 +302,7 @@ __all__ = [
     "site_profile",
     "site_profile_for_request",
     "site_revision",
+    "site_scope",
     "site_scope_for_request",
     "sources_tag",
     "subscribers",

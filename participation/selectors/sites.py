@@ -11,6 +11,7 @@ from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http.request import split_domain_port
 from wagtail.models import Site
 
 from participation.colours import darker
@@ -25,14 +26,20 @@ LOGO_RENDITION = "height-96"  # twice the header's 48 px, sharp on dense screens
 class SiteScope:
     """What a site shows of everything published (participation.selectors.site_scope): the consultations under
     its home page and those shared with it, and the objects of the twin datasets it names (none named: all).
-    ``EVERY_SITE`` is the scope of staff, tasks and mails."""
+    ``EVERY_SITE`` is the scope of staff, tasks and mails.
 
-    site_id: int | None
-    root_path: str
+    Which site that is, the database finds by ``hostname`` and ``port`` in the read's own query, as Wagtail
+    routes (that host, else the default site): never by an id kept in a cache, which a restored or replaced
+    database would leave pointing at another site. ``site_id`` is as the profile was read, for what a page says
+    (a joint consultation's label), never for what it shows."""
+
+    hostname: str | None
+    port: int | None = None
     twin_sources: tuple[str, ...] = ()
+    site_id: int | None = None
 
 
-EVERY_SITE = SiteScope(site_id=None, root_path="")
+EVERY_SITE = SiteScope(hostname=None)
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,8 @@ class SiteProfile:
     map_zoom: int
     tile_url: str
     tile_attribution: str
-    scope: SiteScope = EVERY_SITE
+    site_id: int | None = None
+    twin_sources: tuple[str, ...] = ()
 
     @property
     def full_name(self) -> str:
@@ -100,15 +108,33 @@ def site_profile_for_request(request) -> SiteProfile:
 
 
 def site_scope_for_request(request) -> SiteScope:
-    """The scope of the site the request came in on: every public read passes it on. No query once kept."""
-    return site_profile_for_request(request).scope
+    """The scope of the site the request came in on: every public read passes it on. No query of its own."""
+    scope = getattr(request, "_site_scope", None)
+    if scope is None:
+        profile = site_profile_for_request(request)
+        hostname = split_domain_port(request._get_raw_host())[0]
+        scope = SiteScope(
+            hostname=hostname,
+            port=int(request.get_port()),
+            twin_sources=profile.twin_sources,
+            site_id=profile.site_id,
+        )
+        request._site_scope = scope
+    return scope
+
+
+def site_scope(*, site_id: int) -> SiteScope:
+    """The scope of the site ``site_id`` (a task or test that speaks for one site). One query, and the profile's."""
+    hostname, port = Site.objects.filter(pk=site_id).values_list("hostname", "port").get()
+    profile = site_profile(site_id=site_id)
+    return SiteScope(hostname, port, profile.twin_sources, profile.site_id)
 
 
 def public_base_url(*, site_id: int | None = None) -> str:
     """Where people reach a site, without a trailing slash: BASE_URL for the default site (the operator's public
     address), else the Wagtail site's own (its host name; https on port 443). For whatever leaves the site for
     later: mails, QR codes, the addresses commands print."""
-    if site_id is None or site_id == site_profile().scope.site_id:
+    if site_id is None or site_id == site_profile().site_id:
         return settings.BASE_URL.rstrip("/")
     root = next((root for root in Site.get_site_root_paths() if root.site_id == site_id), None)
     return (root.root_url if root else settings.BASE_URL).rstrip("/")
@@ -153,8 +179,8 @@ def forget_profiles_on_setting_change(*, setting: str, **kwargs) -> None:
 
 
 def _read_profile(site_id: int | None) -> SiteProfile:
-    sites = Site.objects.filter(pk=site_id) if site_id is not None else Site.objects.filter(is_default_site=True)
-    site_id, root_path = sites.values_list("pk", "root_page__path").first() or (None, "")
+    if site_id is None:
+        site_id = Site.objects.filter(is_default_site=True).values_list("pk", flat=True).first()
     row = CityProfile.objects.select_related("logo").filter(site_id=site_id).first() if site_id else None
     row = row or CityProfile()
     colour = row.brand_colour or DEFAULT_BRAND_COLOUR
@@ -169,5 +195,6 @@ def _read_profile(site_id: int | None) -> SiteProfile:
         map_zoom=row.map_zoom or settings.MAP_ZOOM,
         tile_url=row.tile_url or settings.MAP_TILE_URL,
         tile_attribution=row.tile_attribution if row.tile_url else settings.MAP_TILE_ATTRIBUTION,
-        scope=SiteScope(site_id=site_id, root_path=root_path, twin_sources=row.twin_source_names),
+        site_id=site_id,
+        twin_sources=row.twin_source_names,
     )

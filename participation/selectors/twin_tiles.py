@@ -37,8 +37,8 @@ STATE_SECONDS = 300  # a twin changed behind the services' back (a shell, a rest
 TILE_SECONDS = 7 * 24 * 3600
 
 
-def twin_map_state(*, seen: str | None = None, site: SiteScope = EVERY_SITE) -> dict | None:
-    """What a map needs to know of the twin (of the datasets the site shows) before drawing it, or None if it
+def twin_map_state(*, seen: str | None = None, twin_sources: tuple[str, ...] = ()) -> dict | None:
+    """What a map needs to know of the twin (of ``twin_sources``, a site's; none: all) before drawing it, or None if it
     has no objects: ``{"revision": text that changes whenever the objects change, "bounds": (west, south, east,
     north), "sources": [dataset names]}``. One query (its figures per source, summed up here), then the cache's
     until the twin changes.
@@ -74,14 +74,14 @@ def twin_map_state(*, seen: str | None = None, site: SiteScope = EVERY_SITE) -> 
                 "boxes": {row["source"]: (row["west"], row["south"], row["east"], row["north"]) for row in per_source},
             }
         cache.set(STATE_KEY, state, STATE_SECONDS)
-    return _state_of_site(state, site)
+    return _state_of_sources(state, twin_sources)
 
 
-def _state_of_site(state: dict, site: SiteScope) -> dict | None:
-    """The twin's state narrowed to the datasets the site shows: their bounds and names."""
+def _state_of_sources(state: dict, twin_sources: tuple[str, ...]) -> dict | None:
+    """The twin's state narrowed to the datasets a site shows: their bounds and names."""
     if not state["revision"]:
         return None
-    boxes = {name: box for name, box in state["boxes"].items() if not site.twin_sources or name in site.twin_sources}
+    boxes = {name: box for name, box in state["boxes"].items() if not twin_sources or name in twin_sources}
     if not boxes:
         return None
     return {

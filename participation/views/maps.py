@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from participation import selectors
 from participation.models import ConsultationPage, TwinFeature
-from participation.selectors import SiteProfile, SiteScope
+from participation.selectors import SiteProfile
 from participation.twin.credits import source_credit
 from participation.twin_tiles import MAX_ZOOM, MIN_ZOOM
 
@@ -21,15 +21,15 @@ def base_map_config(profile: SiteProfile) -> dict:
         "tileUrl": profile.tile_url,
         "attribution": profile.tile_attribution,
         "tilesName": _("Map"),
-        "basemap": basemap_config(profile.scope),
+        "basemap": basemap_config(profile.twin_sources),
         "twinFeatureUrl": reverse("api:twin-feature-detail", args=[0]),
     }
 
 
-def basemap_config(site: SiteScope) -> dict | None:
+def basemap_config(twin_sources: tuple[str, ...]) -> dict | None:
     """The twin as base map (static/participation/twin-basemap.js), or None while the twin is empty: its
     tiles' address template (with the revision, so browsers keep them), zooms, extent and credits."""
-    state = selectors.twin_map_state(site=site)
+    state = selectors.twin_map_state(twin_sources=twin_sources)
     if state is None:
         return None
     tile = reverse("api:twin-tile", args=[0, 0, 0]).replace("/0/0/0.json", "/{z}/{x}/{y}.json")

@@ -51,7 +51,7 @@ def test_the_command_adds_it_and_explains_a_refusal(home, capsys):
 
     assert "https://lemgo.example" in capsys.readouterr().out
     assert site_profile(site_id=Site.objects.get(hostname="lemgo.example").pk).city_name == "Alte Hansestadt Lemgo"
-    with pytest.raises(CommandError, match="bereits|already"):
+    with pytest.raises(CommandError, match=r"bereits|already"):
         call_command("add_site", "https://lemgo.example", "Lemgo")
     with pytest.raises(CommandError, match=r"https://host\.name"):
         call_command("add_site", "lemgo", "Lemgo")

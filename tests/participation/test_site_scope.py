@@ -177,9 +177,7 @@ def test_the_ogc_extents_are_the_sites_own(client, towns, town):
 
 @pytest.mark.parametrize("town", ["Lemgo", "Kalletal"])
 def test_the_base_map_names_and_frames_the_sites_datasets(towns, town):
-    site = selectors.site_profile(site_id=towns[town].site.pk).scope
-
-    state = selectors.twin_map_state(site=site)
+    state = selectors.twin_map_state(twin_sources=selectors.site_profile(site_id=towns[town].site.pk).twin_sources)
 
     feature = towns[town].feature
     assert state["sources"] == [f"{town.lower()}-3d"]
@@ -224,9 +222,7 @@ def test_a_joint_consultation_shows_on_both_sites_and_links_to_its_own(client, t
 
 def test_staff_tasks_and_mails_read_every_site(towns, joint):
     every = selectors.published_consultations()
-    on_kalletal = selectors.published_consultations(
-        site=selectors.site_profile(site_id=towns["Kalletal"].site.pk).scope
-    )
+    on_kalletal = selectors.published_consultations(site=selectors.site_scope(site_id=towns["Kalletal"].site.pk))
 
     assert {c.title for c in every} == {
         "Lemgoer Marktplatz",
@@ -242,7 +238,7 @@ def test_a_site_that_names_no_dataset_shows_the_whole_twin(towns):
     CityProfile.objects.filter(site=towns["Kalletal"].site).update(twin_sources="")
     selectors.forget_site_profile(sender=CityProfile, instance=CityProfile.objects.get(site=towns["Kalletal"].site))
 
-    scope = selectors.site_profile(site_id=towns["Kalletal"].site.pk).scope
+    scope = selectors.site_scope(site_id=towns["Kalletal"].site.pk)
 
     assert selectors.twin_feature(pk=towns["Lemgo"].feature.pk, site=scope) is not None
 
@@ -263,7 +259,7 @@ def test_mails_qr_codes_and_device_addresses_carry_the_consultations_own_site(to
 
 
 def test_a_profile_reads_the_sites_home_and_datasets(towns):
-    scope = selectors.site_profile(site_id=towns["Kalletal"].site.pk).scope
+    scope = selectors.site_scope(site_id=towns["Kalletal"].site.pk)
 
-    assert scope.root_path == towns["Kalletal"].site.root_page.path
+    assert (scope.hostname, scope.port, scope.site_id) == ("kalletal.example", 80, towns["Kalletal"].site.pk)
     assert scope.twin_sources == ("kalletal-3d",)
