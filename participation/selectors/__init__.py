@@ -65,10 +65,11 @@ from participation.selectors.moderation import (
     moderation_queue,
     moderation_tab_counts,
     moderators_to_mail,
+    outside_scope,
     own_hidden_comments,
-    waiting_count,
     waiting_count_kept,
     waiting_in_consultation,
+    waiting_per_consultation,
 )
 from participation.selectors.notifications import (
     consultation_news,
@@ -139,6 +140,12 @@ from participation.selectors.sites import (
     site_profile,
     site_profile_for_request,
 )
+from participation.selectors.staff import (
+    consultations_managed_by,
+    managed_consultation_ids,
+    managed_published_consultations,
+    managers_of,
+)
 from participation.selectors.twin import (
     TWIN_HEAVY_FIELDS,
     linked_twin_features,
@@ -198,6 +205,7 @@ __all__ = [
     "consultation_of",
     "consultation_of_news",
     "consultation_scene",
+    "consultations_managed_by",
     "consultations_with_open_data",
     "consultations_with_published_results",
     "contribution_by_id",
@@ -228,6 +236,9 @@ __all__ = [
     "located_contribution_count",
     "mail_sender",
     "mail_when_waiting",
+    "managed_consultation_ids",
+    "managed_published_consultations",
+    "managers_of",
     "map_contribution_rows",
     "map_contributions",
     "map_contributions_extent",
@@ -241,6 +252,7 @@ __all__ = [
     "open_consultations",
     "open_data_dump",
     "open_data_stamp",
+    "outside_scope",
     "own_hidden_comments",
     "own_pending_comments",
     "own_vote",
@@ -303,8 +315,8 @@ __all__ = [
     "twin_tile",
     "upvoted_questions",
     "view_restrictions",
-    "waiting_count",
     "waiting_count_kept",
     "waiting_in_consultation",
+    "waiting_per_consultation",
     "with_results",
 ]
