@@ -80,7 +80,12 @@ def is_moderator(actor) -> bool:
     user = account_of(actor)
     if not is_logged_in(user):
         return False
-    return user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
+    if user.is_superuser:
+        return True
+    # Memoised on the user object, as Django keeps its permissions: a view asks once alone and once for its object.
+    if not hasattr(user, "_is_moderator"):
+        user._is_moderator = user.groups.filter(name=MODERATORS_GROUP).exists()
+    return user._is_moderator
 
 
 def consultation_id_of(target) -> int | None:
