@@ -51,8 +51,9 @@ def home_page() -> HomePage:
     return cms_services.ensure_home_page(title="Bürgerforum", slug="buergerforum")[0]
 
 
-def consultation(phase: str = "vote", **fields) -> ConsultationPage:
-    """A published consultation whose current phase is ``phase`` (inform/participate/vote/evaluate)."""
+def consultation(phase: str = "vote", *, parent=None, **fields) -> ConsultationPage:
+    """A published consultation whose current phase is ``phase`` (inform/participate/vote/evaluate), under
+    ``parent`` (by default the default site's home page)."""
     now = timezone.now()
     day = timedelta(days=1)
     windows = {
@@ -73,7 +74,7 @@ def consultation(phase: str = "vote", **fields) -> ConsultationPage:
         "voting_ends": v_end,
         **fields,
     }
-    return services.add_consultation(parent=home_page(), **values)
+    return services.add_consultation(parent=parent or home_page(), **values)
 
 
 def proposal(consultation_page: ConsultationPage, **fields) -> ProposalPage:
