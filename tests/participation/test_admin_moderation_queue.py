@@ -117,9 +117,9 @@ def test_the_queue_reads_a_fixed_number_of_queries(admin_client, moderator, prem
     assert page.count('class="moderation-row"') == 10
 
 
-# 12 of them the admin's own (session, user, permissions, menu); the queue reads 9; the menu's count asks which
-# consultations the moderator manages (their site's), 1.
-QUEUE_QUERIES = 22
+# 12 of them the admin's own (session, user, permissions, the moderator check, menu); the queue reads 6; the
+# menu's count asks which consultations the moderator manages (their site's), 1.
+QUEUE_QUERIES = 19
 
 
 def test_hiding_asks_for_a_reason_on_a_confirmation_page(admin_client, premoderated):
