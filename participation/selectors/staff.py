@@ -22,9 +22,10 @@ def _granted_above(path) -> QuerySet:
 def consultations_managed_by(*, user) -> QuerySet[ConsultationPage]:
     """The consultations ``user`` acts on in the admin, published or not: every one for a superuser; otherwise
     those lying under (or at) a page on which one of the user's groups holds a Wagtail page permission, of any
-    type. No page permission, no consultation: staff in the Moderators group alone see nothing until a group of
-    theirs is granted its site's root page (Wagtail's migrations grant Moderators and Editors the tree's root,
-    which covers every site of a single-site installation).
+    type. No page permission, no consultation: the role groups (Moderators, Editors) say what staff do, page
+    permissions say where, and staff whose groups hold none see nothing. Wagtail's migrations grant Moderators
+    and Editors the tree's root, so on a single-site installation they manage every consultation; a city with
+    several sites moves those grants to a group per site (README, "Staff per site").
 
     Lazy and one query; usable in filters (``consultation__in=...``) as a subquery."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -38,7 +39,9 @@ def consultations_managed_by(*, user) -> QuerySet[ConsultationPage]:
 def managed_consultation_ids(*, user) -> frozenset[int] | None:
     """``consultations_managed_by`` as ids, kept on the user object for the request (menus and listing buttons ask
     once per row). None for a superuser: every consultation."""
-    if user is not None and user.is_authenticated and user.is_superuser:
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    if user.is_superuser:
         return None
     if not hasattr(user, "_managed_consultation_ids"):
         ids = consultations_managed_by(user=user).values_list("pk", flat=True)
