@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from forum.models import Scene
 from participation.errors import NotAllowed, NotOpenNow
-from participation.rules import LOGGED_IN, Requirement, add_requirements, allows, is_logged_in, refusal, require
+from participation.rules import (
+    LOGGED_IN,
+    MANAGES,
+    Requirement,
+    add_requirements,
+    allows,
+    is_logged_in,
+    refusal,
+    require,
+)
 
 # Importing this module registers the room's permissions; entry points and services take these from here.
 __all__ = ["allows", "refusal", "require"]
@@ -77,6 +86,7 @@ add_requirements(
                 NotAllowed,
                 _("Only staff who may set up screens can do this."),
             ),
+            MANAGES,
         ],
         "forum.manage_devices": [
             Requirement(
@@ -85,6 +95,7 @@ add_requirements(
                 NotAllowed,
                 _("Only staff who may change screens and terminals can do this."),
             ),
+            MANAGES,
         ],
         "forum.change_own_account": [LOGGED_IN],
         "forum.delete_own_account": [

@@ -10,20 +10,22 @@ And the accounts' avatars in the admin: initials drawn here, never a picture fro
 import re
 from urllib.parse import quote
 
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import StatusFlagColumn
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, SnippetViewSet, SnippetViewSetGroup
 
 from forum import selectors, services
 from forum.admin_views import console, console_actions, devices, rooms
+from forum.admin_views.forms import DeviceForm
 from forum.models import RegisteredDevice, Screen, Terminal
 from forum.rules import allows
 from participation import selectors as participation_selectors
@@ -38,7 +40,21 @@ def _new_key_button(device, user) -> Button | None:
     return Button(_("New key"), url=url, icon_name="key", priority=20)
 
 
-class DeviceEditView(EditView):
+class ManagedDeviceMixin:
+    """Another site's device is refused (403): staff change the devices of the consultations they manage."""
+
+    def get_object(self, queryset=None):
+        device = super().get_object(queryset)
+        if not allows("forum.manage_devices", self.request.user, device):
+            raise PermissionDenied
+        return device
+
+
+class DeviceDeleteView(ManagedDeviceMixin, DeleteView):
+    pass
+
+
+class DeviceEditView(ManagedDeviceMixin, EditView):
     """A device's edit page, with "New key" beside "Delete"."""
 
     @cached_property
@@ -53,7 +69,8 @@ class ScreenCreateView(CreateView):
 
     def get_initial_form_instance(self):
         consultation_id = ascii_number(self.request.GET.get("consultation", ""))
-        consultation = participation_selectors.published_consultation(pk=consultation_id) if consultation_id else None
+        managed = participation_selectors.managed_published_consultations(user=self.request.user)
+        consultation = managed.filter(pk=consultation_id).first() if consultation_id else None
         return Screen(consultation=consultation) if consultation else super().get_initial_form_instance()
 
     def get_success_url(self):
@@ -61,33 +78,46 @@ class ScreenCreateView(CreateView):
 
 
 DEVICE_PANELS = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("consultation"), FieldPanel("is_active")]
+
+
+class DeviceViewSet(SnippetViewSet):
+    """Screens and terminals: listed, created and changed for the consultations the user manages (their sites')."""
+
+    edit_view_class = DeviceEditView
+    delete_view_class = DeviceDeleteView
+
+    def get_queryset(self, request):
+        return selectors.devices_managed_by(model=self.model, user=request.user)
+
+
 # Whether a device may connect, in words (a raw field would show "True").
 IS_ACTIVE = StatusFlagColumn(
     "is_active", label=_("Active"), true_label=_("active"), false_label=_("retired"), sort_key="is_active"
 )
 
 
-class ScreenViewSet(SnippetViewSet):
+class ScreenViewSet(DeviceViewSet):
     model = Screen
     add_view_class = ScreenCreateView
-    edit_view_class = DeviceEditView
     icon = "desktop"
     menu_label = _("Kiosk screens")
     list_display = ["name", "slug", "consultation", "mode", IS_ACTIVE, "token_issued_at"]
-    panels = [
-        *DEVICE_PANELS,
-        FieldPanel("mode"),
-        InlinePanel("rotation", label=_("Rotation (for the mode 'Rotate through scenes')"), heading=_("Rotation")),
-    ]
+    edit_handler = ObjectList(
+        [
+            *DEVICE_PANELS,
+            FieldPanel("mode"),
+            InlinePanel("rotation", label=_("Rotation (for the mode 'Rotate through scenes')"), heading=_("Rotation")),
+        ],
+        base_form_class=DeviceForm,
+    )
 
 
-class TerminalViewSet(SnippetViewSet):
+class TerminalViewSet(DeviceViewSet):
     model = Terminal
-    edit_view_class = DeviceEditView
     icon = "tablet-alt"
     menu_label = _("Touch terminals")
     list_display = ["name", "slug", "consultation", IS_ACTIVE, "token_issued_at"]
-    panels = DEVICE_PANELS
+    edit_handler = ObjectList(DEVICE_PANELS, base_form_class=DeviceForm)
 
 
 class DeviceViewSetGroup(SnippetViewSetGroup):
@@ -103,7 +133,11 @@ register_snippet(DeviceViewSetGroup)
 @hooks.register("register_page_header_buttons")
 def show_on_a_screen_button(page, user, view_name, next_url=None):
     """On a published consultation's admin pages: "Show on a screen", the kiosk set-up for it."""
-    if page.live and page.specific_class is ConsultationPage and allows("forum.add_screen", user):
+    if (
+        page.live
+        and page.specific_class is ConsultationPage
+        and allows("forum.add_screen", user, page.specific_deferred)
+    ):
         url = reverse("wagtailsnippets_forum_screen:add") + f"?consultation={page.pk}"
         yield Button(_("Show on a screen"), url=url, icon_name="desktop", priority=80)
 

@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from participation.errors import NotAllowed, PhaseClosed, ServiceError
-from participation.models import ModerationState, Participant, PollState, VotingMethod
+from participation.models import ConsultationPage, ModerationState, Participant, PollState, VotingMethod
+from participation.selectors.staff import managed_consultation_ids
 
 MODERATORS_GROUP = "Moderators"
 
@@ -79,7 +80,34 @@ def is_moderator(actor) -> bool:
     user = account_of(actor)
     if not is_logged_in(user):
         return False
-    return user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
+    if user.is_superuser:
+        return True
+    # Memoised on the user object, as Django keeps its permissions: a view asks once alone and once for its object.
+    if not hasattr(user, "_is_moderator"):
+        user._is_moderator = user.groups.filter(name=MODERATORS_GROUP).exists()
+    return user._is_moderator
+
+
+def consultation_id_of(target) -> int | None:
+    """The consultation a staff view acts on: the consultation itself, or what belongs to one (a contribution, a
+    room session, a device, an export)."""
+    if isinstance(target, ConsultationPage):
+        return target.pk
+    return getattr(target, "consultation_id", None)
+
+
+@rules.predicate
+def manages_consultation(actor, target) -> bool:
+    """Staff act only on the consultations of their site(s): those under a page their groups hold a Wagtail page
+    permission on (``selectors.consultations_managed_by``); superusers on all. Without a target (a menu, a
+    listing that filters itself by the same selector), the permission alone is asked."""
+    if target is None:
+        return True
+    user = account_of(actor)
+    if not is_logged_in(user):
+        return False
+    managed = managed_consultation_ids(user=user)
+    return managed is None or consultation_id_of(target) in managed
 
 
 @rules.predicate
@@ -255,6 +283,13 @@ ACCOUNT_CONFIRMED = Requirement(
     NotAllowed,
     _("Please confirm your email address to follow a consultation. We have sent you a link."),
 )
+# Staff of one municipality act on their site's consultations only (the views answer 404 or 403 before asking).
+MANAGES = Requirement(
+    "manages_consultation",
+    manages_consultation,
+    NotAllowed,
+    _("This consultation belongs to a site you do not look after."),
+)
 OWN_CONTRIBUTION = Requirement(
     "author", is_author_of, NotAllowed, _("Only its author can change or withdraw a contribution.")
 )
@@ -315,11 +350,13 @@ REQUIREMENTS: dict[str, list[Requirement]] = {
             NotAllowed,
             _("Only moderators and editors can answer for the city."),
         ),
+        MANAGES,
     ],
     "participation.enter_paper": [
         Requirement(
             "paper_clerk", may_enter_paper, NotAllowed, _("Only staff who may enter paper results can do this.")
         ),
+        MANAGES,
     ],
     # Flags come from accounts (one per account and contribution), in any phase, on what is public.
     "participation.flag": [
@@ -335,14 +372,17 @@ REQUIREMENTS: dict[str, list[Requirement]] = {
     ],
     "participation.present": [
         Requirement("presenter", is_moderator, NotAllowed, _("Only moderators can run the room.")),
+        MANAGES,
     ],
     "participation.moderate": [
         Requirement("moderator", is_moderator, NotAllowed, _("Only moderators can do this.")),
+        MANAGES,
     ],
     "participation.export": [
         Requirement(
             "exporter", may_export, NotAllowed, _("Only moderators and editors of this consultation can export it.")
         ),
+        MANAGES,
     ],
     "participation.import_twin": [
         Requirement(

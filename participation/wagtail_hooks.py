@@ -34,13 +34,14 @@ def moderation_urls():
 
 
 class ModerationMenuItem(MenuItem):
-    """ "Moderation (3)": the number of contributions waiting (new or flagged), counted at most every 30 s."""
+    """ "Moderation (3)": the number of contributions waiting (new or flagged) in the consultations the user manages,
+    counted at most every 30 s."""
 
     def is_shown(self, request):
         return allows("participation.moderate", request.user)
 
     def render_component(self, request):
-        waiting = selectors.waiting_count_kept()
+        waiting = selectors.waiting_count_kept(user=request.user)
         label = f"{self.label} ({waiting})" if waiting else self.label
         return LinkMenuItemComponent(
             self.name, label, self.url, icon_name=self.icon_name, classname=self.classname, attrs=self.attrs

@@ -61,7 +61,7 @@ class ConsoleView(StaffView):
 
     def dispatch(self, request, *args, **kwargs):
         require_permission(request, self.permission)
-        self.room = room_or_404(kwargs["pk"])
+        self.room = room_or_404(request, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -129,4 +129,4 @@ class ConsoleView(StaffView):
 @staff_view(PERMISSION)
 def status(request, pk: int):
     """The counters, polled by the console's script: a fixed number of queries, whatever the room's size."""
-    return JsonResponse(status_of(room_or_404(pk)))
+    return JsonResponse(status_of(room_or_404(request, pk)))

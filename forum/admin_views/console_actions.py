@@ -43,7 +43,7 @@ def _done(request, room, action: Callable[[], object], success: str, anchor: str
 @staff_view(PERMISSION)
 def show(request, pk: int):
     """Put a slide, a poll (``open``: and open it) or a proposal on every screen and phone."""
-    room = room_or_404(pk)
+    room = room_or_404(request, pk)
     scene = request.POST.get("scene", "")
     poll = proposal = None
     if scene == Scene.POLL:
@@ -98,7 +98,7 @@ POLL_ACTIONS = {
 @require_POST
 @staff_view(PERMISSION)
 def poll_action(request, pk: int, poll_id: int):
-    room = room_or_404(pk)
+    room = room_or_404(request, pk)
     poll = participation_selectors.poll_by_id(pk=poll_id)
     if poll is None or poll.consultation_id != room.consultation_id:
         raise Http404
@@ -113,7 +113,7 @@ def poll_action(request, pk: int, poll_id: int):
 @staff_view(PERMISSION)
 def question_action(request, pk: int, question_id: int):
     """Approve or reject an audience question, or mark it (or none: ``done``) as being answered."""
-    room = room_or_404(pk)
+    room = room_or_404(request, pk)
     question = participation_selectors.question_by_id(pk=question_id)
     if question is None or question.poll.consultation_id != room.consultation_id:
         raise Http404

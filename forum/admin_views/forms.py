@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
+from participation import selectors as participation_selectors
 from participation.models import Poll, PollKind
 from participation.services.polls import MAX_OPTIONS
 
@@ -24,6 +26,19 @@ class OpenRoomForm(forms.Form):
     def __init__(self, *args, consultations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consultation"].queryset = consultations
+
+
+class DeviceForm(WagtailAdminModelForm):
+    """A screen's or terminal's form in the admin: its consultation is one of those the user manages (their
+    sites'); another site's is no valid choice."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None and "consultation" in self.fields:
+            field = self.fields["consultation"]
+            field.queryset = field.queryset.filter(
+                pk__in=participation_selectors.consultations_managed_by(user=self.for_user).values("pk")
+            )
 
 
 class PollForm(forms.Form):

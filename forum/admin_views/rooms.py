@@ -13,17 +13,24 @@ from django.views.decorators.http import require_POST
 from forum import selectors, services
 from forum.admin_views.forms import OpenRoomForm
 from participation import selectors as participation_selectors
-from participation.admin_views.base import StaffView, staff_view
+from participation.admin_views.base import StaffView, require_permission, staff_view
 from participation.errors import ServiceError
 
 PERMISSION = "participation.present"
 
 
-def room_or_404(pk: int):
+def room_or_404(request, pk: int):
+    """The room session (else 404), if of a consultation the presenter manages (else 403)."""
     room = selectors.room_by_id(pk=pk)
     if room is None:
         raise Http404
+    require_permission(request, PERMISSION, room)
     return room
+
+
+def open_room_choices(user):
+    """The published consultations ``user`` manages, to open a room session for."""
+    return participation_selectors.managed_published_consultations(user=user)
 
 
 class RoomListView(StaffView):
@@ -34,20 +41,21 @@ class RoomListView(StaffView):
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        open_rooms = list(selectors.open_rooms())
+        user = self.request.user
+        open_rooms = list(selectors.open_rooms(user=user))
         busy = {room.consultation_id for room in open_rooms}
-        consultations = participation_selectors.published_consultations().exclude(pk__in=busy)
+        consultations = open_room_choices(user).exclude(pk__in=busy)
         context.update(
             {
                 "open_rooms": [(room, selectors.join_url(room)) for room in open_rooms],
-                "recent_rooms": [room for room in selectors.recent_rooms() if not room.is_open],
+                "recent_rooms": [room for room in selectors.recent_rooms(user=user) if not room.is_open],
                 "form": form or OpenRoomForm(consultations=consultations),
             }
         )
         return context
 
     def post(self, request, *args, **kwargs):
-        form = OpenRoomForm(request.POST, consultations=participation_selectors.published_consultations())
+        form = OpenRoomForm(request.POST, consultations=open_room_choices(request.user))
         if form.is_valid():
             try:
                 room = services.open_room(
@@ -66,7 +74,7 @@ class RoomListView(StaffView):
 @require_POST
 @staff_view(PERMISSION)
 def close(request, pk: int):
-    room = room_or_404(pk)
+    room = room_or_404(request, pk)
     try:
         services.close_room(presenter=request.user, room=room)
     except ServiceError as error:

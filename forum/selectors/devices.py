@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from forum.models import RegisteredDevice, Screen, Terminal, token_matches
@@ -68,6 +69,15 @@ def terminal_access(*, slug: str, token: str | None) -> DeviceAccess:
 def screen_rotation(*, screen: Screen) -> list[dict]:
     """The scenes a rotating screen shows, in order, with their durations."""
     return [{"scene": step.scene, "seconds": step.seconds} for step in screen.rotation.all()]
+
+
+def devices_managed_by(*, model: type[RegisteredDevice], user) -> QuerySet:
+    """The screens or terminals (``model``) of the consultations ``user`` manages (their sites'); all for a
+    superuser. The admin's listing of devices."""
+    devices = model.objects.select_related("consultation")
+    if user.is_superuser:
+        return devices
+    return devices.filter(consultation__in=participation_selectors.consultations_managed_by(user=user))
 
 
 DEVICE_KINDS: dict[str, type[RegisteredDevice]] = {"screen": Screen, "terminal": Terminal}

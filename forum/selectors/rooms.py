@@ -49,13 +49,22 @@ def open_room(*, consultation_id: int) -> RoomSession | None:
     return _rooms().filter(consultation_id=consultation_id, closed_at__isnull=True).first()
 
 
-def open_rooms(*, site: SiteScope = EVERY_SITE) -> QuerySet:
-    """Open room sessions of published consultations the site shows, newest first."""
-    return participation_selectors.on_site(_rooms().filter(closed_at__isnull=True, consultation__live=True), site=site)
+def _managed(rooms: QuerySet, user) -> QuerySet:
+    """With ``user``: the room sessions of the consultations they manage (their sites') only."""
+    if user is None or user.is_superuser:
+        return rooms
+    return rooms.filter(consultation__in=participation_selectors.consultations_managed_by(user=user))
 
 
-def recent_rooms(*, limit: int = 20) -> QuerySet:
-    return _rooms().all()[:limit]
+def open_rooms(*, user=None, site: SiteScope = EVERY_SITE) -> QuerySet:
+    """Open room sessions of published consultations the site shows, newest first; with ``user``, of those they
+    manage."""
+    rooms = _rooms().filter(closed_at__isnull=True, consultation__live=True)
+    return _managed(participation_selectors.on_site(rooms, site=site), user)
+
+
+def recent_rooms(*, limit: int = 20, user=None) -> QuerySet:
+    return _managed(_rooms(), user)[:limit]
 
 
 def room_group(consultation_id: int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from participation import selectors, services
-from participation.admin_views.base import StaffView, staff_view
+from participation.admin_views.base import StaffView, require_permission, staff_view
 from participation.errors import ServiceError
 from participation.models import DECISION_REASON_MAX_LENGTH, Channel, ModerationState
 from participation.selectors import QueueFilters, Tab
@@ -50,10 +51,11 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["consultation"].choices = [("", _("all")), *((c.pk, c.title) for c in consultations)]
 
-    def filters(self, tab: str) -> QueueFilters:
+    def filters(self, tab: str, *, scope) -> QueueFilters:
         data = self.cleaned_data if self.is_valid() else {}
         return QueueFilters(
             tab=tab,
+            scope=scope,
             consultation_id=data.get("consultation"),
             channel=data.get("channel") or None,
             since=data.get("since"),
@@ -67,6 +69,11 @@ class ReasonForm(forms.Form):
         max_length=DECISION_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+def _scope(user):
+    """The consultations whose contributions ``user`` moderates (their sites'); None: all (a superuser)."""
+    return None if user.is_superuser else selectors.consultations_managed_by(user=user)
 
 
 def _tab(request) -> str:
@@ -83,9 +90,9 @@ class ModerationQueue(StaffView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         tab = _tab(self.request)
-        consultations = selectors.moderated_consultations()
+        consultations = selectors.moderated_consultations(user=self.request.user)
         form = FilterForm(self.request.GET or None, consultations=consultations)
-        filters = form.filters(tab)
+        filters = form.filters(tab, scope=_scope(self.request.user))
         page = Paginator(selectors.moderation_queue(filters), ROWS_PER_PAGE).get_page(self.request.GET.get("p"))
         counts = selectors.moderation_tab_counts(filters)
         query = self.request.GET.copy()
@@ -144,10 +151,12 @@ def _back(request) -> str:
     return back
 
 
-def _contribution_or_404(pk: int):
+def _contribution_or_404(request, pk: int):
+    """The contribution, if it exists (else 404) and belongs to a consultation the moderator manages (else 403)."""
     contribution = selectors.contribution_by_id(pk=pk)
     if contribution is None:
         raise Http404
+    require_permission(request, PERMISSION, contribution)
     return contribution
 
 
@@ -155,7 +164,7 @@ def _contribution_or_404(pk: int):
 @staff_view(PERMISSION)
 def moderate(request, pk: int):
     """Approve, restore or (with a reason) hide one contribution."""
-    contribution = _contribution_or_404(pk)
+    contribution = _contribution_or_404(request, pk)
     try:
         services.moderate_contribution(
             moderator=request.user,
@@ -173,7 +182,7 @@ def moderate(request, pk: int):
 @staff_view(PERMISSION)
 def hide(request, pk: int):
     """The confirmation step of hiding one contribution: the whole text, the flags, and the reason to give."""
-    contribution = _contribution_or_404(pk)
+    contribution = _contribution_or_404(request, pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -210,6 +219,9 @@ def bulk(request):
     if not ids:
         messages.error(request, _("Please choose at least one contribution."))
         return redirect(_back(request))
+    scope = _scope(request.user)
+    if scope is not None and selectors.outside_scope(contribution_ids=[int(value) for value in ids], scope=scope):
+        raise PermissionDenied  # another site's contribution among the rows: nothing is done
     if action == ModerationState.HIDDEN and not request.POST.get("confirmed"):
         return _confirm_bulk_hide(request, ids, ReasonForm(initial={"reason": request.POST.get("reason", "")}))
     form = ReasonForm(request.POST) if action == ModerationState.HIDDEN else None
@@ -234,9 +246,8 @@ def bulk(request):
 
 
 def _confirm_bulk_hide(request, ids: list[str], form: ReasonForm):
-    contributions = list(
-        selectors.moderation_queue(QueueFilters(tab="")).filter(pk__in=[int(value) for value in ids])[:ROWS_PER_PAGE]
-    )
+    queue = selectors.moderation_queue(QueueFilters(tab="", scope=_scope(request.user)))
+    contributions = list(queue.filter(pk__in=[int(value) for value in ids])[:ROWS_PER_PAGE])
     title = ngettext("Hide %(count)d contribution", "Hide %(count)d contributions", len(contributions)) % {
         "count": len(contributions)
     }

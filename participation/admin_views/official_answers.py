@@ -35,6 +35,9 @@ class OfficialAnswerView(StaffView):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
+    def get_permission_object(self, **kwargs):
+        return self.contribution  # staff answer for their own site's consultations only
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         answer = selectors.official_answer_of(contribution=self.contribution)

@@ -27,10 +27,14 @@ def countable(poll) -> bool:
     return poll.has_options or poll.kind == PollKind.SCALE
 
 
-def consultation_or_404(pk: int):
+def consultation_or_404(request, pk: int):
+    """A published consultation (else 404) of the clerk's site (else 403), asked after the permission alone (a
+    visitor learns nothing of which consultations exist)."""
+    require_permission(request, PERMISSION)
     consultation = selectors.published_consultation(pk=pk)
     if consultation is None:
         raise Http404
+    require_permission(request, PERMISSION, consultation)
     return consultation
 
 
@@ -48,7 +52,7 @@ class PaperIndexView(StaffView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["consultations"] = selectors.published_consultations()
+        context["consultations"] = selectors.managed_published_consultations(user=self.request.user)
         return context
 
 
@@ -59,8 +63,7 @@ class PaperPage(StaffView):
     header_icon = "doc-full"
 
     def dispatch(self, request, *args, **kwargs):
-        require_permission(request, self.permission)
-        self.consultation = consultation_or_404(kwargs["consultation"])
+        self.consultation = consultation_or_404(request, kwargs["consultation"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
@@ -145,8 +148,7 @@ class SheetView(PaperPage):
     template_name = "participation/admin/paper_sheet.html"
 
     def dispatch(self, request, *args, **kwargs):
-        require_permission(request, self.permission)
-        consultation = consultation_or_404(kwargs["consultation"])
+        consultation = consultation_or_404(request, kwargs["consultation"])
         self.proposal = self.poll = None
         if "proposal" in kwargs:
             self.proposal = (

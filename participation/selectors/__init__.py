@@ -65,10 +65,11 @@ from participation.selectors.moderation import (
     moderation_queue,
     moderation_tab_counts,
     moderators_to_mail,
+    outside_scope,
     own_hidden_comments,
-    waiting_count,
     waiting_count_kept,
     waiting_in_consultation,
+    waiting_per_consultation,
 )
 from participation.selectors.notifications import (
     consultation_news,
@@ -147,6 +148,12 @@ from participation.selectors.sites import (
     site_scope,
     site_scope_for_request,
 )
+from participation.selectors.staff import (
+    consultations_managed_by,
+    managed_consultation_ids,
+    managed_published_consultations,
+    managers_of,
+)
 from participation.selectors.twin import (
     TWIN_HEAVY_FIELDS,
     linked_twin_features,
@@ -214,6 +221,7 @@ __all__ = [
     "consultation_of",
     "consultation_of_news",
     "consultation_scene",
+    "consultations_managed_by",
     "consultations_on_site",
     "consultations_with_open_data",
     "consultations_with_published_results",
@@ -246,6 +254,9 @@ __all__ = [
     "located_contribution_count",
     "mail_sender",
     "mail_when_waiting",
+    "managed_consultation_ids",
+    "managed_published_consultations",
+    "managers_of",
     "map_contribution_rows",
     "map_contributions",
     "map_contributions_extent",
@@ -260,6 +271,7 @@ __all__ = [
     "open_consultations",
     "open_data_dump",
     "open_data_stamp",
+    "outside_scope",
     "own_hidden_comments",
     "own_pending_comments",
     "own_vote",
@@ -329,8 +341,8 @@ __all__ = [
     "twin_tile",
     "upvoted_questions",
     "view_restrictions",
-    "waiting_count",
     "waiting_count_kept",
     "waiting_in_consultation",
+    "waiting_per_consultation",
     "with_results",
 ]

@@ -19,6 +19,7 @@ from participation.models import (
     ModerationMode,
     ModerationState,
 )
+from participation.selectors.staff import consultations_managed_by, managed_consultation_ids, managers_of
 
 MODERATORS_GROUP = "Moderators"  # participation.rules.MODERATORS_GROUP (selectors sit below the rules)
 
@@ -33,9 +34,11 @@ class Tab:
 
 @dataclass(frozen=True)
 class QueueFilters:
-    """What the queue shows: a tab, and optionally one consultation, one channel, and a date range (created)."""
+    """What the queue shows: a tab, and optionally one consultation, one channel, and a date range (created);
+    ``scope``: the consultations the moderator manages (``consultations_managed_by``), None for all."""
 
     tab: str = Tab.PENDING
+    scope: QuerySet | None = None
     consultation_id: int | None = None
     channel: str | None = None
     since: date | None = None
@@ -53,6 +56,8 @@ def _waiting() -> Q:
 
 def _filtered(filters: QueueFilters) -> QuerySet:
     contributions = Contribution.objects.filter(deleted_at__isnull=True)
+    if filters.scope is not None:
+        contributions = contributions.filter(consultation_id__in=filters.scope.values("pk"))
     if filters.consultation_id is not None:
         contributions = contributions.filter(consultation_id=filters.consultation_id)
     if filters.channel:
@@ -102,35 +107,52 @@ def moderation_tab_counts(filters: QueueFilters) -> dict[str, int]:
     return {tab: counts[tab] for tab in Tab.ALL}
 
 
-def moderated_consultations() -> list[ConsultationPage]:
-    """The consultations to filter the queue by, in the tree's order. One query."""
-    return list(ConsultationPage.objects.order_by("path").only("pk", "title", "path"))
+def outside_scope(*, contribution_ids: list[int], scope: QuerySet) -> bool:
+    """Whether any of the contributions belongs to a consultation outside ``scope`` (another site's). One query."""
+    return Contribution.objects.filter(pk__in=contribution_ids).exclude(consultation_id__in=scope.values("pk")).exists()
+
+
+def moderated_consultations(*, user) -> list[ConsultationPage]:
+    """The consultations ``user`` may filter the queue by (those they manage), in the tree's order. One query."""
+    return list(consultations_managed_by(user=user).order_by("path").only("pk", "title", "path"))
 
 
 WAITING_CACHE_KEY = "moderation:waiting"
 WAITING_CACHE_SECONDS = 30
 
 
-def waiting_count_kept() -> int:
-    """``waiting_count``, kept in the cache for up to 30 seconds (a decision or a flag forgets it at once)."""
-    return cache.get_or_set(WAITING_CACHE_KEY, waiting_count, WAITING_CACHE_SECONDS)
+def waiting_count_kept(*, user) -> int:
+    """Contributions waiting (new or flagged) in what ``user`` manages: the admin menu's number. The counts per
+    consultation are kept in the cache for up to 30 seconds (a decision or a flag forgets them at once), one
+    entry for the moderators of every site."""
+    per_consultation = cache.get_or_set(WAITING_CACHE_KEY, waiting_per_consultation, WAITING_CACHE_SECONDS)
+    managed = managed_consultation_ids(user=user)
+    return sum(count for pk, count in per_consultation.items() if managed is None or pk in managed)
 
 
-def waiting_count() -> int:
-    """Contributions waiting for a moderator (new or flagged), across consultations: the admin menu's number."""
-    return Contribution.objects.filter(_waiting(), deleted_at__isnull=True).count()
+def waiting_per_consultation() -> dict[int, int]:
+    """Contributions waiting for a moderator (new or flagged), per consultation id. One query."""
+    rows = (
+        Contribution.objects.filter(_waiting(), deleted_at__isnull=True)
+        .values("consultation_id")
+        .annotate(waiting=Count("pk"))
+        .order_by()
+    )
+    return {row["consultation_id"]: row["waiting"] for row in rows}
 
 
 def waiting_in_consultation(*, consultation_id: int) -> int:
     return Contribution.objects.filter(_waiting(), consultation_id=consultation_id, deleted_at__isnull=True).count()
 
 
-def moderators_to_mail(*, consultation_id: int) -> QuerySet:
-    """Active moderators (and superusers) with an address who asked to be mailed when contributions wait."""
+def moderators_to_mail(*, consultation: ConsultationPage) -> QuerySet:
+    """Active moderators (and superusers) with an address who asked to be mailed when contributions wait, and who
+    manage ``consultation`` (staff of another site are not told)."""
     return (
         get_user_model()
         .objects.filter(is_active=True, moderator_settings__mail_when_waiting=True)
         .filter(Q(is_superuser=True) | Q(groups__name=MODERATORS_GROUP))
+        .filter(managers_of(consultation=consultation))
         .exclude(email="")
         .distinct()
         .order_by("pk")

@@ -47,7 +47,7 @@ def mail_moderators(*, consultation_id: int) -> int:
     if not waiting:
         return 0
     sent = 0
-    for moderator in selectors.moderators_to_mail(consultation_id=consultation_id):
+    for moderator in selectors.moderators_to_mail(consultation=consultation):
         try:
             sent += _mail_one(moderator, consultation, waiting)
         except Exception:

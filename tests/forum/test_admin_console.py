@@ -405,16 +405,17 @@ def test_the_status_costs_a_fixed_number_of_queries(
     forum_services.show_in_room(presenter=presenter, room=room, scene=Scene.POLL, poll=poll, open_poll=True)
     url = reverse("forum_console_status", args=[room.pk])
     console.get(url)  # the session and the user's permissions are read the same way every time
-    # Session, user, admin access (user's and groups' permissions), admin profile, moderator group; room;
-    # poll results (answers, options, choices, paper); questions waiting.
-    with django_assert_num_queries(12):
+    # Session, user, admin access (user's and groups' permissions), admin profile, moderator group; room; the
+    # consultations the presenter manages (their site's); poll results (answers, options, choices, paper);
+    # questions waiting.
+    with django_assert_num_queries(13):
         console.get(url)
     for _ in range(30):
         services.answer_poll(
             participant=factories.device(), poll=poll, channel=Channel.PHONE, options=[poll.options.last().pk]
         )
     asked_question(question_round)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert status_of(console, room)["poll"]["answers"] == 30
 
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
@@ -104,8 +104,9 @@ def test_only_staff_who_may_change_devices_get_a_new_key(db, screen, client):
         assert (response.status_code, response["Location"]) == (302, "/admin/")
     screen.refresh_from_db()
     assert screen.token_hash == before
-    # A group granted "change screen" may.
+    # Staff of the screen's site granted "change screen" may.
     clerk.user_permissions.add(Permission.objects.get(codename="change_screen"))
+    clerk.groups.add(factories.grant_site(Group.objects.create(name="Staff of the site")))
     clerk = type(clerk).objects.get(pk=clerk.pk)  # permissions are cached on the user
     client.force_login(clerk)
     assert client.post(new_key_url(screen)).status_code == 200

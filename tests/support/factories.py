@@ -161,14 +161,28 @@ def participant(user) -> Participant:
     return services.participant_of(user)
 
 
+def grant_site(group, page=None):
+    """``group`` looks after the site of ``page`` (by default the default site's home page): a Wagtail page
+    permission on it, as a city grants its staff (``selectors.consultations_managed_by``). "Lock", the least of
+    them: the scope, without the right to edit pages."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupPagePermission
+
+    lock = Permission.objects.get(content_type__app_label="wagtailcore", codename="lock_page")
+    GroupPagePermission.objects.get_or_create(group=group, page=page or home_page(), permission=lock)
+    return group
+
+
 def moderator(username: str = "moderator"):
-    """A citizen in the moderators' group: moderates, runs the room's presenter console."""
+    """A citizen in the moderators' group: moderates, runs the room's presenter console, on the site's
+    consultations (the group holds page permissions on its root, as Wagtail's migrations grant it the tree's;
+    transactional tests flush those, so the site's are granted here)."""
     from django.contrib.auth.models import Group
 
     from participation.rules import MODERATORS_GROUP
 
     user = CitizenFactory(username=username)
-    user.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
+    user.groups.add(grant_site(Group.objects.get_or_create(name=MODERATORS_GROUP)[0]))
     return user
 
 
@@ -187,12 +201,13 @@ def presenter(username: str = "presenter"):
 
 
 def staff(username: str = "clerk", *codenames: str):
-    """Staff in the admin who are no moderators; with ``codenames``, holding those permissions too
-    (e.g. "add_analogentry": may enter paper results)."""
-    from django.contrib.auth.models import Permission
+    """Staff of the site in the admin who are no moderators (in a group with a page permission on the site's
+    root); with ``codenames``, holding those permissions too (e.g. "add_analogentry": may enter paper results)."""
+    from django.contrib.auth.models import Group, Permission
 
     user = CitizenFactory(username=username)
     user.user_permissions.add(_admin_access(), *Permission.objects.filter(codename__in=codenames))
+    user.groups.add(grant_site(Group.objects.get_or_create(name="Staff of the site")[0]))
     return user
 
 
