@@ -6,18 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 
 from cms import services
+from cms.legal_frames import ACCESSIBILITY, IMPRINT
 from cms.models import HomePage
-
-IMPRINT = "Angaben gemäß § 5 DDG: Stadtverwaltung, Anschrift, Kontakt. Bitte im CMS ergänzen."
-# The statement BITV 2.0 (§ 7) asks of a public body's site: its state, how to report a barrier, the arbitration
-# board. The demo's is a frame for the city to complete after its own test.
-ACCESSIBILITY = (
-    "Die Stadt ist bemüht, dieses Beteiligungsportal barrierefrei zugänglich zu machen (BITV 2.0, WCAG 2.1 AA). "
-    "Stand der Vereinbarkeit: bitte nach der eigenen Prüfung im CMS ergänzen. Barrieren melden Sie bitte an die "
-    "Kontaktadresse im Impressum; wir antworten innerhalb von sechs Wochen. Bleibt Ihre Meldung ohne Lösung, "
-    "können Sie sich an die Schlichtungsstelle nach § 16 BGG beim Beauftragten der Bundesregierung für die "
-    "Belange von Menschen mit Behinderungen oder an die Schlichtungsstelle Ihres Landes wenden."
-)
 
 
 def seed_website(*, data_credit: str, created: list[str]) -> HomePage:

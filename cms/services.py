@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site, Task, Workflow
 
+from cms.legal_frames import ACCESSIBILITY, IMPRINT
 from cms.models import HomePage, PrivacyPage, SiteSettings, StandardPage
 from participation import services as participation_services
 
@@ -67,9 +68,10 @@ def ensure_privacy_page(*, parent: HomePage, slug: str, title: str) -> tuple[Pag
 
 
 @transaction.atomic
-def set_legal_pages(*, imprint: Page, privacy: Page, accessibility: Page) -> bool:
-    """The default site's footer links to these, where staff chose none yet; True if any is set now."""
-    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+def set_legal_pages(*, imprint: Page, privacy: Page, accessibility: Page, site: Site | None = None) -> bool:
+    """The footer of ``site`` (the default site) links to these, where staff chose none yet; True if any is set
+    now."""
+    site_settings = SiteSettings.for_site(site or Site.objects.get(is_default_site=True))
     chosen = {"imprint_page": imprint, "privacy_page": privacy, "accessibility_page": accessibility}
     missing = [field for field in chosen if getattr(site_settings, f"{field}_id") is None]
     for field in missing:
@@ -85,9 +87,11 @@ class SiteTaken(ValueError):
 
 @transaction.atomic
 def add_site(*, address: str, title: str, city_name: str = "") -> Site:
-    """Another municipality on this installation: a home page of its own at the top of the page tree, and a
-    Wagtail site answering at ``address`` (``https://beteiligung.kalletal.de``) with it as root. Its name and
-    city are set in its "City and map" settings; staff make its pages under the new home page."""
+    """Another municipality on this installation: a home page of its own at the top of the page tree, a Wagtail
+    site answering at ``address`` (``https://beteiligung.kalletal.de``) with it as root, and its imprint, privacy
+    statement and accessibility statement, linked from its footer (frames for the city to complete: it is
+    another body). Its name and city are set in its "City and map" settings; staff make its pages under the
+    new home page."""
     parts = urlsplit(address)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     if not parts.hostname:
@@ -99,6 +103,14 @@ def add_site(*, address: str, title: str, city_name: str = "") -> Site:
     home = root.add_child(instance=HomePage(title=title, slug=slug))
     site = Site.objects.create(hostname=parts.hostname, port=port, root_page=home, site_name=title)
     participation_services.name_site(site_id=site.pk, city_name=city_name or title)
+    set_legal_pages(
+        imprint=home.add_child(instance=StandardPage(title="Impressum", slug="impressum", intro=IMPRINT)),
+        privacy=home.add_child(instance=PrivacyPage(title="Datenschutz", slug="datenschutz")),
+        accessibility=home.add_child(
+            instance=StandardPage(title="Erklärung zur Barrierefreiheit", slug="barrierefreiheit", intro=ACCESSIBILITY)
+        ),
+        site=site,
+    )
     return site
 
 

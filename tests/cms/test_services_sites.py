@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from wagtail.models import Site
 
 from cms import services
-from cms.models import HomePage
+from cms.models import HomePage, SiteSettings
 from participation.selectors import site_profile
 from tests.support import factories
 
@@ -18,6 +18,10 @@ def test_a_new_site_gets_its_own_home_page_address_and_name(home):
     assert isinstance(site.root_page.specific, HomePage) and site.root_page.depth == 2
     assert site_profile(site_id=site.pk).city_name == "Kalletal"
     assert Site.objects.get(is_default_site=True).root_page_id == home.pk  # the first site is untouched
+    legal = SiteSettings.for_site(site)
+    pages = [legal.imprint_page, legal.privacy_page, legal.accessibility_page]
+    assert [page.slug for page in pages] == ["impressum", "datenschutz", "barrierefreiheit"]
+    assert all(page.get_parent().pk == site.root_page_id and page.live for page in pages)
 
 
 def test_its_home_page_is_served_on_its_host_with_its_consultations_only(client, settings, home):
@@ -30,6 +34,7 @@ def test_its_home_page_is_served_on_its_host_with_its_consultations_only(client,
 
     assert "Dorfplatz Hohenhausen" in page and "Am Default-Standort" not in page
     assert "Kalletal" in page  # the header says its city
+    assert 'href="/impressum/"' in page and 'href="/datenschutz/"' in page  # its own legal pages
 
 
 def test_a_second_site_at_the_same_address_is_refused(home):
