@@ -79,19 +79,21 @@ def _language(user) -> str:
 
 
 def _message(moderator, consultation: ConsultationPage, waiting: int) -> EmailMultiAlternatives:
-    link = f"{settings.BASE_URL}{reverse('participation_moderation')}?consultation={consultation.pk}"
+    """In the name of the consultation's site, with links to the admin at its address."""
+    site_id = selectors.site_id_of_page(consultation)
+    profile, base = selectors.site_profile(site_id=site_id), selectors.public_base_url(site_id=site_id)
     context = {
-        "site_name": settings.SITE_NAME,
+        "site_name": profile.full_name,
         "consultation": consultation.title,
         "waiting": waiting,
-        "link": link,
-        "settings_link": settings.BASE_URL + reverse("wagtailadmin_account"),
+        "link": f"{base}{reverse('participation_moderation')}?consultation={consultation.pk}",
+        "settings_link": base + reverse("wagtailadmin_account"),
     }
     subject = _("%(site)s: contributions wait for review in “%(consultation)s”") % {
-        "site": settings.SITE_NAME,
+        "site": profile.full_name,
         "consultation": consultation.title,
     }
     text = render_to_string("participation/mail/moderation_waiting.txt", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [moderator.email])
+    message = EmailMultiAlternatives(subject, text, selectors.mail_sender(profile), [moderator.email])
     message.attach_alternative(render_to_string("participation/mail/moderation_waiting.html", context), "text/html")
     return message

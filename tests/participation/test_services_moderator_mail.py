@@ -3,6 +3,7 @@ mail_moderators): only to who asked, at most once an hour per consultation and m
 site's name."""
 
 from datetime import timedelta
+from email.header import decode_header, make_header
 
 import pytest
 from django.core import mail
@@ -110,3 +111,21 @@ def test_the_mail_is_in_german_by_default(citizen, opted_in, premoderated, eager
     (message,) = mail.outbox
     assert "Beiträge warten auf Prüfung" in message.subject
     assert "wartet 1 Beitrag auf Prüfung" in message.body
+
+
+def test_a_consultation_of_another_site_is_announced_in_its_name_with_links_to_its_address(
+    citizen, opted_in, django_capture_on_commit_callbacks, eager
+):
+    kalletal = factories.other_site("kalletal.example", title="Kalletal")
+    services.name_site(site_id=kalletal.pk, city_name="Kalletal")
+    factories.grant_site(opted_in.groups.first(), kalletal.root_page)  # the moderator looks after Kalletal too
+    dorfplatz = factories.consultation(
+        "participate", parent=kalletal.root_page, moderation_mode="pre", title="Dorfplatz", slug="dorfplatz"
+    )
+
+    _post(citizen, dorfplatz, django_capture_on_commit_callbacks)
+
+    (message,) = mail.outbox
+    assert message.subject.startswith("Bürgerforum Kalletal: ")
+    assert f"http://kalletal.example/admin/moderation/?consultation={dorfplatz.pk}" in message.body
+    assert str(make_header(decode_header(message.from_email))).startswith("Bürgerforum Kalletal <")
