@@ -20,10 +20,10 @@ class PublicSite:
     domain: str
 
 
-def site_name() -> str:
-    """The name the default site goes by, as in its header: "Bürgerforum Delft" (its CityProfile, or SITE_NAME
-    with CITY_NAME)."""
-    return site_profile().full_name
+def site_name(*, site_id: int | None = None) -> str:
+    """The name the site ``site_id`` (the default site) goes by, as in its header: "Bürgerforum Delft" (its
+    CityProfile, or SITE_NAME with CITY_NAME)."""
+    return site_profile(site_id=site_id).full_name
 
 
 def public_host(*, site_id: int | None = None) -> str:
@@ -32,8 +32,8 @@ def public_host(*, site_id: int | None = None) -> str:
     return urlsplit(public_base_url(site_id=site_id)).netloc
 
 
-def public_site() -> PublicSite:
-    return PublicSite(name=site_name(), domain=public_host())
+def public_site(*, site_id: int | None = None) -> PublicSite:
+    return PublicSite(name=site_name(site_id=site_id), domain=public_host(site_id=site_id))
 
 
 def public_url(address: str, *, site_id: int | None = None) -> str:

@@ -9,6 +9,8 @@ from email.header import decode_header, make_header
 import pytest
 from django.core import mail
 
+from participation import services as participation_services
+from tests.support import factories
 from tests.support.german import informal_words
 from tests.support.pages import browser
 
@@ -96,3 +98,22 @@ def test_a_sender_with_its_own_name_keeps_it(citizen, settings):
     browser(language="de").post("/accounts/password/reset/", {"email": citizen.email})
 
     assert sender(mail.outbox[0]) == "Stadt Delft <beteiligung@example.de>"
+
+
+def test_a_password_reset_asked_on_another_municipalitys_site_speaks_in_its_name(citizen, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "kalletal.example", "elsewhere.example"]
+    kalletal = factories.other_site("kalletal.example", title="Kalletal")
+    participation_services.name_site(site_id=kalletal.pk, city_name="Kalletal")
+
+    browser(language="de", HTTP_HOST="kalletal.example").post("/accounts/password/reset/", {"email": citizen.email})
+    browser(language="de", HTTP_HOST="elsewhere.example").post("/accounts/password/reset/", {"email": citizen.email})
+
+    on_kalletal, elsewhere = mail.outbox
+    assert on_kalletal.subject.startswith("[Bürgerforum Kalletal] ")
+    assert sender(on_kalletal) == "Bürgerforum Kalletal <beteiligung@example.de>"
+    assert [link.startswith("http://kalletal.example/accounts/password/reset/key/") for link in links(on_kalletal)] == [
+        True
+    ]
+    # A host that is no site's is the default site's: its name and public address, never the host sent.
+    assert_in_the_sites_name(elsewhere, path="/accounts/password/reset/key/")
+    assert "elsewhere" not in elsewhere.body
