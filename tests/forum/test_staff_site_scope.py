@@ -14,6 +14,7 @@ from forum.models import RoomSession, Scene, Screen, Terminal
 from participation import services
 from participation.models import PollState
 from tests.support import factories
+from tests.support.pages import browser
 from tests.support.sites import refused, roles_without_tree_grants, second_site, site_moderator
 
 DEVICE_PERMISSIONS = [
@@ -45,20 +46,14 @@ def city(db):
     return world
 
 
-def client_for(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def staff(city) -> Client:
-    return client_for(city["staff"])
+    return browser(city["staff"])
 
 
 @pytest.fixture
 def superuser(city) -> Client:
-    return client_for(city["root"])
+    return browser(city["root"])
 
 
 # --- Room sessions and the console ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ from participation import selectors, services
 from participation.models import Contribution, ExportJob, ModerationState, OfficialAnswer
 from participation.rules import MODERATORS_GROUP, allows
 from tests.support import factories
+from tests.support.pages import browser
 from tests.support.sites import refused, roles_without_tree_grants, second_site, site_group, site_moderator
 
 pytestmark = pytest.mark.usefixtures("english", "media", "eager")
@@ -43,20 +44,14 @@ def city(db):
     }
 
 
-def client_for(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def staff(city) -> Client:
-    return client_for(city["staff"])
+    return browser(city["staff"])
 
 
 @pytest.fixture
 def superuser(city) -> Client:
-    return client_for(factories.CitizenFactory(username="root", is_superuser=True, is_staff=True))
+    return browser(factories.CitizenFactory(username="root", is_superuser=True, is_staff=True))
 
 
 # --- The selector ----------------------------------------------------------------------------------------

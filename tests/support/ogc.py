@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.test import Client
 
 from participation.models import TwinFeature, TwinKind
+from tests.support import factories
 
 OGC = "/api/ogc"
 ITEMS = f"{OGC}/collections/{{}}/items"
@@ -13,6 +14,16 @@ PERSONAL_KEYS = {"author", "author_id", "user", "user_id", "voter", "email", "us
 
 def client() -> Client:
     return Client(headers={"accept-language": "en"})
+
+
+def warmed_client() -> Client:
+    """A client whose host's first request (which reads the site's profile, kept after) is behind it: the
+    query counts of its next requests are a page's own. The site's root comes first: making it later changes
+    the site and drops what was kept."""
+    factories.home_page()
+    reader = client()
+    reader.get(f"{OGC}/")
+    return reader
 
 
 def square(west: float, south: float, size: float = 0.0001) -> dict:

@@ -16,11 +16,11 @@ from tests.support.ogc import (
     PERSONAL_KEYS,
     all_pages,
     bbox,
-    client,
     keys_everywhere,
     link_of,
     square,
     twin,
+    warmed_client,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,12 +44,7 @@ PROPERTIES = {
 
 @pytest.fixture
 def http(db):
-    """A client whose host's first request (which reads the site's profile, kept after) is behind it: the
-    query counts are a page's own."""
-    factories.home_page()  # the site's root first: making it later changes the site and drops what was kept
-    reader = client()
-    reader.get(f"{OGC}/")
-    return reader
+    return warmed_client()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.utils import translation
 from participation.models import Contribution, ModerationState, ProposalTwinFeature, TwinFeature, Vote, VoteChoice
 from participation.services import import_twin_file
 from tests.support import factories
-from tests.support.ogc import ITEMS, OGC, all_pages, bbox, client, link_of, twin, twin_grid
+from tests.support.ogc import ITEMS, OGC, all_pages, bbox, client, link_of, twin, twin_grid, warmed_client
 from tests.support.twin_files import DELFT
 
 pytestmark = pytest.mark.django_db
@@ -17,12 +17,7 @@ URL = ITEMS.format("twin-features")
 
 @pytest.fixture
 def http(db):
-    """A client whose host's first request (which reads the site's profile, kept after) is behind it: the
-    query counts are a page's own."""
-    factories.home_page()  # the site's root first: making it later changes the site and drops what was kept
-    reader = client()
-    reader.get(f"{OGC}/")
-    return reader
+    return warmed_client()
 
 
 def votes(proposal, *choices: str) -> None:
