@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
-from wagtail.models import Site
+from wagtail.models import GroupPagePermission, Page, Site
 
 from cms import services
 from cms.models import HomePage, SiteSettings
@@ -54,9 +54,19 @@ def test_two_sites_with_one_title_get_two_slugs(home):
 def test_the_command_adds_it_and_explains_a_refusal(home, capsys):
     call_command("add_site", "https://lemgo.example", "Lemgo", "--city", "Alte Hansestadt Lemgo")
 
-    assert "https://lemgo.example" in capsys.readouterr().out
+    told = capsys.readouterr().out
+    assert "https://lemgo.example" in told
+    assert "Note: the groups Editors, Moderators hold page permissions on the tree's root" in told  # Wagtail's
     assert site_profile(site_id=Site.objects.get(hostname="lemgo.example").pk).city_name == "Alte Hansestadt Lemgo"
     with pytest.raises(CommandError, match=r"bereits|already"):
         call_command("add_site", "https://lemgo.example", "Lemgo")
     with pytest.raises(CommandError, match=r"https://host\.name"):
         call_command("add_site", "lemgo", "Lemgo")
+
+
+def test_the_command_says_nothing_of_groups_once_no_group_holds_the_root(home, capsys):
+    GroupPagePermission.objects.filter(page=Page.get_first_root_node()).delete()
+
+    call_command("add_site", "https://kalletal.example", "Kalletal")
+
+    assert "Note:" not in capsys.readouterr().out

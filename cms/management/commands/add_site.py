@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cms import services
+from cms import selectors, services
 
 
 class Command(BaseCommand):
@@ -22,3 +22,9 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"Site {site.root_url} with its home page “{title}” (page {site.root_page_id}).")
+        if groups := selectors.groups_over_every_site():
+            self.stdout.write(
+                f"Note: the groups {', '.join(groups)} hold page permissions on the tree's root, so their members "
+                "manage the consultations of every site. README, “Staff per site”, says how to give each site "
+                "its own staff."
+            )
