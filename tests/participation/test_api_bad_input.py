@@ -186,7 +186,10 @@ def test_a_server_error_under_the_api_is_json_not_a_page(db):
 
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
-    assert json.loads(response.content) == {"detail": "Something went wrong on our side. Please try again later."}
+    # In the site's language: no middleware ran to read the visitor's.
+    assert json.loads(response.content) == {
+        "detail": "Bei uns ist ein Fehler aufgetreten. Bitte versuchen Sie es später noch einmal."
+    }
 
 
 def test_a_server_error_elsewhere_is_the_sites_page(db):
