@@ -61,6 +61,10 @@ class PostgresCopy:
                     rows[table] = data
         return cls(tables=tables, rows=rows, sequences=sequences)
 
+    def content(self) -> tuple:
+        """What the copy holds, in an order that does not depend on where rows lie: to compare two copies."""
+        return {table: sorted(data.splitlines()) for table, data in self.rows.items()}, self.sequences
+
     def put_back(self) -> None:
         import psycopg
 
@@ -97,6 +101,10 @@ class SqliteCopy:
         memory = sqlite3.connect(":memory:", check_same_thread=False)  # put back from other threads
         connection.connection.backup(memory)
         return cls(memory=memory)
+
+    def content(self) -> list[str]:
+        """What the copy holds, as SQL in an order that does not depend on where rows lie: to compare copies."""
+        return sorted(self.memory.iterdump())
 
     def put_back(self) -> None:
         connection.ensure_connection()
