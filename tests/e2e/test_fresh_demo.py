@@ -12,7 +12,7 @@ import pytest
 from participation.models import PollOption
 from tests.support import database_copy, factories
 from tests.support.browser import outside_event_loop
-from tests.support.server import Phone
+from tests.support.server import Phone, PhoneSocket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -44,10 +44,21 @@ def test_what_a_test_changed_is_gone_ids_and_sequences_included(demo, demo_state
 
 
 def test_the_server_forgets_what_it_kept_of_the_changed_state(demo, demo_state, live_server_process, tmp_path):
-    seeded = room_frame(live_server_process, demo.room.code)
-    answer_the_live_poll(live_server_process, demo)
-    assert room_frame(live_server_process, demo.room.code) != seeded  # kept at the new revision
+    server, code = live_server_process.process, demo.room.code
+    seeded = room_frame(live_server_process, code)
+    watching = PhoneSocket(server, code)  # stays connected: the server keeps the room's newest frame for it
+    try:
+        answer_the_live_poll(live_server_process, demo)
+        watching.wait_for(lambda frame: frame != seeded)
+        assert room_frame(live_server_process, code) != seeded  # kept at the new revision
 
-    demo_state.fresh(var_dir=tmp_path)
+        demo_state.fresh(var_dir=tmp_path)
 
-    assert room_frame(live_server_process, demo.room.code) == seeded
+        assert room_frame(live_server_process, code) == seeded
+        joining = PhoneSocket(server, code)  # greeted with the newest frame the server has
+        try:
+            assert joining.wait_for(lambda frame: True)[1] == seeded
+        finally:
+            joining.close()
+    finally:
+        watching.close()
