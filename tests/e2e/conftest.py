@@ -1,9 +1,10 @@
 """Fixtures of the browser tests.
 
 One real uvicorn server (tests.support.server.ServerProcess) serves the test
-database for the whole run; every test gets the demo site seeded afresh
-(``django_db(transaction=True)``, so the server sees the committed data) and a
-fresh browser context of Debian's chromium driven by Playwright's sync API.
+database for the whole run; every test gets a fresh demo site (seeded once per
+run and put back for each test: tests.support.demo_state; ``django_db(transaction=True)``,
+so the server sees the committed data) and a fresh browser context of Debian's
+chromium driven by Playwright's sync API.
 
 Playwright's sync API keeps an asyncio loop running in the test thread, so
 Django refuses ORM calls there ("SynchronousOnlyOperation") unless
@@ -18,15 +19,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
 from django.db import connections
-from django.test import Client, override_settings
+from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 
-from tests.support import factories
 from tests.support.browser import (
     CHROMIUM_ARGS,
     WEBGL_ARGS,
@@ -34,8 +33,8 @@ from tests.support.browser import (
     carry_test_database_state,
     close_session,
     open_session,
-    outside_event_loop,
 )
+from tests.support.demo_state import Demo, DemoState
 from tests.support.needs import require_chromium, require_maplibre
 from tests.support.server import FRAME_INTERVAL, ROOT, SERVER_ENV, LiveServer, ServerProcess, new_channel_prefix
 
@@ -155,51 +154,16 @@ def browser(request, chromium_path, live_server_process, _orm_beside_playwright)
         connections.close_all()  # the ones opened inside Playwright's context; a left-open one blocks DROP DATABASE
 
 
-@dataclass
-class Demo:
-    """The demo site (forum.demo.seed_demo) as the tests use it."""
-
-    consultation: object
-    proposal: object
-    screen: object
-    imprint: object
-    screen_token: str
-    room: object
-
-    @property
-    def kiosk_url(self) -> str:
-        """The address the operator gets for the screen: its token goes into a cookie, then the page shows."""
-        return f"/kiosk/{self.screen.slug}/?token={self.screen_token}"
+@pytest.fixture(scope="session")
+def demo_state(tmp_path_factory) -> DemoState:
+    return DemoState(tmp_path_factory.mktemp("demo-seed"))
 
 
 @pytest.fixture
-def demo(transactional_db, tmp_path) -> Iterator[Demo]:
-    """The demo site, seeded afresh for every test on the migrated state that serialized_rollback
-    restores before each test: the same Wagtail site (id 1) and content types every time. The
-    server process lives through all tests and caches by those ids (Wagtail's site root paths,
-    Django's content types); with others it would link pages to a wrong host."""
-    from cms.models import StandardPage
-    from forum import services as forum_services
-    from forum.demo import seed_demo
-    from forum.models import RoomSession, Screen
-    from participation.models import ConsultationPage, ProposalPage
-
-    def seed() -> Demo:
-        factories.home_page()  # the home page as the default site's root; seed_demo builds on it
-        with override_settings(VAR_DIR=tmp_path):  # the demo admin's password file stays out of var/
-            seed_demo()
-        consultation = ConsultationPage.objects.get(slug="platz-am-wasser")
-        screen = Screen.objects.get(slug="foyer")
-        return Demo(
-            consultation=consultation,
-            proposal=ProposalPage.objects.child_of(consultation).get(slug="baeume-und-baenke"),
-            screen=screen,
-            imprint=StandardPage.objects.get(slug="impressum"),
-            screen_token=forum_services.issue_device_token(device=screen),
-            room=RoomSession.objects.get(consultation=consultation, closed_at__isnull=True),
-        )
-
-    yield outside_event_loop(seed)
+def demo(transactional_db, demo_state, tmp_path) -> Iterator[Demo]:
+    """The demo site, fresh for every test: seeded once per run, then put back as seed_demo left it
+    (tests.support.demo_state), with its files in the test's folder (VAR_DIR)."""
+    yield demo_state.fresh(var_dir=tmp_path)
     # A write at a test's end is followed by a live frame that the server reads in one transaction over
     # several tables (participation.live.frames.consistent_read); the flush after the test truncates
     # those tables and could deadlock with that read. The trailing frame goes first.

@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.request import Request, urlopen
+from weakref import WeakSet
 
 from django.conf import settings
 from django.db import connection
@@ -34,6 +36,15 @@ EXCEPTION_LINE = re.compile(r"^[\w.]+(Error|Exception)\b.*:")
 REDIS_OUTAGE_ERRORS = re.compile(
     r"^(redis\.exceptions\.ConnectionError|ConnectionRefusedError|ConnectionResetError|OSError):"
 )
+
+
+# What test servers run: the site's application and the address that makes a server forget what it keeps between
+# requests (tests.support.served); the token that address asks for, one per test run.
+SERVED_APP = "tests.support.served:application"
+FORGET_PATH = "/__tests__/forget/"
+FORGET_TOKEN = secrets.token_urlsafe(16)
+# The servers of this test run that are up (forget_everything asks each of them).
+RUNNING: WeakSet[ServerProcess] = WeakSet()
 
 
 def free_port() -> int:
@@ -87,6 +98,7 @@ class ServerProcess:
             # Mails and QR codes name the address the site is served on, as `make run` sets it.
             "BASE_URL": self.url,
             "LOG_LEVEL": "WARNING",
+            "TEST_SERVER_FORGET_TOKEN": FORGET_TOKEN,  # only this run may make its servers forget
             **(extra_env or {}),
         }
         self.log = mail_dir.parent / f"server-{self.port}.log"
@@ -97,7 +109,7 @@ class ServerProcess:
                 sys.executable,
                 "-m",
                 "uvicorn",
-                "forum.asgi:application",
+                SERVED_APP,
                 "--host",
                 "127.0.0.1",
                 "--port",
@@ -117,6 +129,7 @@ class ServerProcess:
         except BaseException:
             self.stop()
             raise
+        RUNNING.add(self)
 
     def _wait_until_up(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -133,7 +146,17 @@ class ServerProcess:
         raise RuntimeError(f"server did not start in {timeout}s: {self.log.read_text()}")
 
     def stop(self) -> None:
+        RUNNING.discard(self)
         stop_process(self.process, self._log_file)
+
+    def forget(self) -> None:
+        """Has the server forget what it keeps between requests (its cache, live revisions, rate counts), as
+        a fresh one would know nothing: after the database was put back to a state it may have seen changed."""
+        if self.process.poll() is not None:
+            return  # stopped or killed by its test: it keeps nothing
+        request = Request(self.url + FORGET_PATH, method="POST", headers={"X-Forget-Token": FORGET_TOKEN})
+        with urlopen(request, timeout=30) as response:
+            assert response.status == 204, f"{self.url} did not forget: {response.status}"
 
     def __enter__(self) -> ServerProcess:
         return self
@@ -179,6 +202,12 @@ class ServerPool:
         for server in self.servers:
             server.stop()
         return [f"{server.log.name}: {line}" for server in self.servers for line in server.errors()]
+
+
+def forget_everything() -> None:
+    """Every running server forgets what it keeps between requests (ServerProcess.forget)."""
+    for server in list(RUNNING):
+        server.forget()
 
 
 def new_channel_prefix() -> str:
