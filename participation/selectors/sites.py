@@ -167,6 +167,14 @@ def forget_site_profile(sender=None, instance=None, **kwargs) -> None:
     cache.delete_many([_by_host_key(), _cache_key(None), *(_cache_key(site_id) for site_id in site_ids if site_id)])
 
 
+def forget_every_site_profile() -> None:
+    """Drop every kept profile, and Wagtail's kept site addresses: after the database changed behind the
+    signals' back (a restore), the next request reads them afresh. ``manage.py forget_site_profiles``."""
+    site_ids = Site.objects.values_list("pk", flat=True)
+    cache.delete_many([_by_host_key(), _cache_key(None), *(_cache_key(site_id) for site_id in site_ids)])
+    Site.clear_site_root_paths_cache()
+
+
 # The settings a profile falls back to (``_read_profile``).
 FALLBACK_SETTINGS = {"SITE_NAME", "CITY_NAME", "MAP_CENTER", "MAP_ZOOM", "MAP_TILE_URL", "MAP_TILE_ATTRIBUTION"}
 

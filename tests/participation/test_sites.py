@@ -144,3 +144,17 @@ def test_a_site_moved_to_another_host_is_found_there(home):
 
     moved = RequestFactory().get("/", HTTP_HOST="beteiligung.kalletal.example")
     assert site_profile_for_request(moved).city_name == "Kalletal"
+
+
+def test_a_database_changed_behind_the_signals_back_is_read_afresh_after_the_command(home, capsys):
+    from django.core.management import call_command
+
+    site = Site.objects.get(is_default_site=True)
+    profile_of(site, city_name="Lemgo")
+    assert site_profile_for_request(RequestFactory().get("/")).city_name == "Lemgo"
+    CityProfile.objects.filter(site=site).update(city_name="Kalletal")  # as a restore would: no signal
+
+    assert site_profile_for_request(RequestFactory().get("/")).city_name == "Lemgo"  # kept
+    call_command("forget_site_profiles")
+    assert site_profile_for_request(RequestFactory().get("/")).city_name == "Kalletal"
+    assert "afresh" in capsys.readouterr().out
