@@ -57,6 +57,7 @@ def test_the_command_adds_it_and_explains_a_refusal(home, capsys):
     told = capsys.readouterr().out
     assert "https://lemgo.example" in told
     assert "Note: the groups Editors, Moderators hold page permissions on the tree's root" in told  # Wagtail's
+    assert "ALLOWED_HOSTS (lemgo.example) and CSRF_TRUSTED_ORIGINS (https://lemgo.example) do not name it" in told
     assert site_profile(site_id=Site.objects.get(hostname="lemgo.example").pk).city_name == "Alte Hansestadt Lemgo"
     with pytest.raises(CommandError, match=r"bereits|already"):
         call_command("add_site", "https://lemgo.example", "Lemgo")
@@ -64,8 +65,10 @@ def test_the_command_adds_it_and_explains_a_refusal(home, capsys):
         call_command("add_site", "lemgo", "Lemgo")
 
 
-def test_the_command_says_nothing_of_groups_once_no_group_holds_the_root(home, capsys):
+def test_the_command_says_nothing_of_groups_or_settings_once_they_are_in_place(home, capsys, settings):
     GroupPagePermission.objects.filter(page=Page.get_first_root_node()).delete()
+    settings.ALLOWED_HOSTS = [".example"]
+    settings.CSRF_TRUSTED_ORIGINS = ["https://kalletal.example"]
 
     call_command("add_site", "https://kalletal.example", "Kalletal")
 
