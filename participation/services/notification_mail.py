@@ -6,10 +6,10 @@ mail server in one transaction: a second delivery of the task waits for the lock
 ``twin_import_mail``). A mail server that refuses rolls the mark back, for a retry of the task.
 
 Mails are in the citizen's language (their settings), in the name of the consultation's site (sender and
-subject; a digest's: the default site's), with links at that site's public address (BASE_URL for the default
-site), plain text and HTML, and an unsubscribe link that needs no login (RFC
-8058: also as the ``List-Unsubscribe`` and ``List-Unsubscribe-Post`` headers). They name other people only by
-their public name.
+subject; a digest's: its consultations' site if they share one, else the default site's), with links at that
+site's public address (BASE_URL for the default site), plain text and HTML, and an unsubscribe link that needs
+no login (RFC 8058: also as the ``List-Unsubscribe`` and ``List-Unsubscribe-Post`` headers). They name other
+people only by their public name.
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def _item(notification: Notification) -> Item | None:
 def _message(
     chosen: NotificationSettings, items: list[Item], *, subject: str, kind: str, site_id: int | None = None
 ) -> EmailMultiAlternatives:
-    """The mail, in the name of the site ``site_id`` (the consultation's; a digest's: the default site)."""
+    """The mail, in the name of the site ``site_id`` (the consultation's; None: the default site)."""
     token = unsubscribe_token(user_id=chosen.user_id, kind=kind)
     unsubscribe = public_link(reverse("participation:notifications-unsubscribe", args=[token]), site_id=site_id)
     profile = site_profile(site_id=site_id)
@@ -232,20 +232,22 @@ def send_digest(*, user_id: int) -> Sent:
                 return Sent.NOTHING
             pending = list(_pending().filter(recipient_id=user_id, digest=True, sent_at__isnull=True))
             pending.sort(key=lambda notification: (notification.created_at, notification.pk))
-            items, told, dropped = [], [], []
+            items, told, dropped, sites = [], [], [], set()
             with translation.override(chosen.language):
                 for notification in pending:
                     item = _item(notification) if _usable(chosen) and chosen.wants(notification.kind) else None
                     (dropped if item is None else told).append(notification.pk)
                     if item is not None:
                         items.append(item)
+                        sites.add(site_id_of_page(notification.consultation) if notification.consultation else None)
                 if items:
+                    site_id = sites.pop() if len(sites) == 1 else None
                     subject = ngettext(
                         "%(site)s: %(count)s new notification today",
                         "%(site)s: %(count)s new notifications today",
                         len(items),
-                    ) % {"site": site_profile().full_name, "count": len(items)}
-                    mail = _message(chosen, items, subject=subject, kind=ALL_KINDS)
+                    ) % {"site": site_profile(site_id=site_id).full_name, "count": len(items)}
+                    mail = _message(chosen, items, subject=subject, kind=ALL_KINDS, site_id=site_id)
             Notification.objects.filter(pk__in=dropped).delete()
             if not items:
                 return Sent.NOTHING

@@ -302,6 +302,38 @@ def test_the_digest_gathers_a_day_into_one_mail(consultation, mailoutbox, django
     assert len(mailoutbox) == 2 and "Third news" in mailoutbox[1].body and "First news" not in mailoutbox[1].body
 
 
+def test_a_digest_speaks_for_the_site_of_its_consultations_or_else_the_default_site(
+    consultation, mailoutbox, django_capture_on_commit_callbacks
+):
+    kalletal = factories.other_site("kalletal.example", title="Kalletal")
+    services.name_site(site_id=kalletal.pk, city_name="Kalletal")
+    dorfplatz = factories.consultation("participate", parent=kalletal.root_page, title="Dorfplatz", slug="dorfplatz")
+    reader = factories.CitizenFactory()
+    services.follow_consultation(user=reader, consultation=dorfplatz)
+    wants(reader, NotificationKind.NEWS, delivery="daily", language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_news(consultation=dorfplatz, title="Neue Bänke", intro="Zwei.")
+        services.add_news(consultation=dorfplatz, title="Der Brunnen", intro="Einer.")
+
+    services.queue_daily_digests()
+    (kalletal_only,) = mailoutbox
+    assert kalletal_only.subject == "Bürgerforum Kalletal: 2 new notifications today"
+    assert str(make_header(decode_header(kalletal_only.from_email))) == "Bürgerforum Kalletal <buergerforum@localhost>"
+    unsubscribe = kalletal_only.extra_headers["List-Unsubscribe"]
+    assert unsubscribe.startswith("<http://kalletal.example/accounts/notifications/unsubscribe/")
+
+    # A day with news of both sites: one digest, in the default site's name, each link at its own site.
+    Notification.objects.update(sent_at=timezone.now() - timedelta(days=1))
+    services.follow_consultation(user=reader, consultation=consultation)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_news(consultation=dorfplatz, title="Das Fest", intro="Drei.")
+        services.add_news(consultation=consultation, title="Der Markt", intro="Vier.")
+    services.queue_daily_digests()
+    both = mailoutbox[1]
+    assert both.subject == "Bürgerforum Delft: 2 new notifications today"
+    assert "http://kalletal.example/dorfplatz/" in both.body and "http://127.0.0.1:8000/" in both.body
+
+
 def test_no_digest_when_nothing_waits(consultation, mailoutbox):
     reader = factories.CitizenFactory()
     wants(reader, NotificationKind.NEWS, delivery="daily")
