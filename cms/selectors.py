@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from wagtail.models import GroupPagePermission, Page
+from urllib.parse import urlsplit
+
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Site
 
 
 def groups_over_every_site() -> list[str]:
@@ -13,3 +15,25 @@ def groups_over_every_site() -> list[str]:
         return []
     permissions = GroupPagePermission.objects.filter(page=root)
     return sorted(set(permissions.values_list("group__name", flat=True)))
+
+
+def site_staff_of(site) -> tuple[list[str], list[str]]:
+    """The names of the groups holding a page permission on ``site``'s home page, and of the collections
+    directly under the top one that those groups hold permissions on (what ``add_site`` made for its staff)."""
+    groups = GroupPagePermission.objects.filter(page=site.root_page_id).values_list("group__name", flat=True)
+    collections = GroupCollectionPermission.objects.filter(group__name__in=set(groups), collection__depth=2)
+    return sorted(set(groups)), sorted(set(collections.values_list("collection__name", flat=True)))
+
+
+def host_and_port(address: str) -> tuple[str | None, int]:
+    """The host and port of a site's public address, as Wagtail keeps them (``https://a.example`` -> 443)."""
+    parts = urlsplit(address)
+    return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def site_at(address: str | None) -> Site | None:
+    """The site answering at ``address``; without one, the default site."""
+    if not address:
+        return Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    hostname, port = host_and_port(address)
+    return Site.objects.filter(hostname=hostname, port=port).select_related("root_page").first()

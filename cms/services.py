@@ -5,16 +5,25 @@ Staff do these in the admin; the demo and the tests call them to build the same 
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site, Task, Workflow
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Site,
+    Task,
+    Workflow,
+)
 
+from cms import selectors
 from cms.legal_frames import ACCESSIBILITY, IMPRINT
 from cms.models import HomePage, PrivacyPage, SiteSettings, StandardPage
 from participation import services as participation_services
@@ -91,17 +100,16 @@ def add_site(*, address: str, title: str, city_name: str = "") -> Site:
     site answering at ``address`` (``https://beteiligung.kalletal.de``) with it as root, and its imprint, privacy
     statement and accessibility statement, linked from its footer (frames for the city to complete: it is
     another body). Its name and city are set in its "City and map" settings; staff make its pages under the
-    new home page."""
-    parts = urlsplit(address)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    if not parts.hostname:
+    new home page. Its staff groups and collection come with it (``add_site_staff``)."""
+    hostname, port = selectors.host_and_port(address)
+    if not hostname:
         raise ValueError(gettext("Give the address as https://host.name."))
-    if Site.objects.filter(hostname=parts.hostname, port=port).exists():
+    if selectors.site_at(address) is not None:
         raise SiteTaken(gettext("There is a site at this address already."))
     root = Page.get_first_root_node()
-    slug = _free_slug(root, slugify(title) or parts.hostname.replace(".", "-"))
+    slug = _free_slug(root, slugify(title) or hostname.replace(".", "-"))
     home = root.add_child(instance=HomePage(title=title, slug=slug))
-    site = Site.objects.create(hostname=parts.hostname, port=port, root_page=home, site_name=title)
+    site = Site.objects.create(hostname=hostname, port=port, root_page=home, site_name=title)
     participation_services.name_site(site_id=site.pk, city_name=city_name or title)
     set_legal_pages(
         imprint=home.add_child(instance=StandardPage(title="Impressum", slug="impressum", intro=IMPRINT)),
@@ -111,16 +119,67 @@ def add_site(*, address: str, title: str, city_name: str = "") -> Site:
         ),
         site=site,
     )
+    add_site_staff(site=site)
     return site
+
+
+# What the two groups of a new site hold on its home page (and what lies under it), by Wagtail permission.
+SITE_EDITORS_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+SITE_MODERATORS_PAGE_PERMISSIONS = ("lock_page",)  # the least: it says where; the Moderators group says what
+# The editors' rights on the images and documents of the site's collection.
+SITE_EDITORS_MEDIA_PERMISSIONS = (
+    ("wagtailimages", ("add_image", "change_image", "choose_image")),
+    ("wagtaildocs", ("add_document", "change_document", "choose_document")),
+)
+
+
+class SiteHasStaff(ValueError):
+    """Groups hold page permissions on the site's home page already."""
+
+
+@transaction.atomic
+def add_site_staff(*, site: Site) -> None:
+    """The groups "<site> editors" and "<site> moderators" (admin access, page permissions on the site's home
+    page: participation.selectors.consultations_managed_by reads them as the site its members work on), and
+    its collection "<site>" for images and documents, which the editors' group may add to and use. Members join
+    one of them and, for what they do, Moderators or Editors (README, "Staff per site"). Refused where groups
+    hold permissions on the home page already: the site's staff are set up."""
+    home = site.root_page
+    if GroupPagePermission.objects.filter(page=home).exists():
+        raise SiteHasStaff(gettext("Groups hold permissions on this site's home page already."))
+    title = site.site_name or home.title
+    top = Collection.get_first_root_node() or Collection.add_root(name="Root")  # none after a flush
+    collection = top.add_child(name=_free_name(title, Collection.objects))
+    editors = _site_group(f"{title} editors", home=home, page_codenames=SITE_EDITORS_PAGE_PERMISSIONS)
+    _site_group(f"{title} moderators", home=home, page_codenames=SITE_MODERATORS_PAGE_PERMISSIONS)
+    for app_label, codenames in SITE_EDITORS_MEDIA_PERMISSIONS:
+        for permission in Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames):
+            GroupCollectionPermission.objects.create(group=editors, collection=collection, permission=permission)
+
+
+def _site_group(name: str, *, home: Page, page_codenames: tuple[str, ...]) -> Group:
+    group = Group.objects.create(name=_free_name(name, Group.objects))
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    for permission in Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=page_codenames):
+        GroupPagePermission.objects.create(group=group, page=home, permission=permission)
+    return group
+
+
+def _free_name(name: str, named) -> str:
+    """``name``, or ``name 2``, ``name 3``... where one of ``named`` (groups, collections) has it."""
+    return _first_free(name, set(named.filter(name__startswith=name).values_list("name", flat=True)), " ")
 
 
 def _free_slug(parent: Page, slug: str) -> str:
     """``slug``, or ``slug-2``, ``slug-3``... where a sibling has it."""
-    taken = set(parent.get_children().values_list("slug", flat=True))
-    candidate, number = slug, 1
+    return _first_free(slug, set(parent.get_children().values_list("slug", flat=True)), "-")
+
+
+def _first_free(base: str, taken: set[str], joiner: str) -> str:
+    candidate, number = base, 1
     while candidate in taken:
         number += 1
-        candidate = f"{slug}-{number}"
+        candidate = f"{base}{joiner}{number}"
     return candidate
 
 
@@ -131,10 +190,9 @@ def point_default_site_at(*, base_url: str) -> bool:
     Wagtail keeps its own copy of the address, and the copy its migrations make says ``localhost:80``.
     True if it changed.
     """
-    parts = urlsplit(base_url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    changed = Site.objects.filter(is_default_site=True).exclude(hostname=parts.hostname, port=port)
-    return bool(changed.update(hostname=parts.hostname, port=port))
+    hostname, port = selectors.host_and_port(base_url)
+    changed = Site.objects.filter(is_default_site=True).exclude(hostname=hostname, port=port)
+    return bool(changed.update(hostname=hostname, port=port))
 
 
 # Wagtail's migrations make a workflow and its task for the group "Moderators" and name both this, in English.

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http.request import validate_host
 
 from cms import selectors, services
+from cms.management.commands.add_site_staff import write_site_staff
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"Site {site.root_url} with its home page “{title}” (page {site.root_page_id}).")
+        write_site_staff(self.stdout, site)
         if missing := _settings_missing(site.hostname, site.root_url):
             self.stdout.write(
                 f"Note: {' and '.join(missing)} do not name it yet: add it there (and to nginx's server_name), "
