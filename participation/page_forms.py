@@ -4,6 +4,9 @@ Wagtail autosaves a new page as a draft as soon as an editor types; left unfinis
 its slug, and the next try with the same title is refused with "already in use" and no hint why.
 This form names the page in the way and, for a draft that was never published, says what it likely is
 and links to it.
+
+A consultation's form offers to share it with the other sites only: not with its own, and not at all on an
+installation of one site.
 """
 
 from __future__ import annotations
@@ -30,6 +33,20 @@ class PageForm(WagtailAdminPageForm):
         if self.instance.pk:
             siblings = siblings.exclude(pk=self.instance.pk)
         return siblings.first()
+
+
+class ConsultationPageForm(PageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("shared_with_sites")
+        if field is None:
+            return
+        own_site = self.parent_page.get_site() if self.parent_page is not None else None
+        others = field.queryset.exclude(pk=own_site.pk) if own_site is not None else field.queryset
+        if others.exists():
+            field.queryset = others
+        else:
+            del self.fields["shared_with_sites"]  # Wagtail leaves out a panel whose field is not in the form
 
 
 def _slug_taken_message(holder: Page) -> str:

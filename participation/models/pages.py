@@ -18,7 +18,7 @@ from wagtail.search import index
 
 from participation import geometry
 from participation.blocks import BodyBlock
-from participation.page_forms import PageForm
+from participation.page_forms import ConsultationPageForm, PageForm
 from participation.widgets import AreaWidget
 
 
@@ -71,7 +71,7 @@ class ServedByView:
 class ConsultationPage(ServedByView, Page):
     """A consultation: what the city asks, where, and when citizens may take part."""
 
-    base_form_class = PageForm
+    base_form_class = ConsultationPageForm
 
     intro = models.TextField(_("intro"), max_length=600, help_text=_("A short summary shown in lists."))
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))

@@ -222,3 +222,26 @@ def test_the_voting_method_is_refused_in_the_admin_once_votes_exist(client, edit
     ]
     consultation.refresh_from_db()
     assert consultation.voting_method == "rating"
+
+
+def _site_choices(html: str) -> list[str]:
+    return re.findall(r'name="shared_with_sites" value="\d+"[^>]*>\s*([^<]+?)\s*</label>', html)
+
+
+def test_a_consultation_is_shared_with_the_other_sites_only_and_not_offered_on_a_single_site(client, editor, home):
+    client.force_login(editor)
+    add_here = f"/admin/pages/add/participation/consultationpage/{home.pk}/"
+    assert 'name="shared_with_sites"' not in client.get(add_here).content.decode()  # one site: nothing to share
+
+    kalletal = factories.other_site("kalletal.example", title="Kalletal")
+    lemgo = factories.other_site("lemgo.example", title="Lemgo")
+    add_there = f"/admin/pages/add/participation/consultationpage/{kalletal.root_page_id}/"
+    assert "Kalletal" not in _site_choices(client.get(add_there).content.decode())
+    assert len(_site_choices(client.get(add_there).content.decode())) == 2  # the default site and Lemgo
+
+    response = client.post(add_there, {**_consultation_form(), "shared_with_sites": [str(lemgo.pk)]})
+    assert response.status_code == 302
+    shared = ConsultationPage.objects.get(slug="neuer-marktplatz")
+    assert list(shared.shared_with_sites.all()) == [lemgo]
+    edit = client.get(f"/admin/pages/{shared.pk}/edit/").content.decode()
+    assert "Kalletal" not in _site_choices(edit) and "Lemgo" in _site_choices(edit)
