@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Site
+from django.contrib.auth.models import Group
+from wagtail.models import Collection, GroupPagePermission, Page, Site
 
 
 def groups_over_every_site() -> list[str]:
@@ -18,11 +19,11 @@ def groups_over_every_site() -> list[str]:
 
 
 def site_staff_of(site) -> tuple[list[str], list[str]]:
-    """The names of the groups holding a page permission on ``site``'s home page, and of the collections
-    directly under the top one that those groups hold permissions on (what ``add_site`` made for its staff)."""
-    groups = GroupPagePermission.objects.filter(page=site.root_page_id).values_list("group__name", flat=True)
-    collections = GroupCollectionPermission.objects.filter(group__name__in=set(groups), collection__depth=2)
-    return sorted(set(groups)), sorted(set(collections.values_list("collection__name", flat=True)))
+    """The names of the groups holding a page permission on ``site``'s home page (the site's staff, as
+    ``add_site_staff`` makes them), and of the collections those groups hold permissions on."""
+    groups = Group.objects.filter(page_permissions__page=site.root_page_id).distinct()
+    collections = Collection.objects.filter(group_permissions__group__in=groups).distinct()
+    return sorted(groups.values_list("name", flat=True)), sorted(collections.values_list("name", flat=True))
 
 
 def host_and_port(address: str) -> tuple[str | None, int]:
