@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import PageAudit
+from tests.support.browser import PageAudit, ready
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -40,5 +40,6 @@ def test_a_visitor_finds_water_by_keyboard_and_opens_it(context, demo):
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Watercourse")
     expect(page.locator(".twin-id")).not_to_be_empty()  # its id stays visible, among the facts
+    ready(page)
     audit.check(page, "twin object found by the search")
     audit.assert_clean()

@@ -81,6 +81,9 @@ class PageAudit:
     audited: list[str] = field(default_factory=list)
 
     def check(self, page: Page, name: str) -> None:
+        # After a click that navigates, the new DOM can be there before its stylesheet: axe would measure an
+        # unstyled page (target sizes, contrast) that nobody sees.
+        page.wait_for_load_state("load")
         found = []
         violations = axe_violations(page)
         if violations:
